@@ -1,0 +1,13 @@
+module github.com/mcpg-dev/mcpg-plugins/plugin-sign
+
+go 1.26.8
+
+require github.com/mcpg-dev/mcpg-plugins/shared v0.0.0
+
+require (
+	github.com/rogpeppe/go-internal v1.16.0
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/tools v0.26.0 // indirect
+)
+
+replace github.com/mcpg-dev/mcpg-plugins/shared => ../shared

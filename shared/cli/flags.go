@@ -1,0 +1,101 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// FlagSet is a flag.FlagSet that accepts flags anywhere among the positional arguments (as the
+// reference CLI does), treats "--" as the end of flags and "-" as a positional argument, and turns
+// -h/--help into ErrHelp after printing the command's help text to stdout.
+type FlagSet struct {
+	*flag.FlagSet
+	help   string
+	stdout io.Writer
+}
+
+// NewFlagSet makes a flag set for the command named name (e.g. "plugin-sign verify") whose
+// --help prints help.
+func NewFlagSet(name, help string, stdout io.Writer) *FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return &FlagSet{FlagSet: fs, help: help, stdout: stdout}
+}
+
+// StringVarP registers a string flag under a long and an optional short name.
+func (f *FlagSet) StringVarP(p *string, long, short, value, usage string) {
+	f.StringVar(p, long, value, usage)
+	if short != "" {
+		f.StringVar(p, short, value, usage)
+	}
+}
+
+// BoolVarP registers a bool flag under a long and an optional short name.
+func (f *FlagSet) BoolVarP(p *bool, long, short string, value bool, usage string) {
+	f.BoolVar(p, long, value, usage)
+	if short != "" {
+		f.BoolVar(p, short, value, usage)
+	}
+}
+
+// StringsVar registers a repeatable string flag.
+func (f *FlagSet) StringsVar(p *[]string, name, usage string) {
+	f.Var((*stringList)(p), name, usage)
+}
+
+type stringList []string
+
+func (s *stringList) String() string     { return strings.Join(*s, ",") }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
+
+// Parse parses args and returns the positional arguments in order.
+func (f *FlagSet) Parse(args []string) ([]string, error) {
+	var positional []string
+	for {
+		err := f.FlagSet.Parse(args)
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(f.stdout, f.help)
+			return nil, ErrHelp
+		}
+		if err != nil {
+			return nil, Usagef("%s: %s (see '%s --help')", f.Name(), flagReason(err), f.Name())
+		}
+		rest := f.FlagSet.Args()
+		consumed := len(args) - len(rest)
+		if consumed > 0 && args[consumed-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+func flagReason(err error) string {
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		return "unknown flag " + name
+	}
+	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		return "flag " + name + " needs a value"
+	}
+	return msg
+}
+
+// Visited reports whether the flag named by any of names was set on the command line.
+func (f *FlagSet) Visited(names ...string) bool {
+	seen := false
+	f.Visit(func(fl *flag.Flag) {
+		for _, n := range names {
+			if fl.Name == n {
+				seen = true
+			}
+		}
+	})
+	return seen
+}

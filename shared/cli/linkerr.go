@@ -1,0 +1,5 @@
+package cli
+
+import "os"
+
+type linkError = os.LinkError

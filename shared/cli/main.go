@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+)
+
+// Env is what a command sees of the world; tests substitute every field.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+}
+
+// OSEnv is the process's real environment.
+func OSEnv() *Env {
+	return &Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+}
+
+// Warnf prints a warning line to stderr.
+func (e *Env) Warnf(format string, a ...any) {
+	fmt.Fprintf(e.Stderr, "warning: "+format+"\n", a...)
+}
+
+// ErrHelp is returned by a command that printed its help on request; the exit code is 0.
+var ErrHelp = errors.New("help requested")
+
+// Main runs a binary's command and exits with the code from the shared table. It prints
+// "error: <msg>" (and "hint: <hint>") on stderr, and on SIGINT/SIGTERM removes registered
+// partial outputs before exiting 130.
+func Main(run func(env *Env, args []string) error) {
+	env := OSEnv()
+	stopSignals := handleInterrupts()
+	err := run(env, os.Args[1:])
+	stopSignals()
+	os.Exit(Report(env.Stderr, err))
+}
+
+// Report prints err (if any) and returns the exit code for it.
+func Report(stderr io.Writer, err error) int {
+	if err == nil || errors.Is(err, ErrHelp) {
+		return ExitOK
+	}
+	var silent *SilentError
+	if errors.As(err, &silent) {
+		return silent.Code
+	}
+	fmt.Fprintf(stderr, "error: %s\n", err.Error())
+	var e *Error
+	if errors.As(err, &e) && e.Hint != "" {
+		fmt.Fprintf(stderr, "hint: %s\n", e.Hint)
+	}
+	return CodeOf(err)
+}
+
+// SilentError ends a command with a code after it has already reported the failure itself
+// (verify prints "Verification: FAILED" and exits 1 without an extra error line).
+type SilentError struct{ Code int }
+
+func (e *SilentError) Error() string { return fmt.Sprintf("exit %d", e.Code) }
+
+// Cleanups registered here run if the process is interrupted, so no partial file survives Ctrl-C.
+var (
+	cleanupMu sync.Mutex
+	cleanups  = map[int]func(){}
+	cleanupID int
+)
+
+// OnInterrupt registers f to run on SIGINT/SIGTERM; the returned func unregisters it.
+func OnInterrupt(f func()) (unregister func()) {
+	cleanupMu.Lock()
+	defer cleanupMu.Unlock()
+	cleanupID++
+	id := cleanupID
+	cleanups[id] = f
+	return func() {
+		cleanupMu.Lock()
+		delete(cleanups, id)
+		cleanupMu.Unlock()
+	}
+}
+
+func handleInterrupts() (stop func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ch:
+			cleanupMu.Lock()
+			for _, f := range cleanups {
+				f()
+			}
+			cleanupMu.Unlock()
+			fmt.Fprintln(os.Stderr, "interrupted: partial outputs removed")
+			os.Exit(ExitInterrupted)
+		case <-done:
+		}
+	}()
+	return func() { signal.Stop(ch); close(done) }
+}

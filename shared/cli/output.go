@@ -1,0 +1,31 @@
+package cli
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+)
+
+// WriteJSON writes v as one indented JSON document followed by a newline. HTML escaping is off so
+// paths and messages with <, > and & stay readable.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// IsTerminal reports whether w is a character device (a TTY), for progress output.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// ColorEnabled follows NO_COLOR and TERM=dumb.
+func ColorEnabled(env *Env, w io.Writer) bool {
+	return env.Getenv("NO_COLOR") == "" && env.Getenv("TERM") != "dumb" && IsTerminal(w)
+}

@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Version is the release of every mcpg-plugins binary, stamped at build time with
+// -ldflags "-X github.com/mcpg-dev/mcpg-plugins/shared/cli.Version=…".
+var Version = "0.1.0-dev"
+
+// Command is one subcommand of a tool binary (e.g. "verify" of plugin-sign).
+type Command struct {
+	Name    string
+	Summary string
+	Run     func(env *Env, args []string) error
+}
+
+// Tool is a binary hosting one or more commands.
+type Tool struct {
+	Name     string // binary name, e.g. "plugin-sign"
+	Summary  string
+	Commands []Command
+}
+
+// Run dispatches args[0] to the matching command. With no arguments, "help", -h or --help it
+// prints the tool's usage; --version prints "<tool> <version>".
+func (t Tool) Run(env *Env, args []string) error {
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, t.Usage())
+		return Usagef("%s: missing command", t.Name)
+	}
+	switch args[0] {
+	case "-h", "--help", "help":
+		if len(args) > 1 && args[0] == "help" {
+			return t.Run(env, []string{args[1], "--help"})
+		}
+		fmt.Fprint(env.Stdout, t.Usage())
+		return nil
+	case "--version", "version":
+		fmt.Fprintf(env.Stdout, "%s %s\n", t.Name, Version)
+		return nil
+	}
+	for _, c := range t.Commands {
+		if c.Name == args[0] {
+			return c.Run(env, args[1:])
+		}
+	}
+	err := Usagef("%s: unknown command %q", t.Name, args[0])
+	if s := Suggest(args[0], t.commandNames()); s != "" {
+		return WithHint(err, fmt.Sprintf("did you mean '%s %s'?", t.Name, s))
+	}
+	return WithHint(err, fmt.Sprintf("run '%s --help' for the list of commands", t.Name))
+}
+
+func (t Tool) commandNames() []string {
+	var names []string
+	for _, c := range t.Commands {
+		names = append(names, c.Name)
+	}
+	return names
+}
+
+// Usage is the tool's help text.
+func (t Tool) Usage() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s — %s\n\nUsage: %s <command> [flags] [arguments]\n\nCommands:\n", t.Name, t.Summary, t.Name)
+	for _, c := range t.Commands {
+		fmt.Fprintf(&b, "  %-10s %s\n", c.Name, c.Summary)
+	}
+	fmt.Fprintf(&b, "\nRun '%s <command> --help' for a command's flags.\n", t.Name)
+	return b.String()
+}
+
+// Suggest returns the candidate closest to word by edit distance, if it is close enough to be a
+// plausible typo, else "".
+func Suggest(word string, candidates []string) string {
+	type scored struct {
+		name string
+		d    int
+	}
+	var best []scored
+	for _, c := range candidates {
+		best = append(best, scored{c, editDistance(strings.ToLower(word), strings.ToLower(c))})
+	}
+	sort.SliceStable(best, func(i, j int) bool { return best[i].d < best[j].d })
+	if len(best) == 0 {
+		return ""
+	}
+	limit := 2
+	if len(word) <= 3 {
+		limit = 1
+	}
+	if best[0].d <= limit || strings.HasPrefix(best[0].name, word) && len(word) >= 2 {
+		return best[0].name
+	}
+	return ""
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
