@@ -92,8 +92,15 @@ func Suggest(word string, candidates []string) string {
 	if len(word) <= 3 {
 		limit = 1
 	}
-	if best[0].d <= limit || strings.HasPrefix(best[0].name, word) && len(word) >= 2 {
+	if best[0].d <= limit {
 		return best[0].name
+	}
+	if len(word) >= 3 {
+		for _, c := range candidates {
+			if strings.HasPrefix(c, word) {
+				return c
+			}
+		}
 	}
 	return ""
 }

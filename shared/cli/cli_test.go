@@ -1,0 +1,210 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"syscall"
+	"testing"
+)
+
+func TestFlagsInterspersed(t *testing.T) {
+	var out bytes.Buffer
+	fs := NewFlagSet("plugin-x cmd", "HELP TEXT\n", &out)
+	var key, o string
+	var js bool
+	fs.StringVarP(&key, "key", "k", "", "")
+	fs.StringVarP(&o, "output", "o", "", "")
+	fs.BoolVar(&js, "json", false, "")
+	pos, err := fs.Parse([]string{"a", "--key", "K", "-", "-o", "-", "--json", "b", "--", "--c", "-d"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"a", "-", "b", "--c", "-d"}; !reflect.DeepEqual(pos, want) {
+		t.Errorf("positional = %q, want %q", pos, want)
+	}
+	if key != "K" || o != "-" || !js {
+		t.Errorf("key=%q o=%q json=%v", key, o, js)
+	}
+}
+
+func TestFlagsErrorsAndHelp(t *testing.T) {
+	var out bytes.Buffer
+	fs := NewFlagSet("plugin-x cmd", "HELP TEXT\n", &out)
+	var key string
+	fs.StringVar(&key, "key", "", "")
+	_, err := fs.Parse([]string{"--nope"})
+	if CodeOf(err) != ExitUsage || !strings.Contains(err.Error(), "unknown flag -nope") {
+		t.Errorf("unknown flag: %v (code %d)", err, CodeOf(err))
+	}
+	_, err = fs.Parse([]string{"x", "--key"})
+	if CodeOf(err) != ExitUsage || !strings.Contains(err.Error(), "flag -key needs a value") {
+		t.Errorf("missing value: %v", err)
+	}
+	_, err = fs.Parse([]string{"x", "--help"})
+	if !errors.Is(err, ErrHelp) || out.String() != "HELP TEXT\n" {
+		t.Errorf("help: %v, printed %q", err, out.String())
+	}
+	if fs.Visited("key") {
+		t.Error("Visited")
+	}
+}
+
+func TestReportAndCodes(t *testing.T) {
+	var buf bytes.Buffer
+	if code := Report(&buf, nil); code != 0 || buf.Len() != 0 {
+		t.Error("nil error")
+	}
+	if code := Report(&buf, ErrHelp); code != 0 || buf.Len() != 0 {
+		t.Error("help")
+	}
+	code := Report(&buf, WithHint(Usagef("pack: --version is required"), "pass -v 1.2.3"))
+	if code != ExitUsage || buf.String() != "error: pack: --version is required\nhint: pass -v 1.2.3\n" {
+		t.Errorf("code %d, %q", code, buf.String())
+	}
+	buf.Reset()
+	if code := Report(&buf, &SilentError{Code: 1}); code != 1 || buf.Len() != 0 {
+		t.Error("silent")
+	}
+	if CodeOf(errors.New("plain")) != ExitFailed {
+		t.Error("plain errors are failures")
+	}
+	err := IOError("write", "out.zip", &os.PathError{Op: "write", Path: "/tmp/.out.zip.tmp-1", Err: syscall.ENOSPC})
+	if CodeOf(err) != ExitIO || err.Error() != "cannot write out.zip: no space left on device" {
+		t.Errorf("IOError: %q", err)
+	}
+	err = IOError("read", "k", &os.PathError{Op: "open", Path: "k", Err: syscall.ENOENT})
+	if err.Error() != "cannot read k: no such file or directory" {
+		t.Errorf("IOError: %q", err)
+	}
+}
+
+func TestAtomicCommitAndAbort(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.bin")
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := CreateOutput(path, 0o644, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Write([]byte("new data"))
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Fatal("target changed before commit")
+	}
+	out.Abort()
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Fatal("abort changed the target")
+	}
+	assertOnly(t, dir, "out.bin")
+
+	out, _ = CreateOutput(path, 0o755, nil)
+	out.Write([]byte("new data"))
+	if err := out.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	out.Abort() // after commit: no effect
+	if b, _ := os.ReadFile(path); string(b) != "new data" {
+		t.Fatalf("after commit: %q", b)
+	}
+	if st, _ := os.Stat(path); st.Mode().Perm()&0o100 == 0 {
+		t.Errorf("mode %v: exec bit lost", st.Mode())
+	}
+	assertOnly(t, dir, "out.bin")
+
+	if err := WriteFileAtomic(filepath.Join(dir, "x"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := CreateAtomic(dir, 0o644); err == nil || CodeOf(err) != ExitFailed {
+		t.Errorf("writing over a directory: %v", err)
+	}
+	if _, err := CreateAtomic(filepath.Join(dir, "missing", "f"), 0o644); CodeOf(err) != ExitIO {
+		t.Errorf("missing directory: %v", err)
+	}
+}
+
+func TestStdoutOutput(t *testing.T) {
+	var buf bytes.Buffer
+	out, err := CreateOutput("-", 0o644, &buf)
+	if err != nil || out.Name() != "stdout" {
+		t.Fatal(err)
+	}
+	out.Write([]byte("abc"))
+	if out.Commit() != nil || buf.String() != "abc" {
+		t.Fatal("stdout output")
+	}
+}
+
+func TestOpenFileSpoolsStdin(t *testing.T) {
+	f, closeFn, err := OpenFile("-", strings.NewReader("hello"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := f.Name()
+	b := make([]byte, 5)
+	if _, err := f.ReadAt(b, 0); err != nil || string(b) != "hello" {
+		t.Fatalf("spooled %q, %v", b, err)
+	}
+	closeFn()
+	if _, err := os.Stat(name); !os.IsNotExist(err) {
+		t.Error("spool file left behind")
+	}
+	if _, _, err := OpenFile(t.TempDir(), nil); CodeOf(err) != ExitFailed {
+		t.Errorf("directory: %v", err)
+	}
+	if _, _, err := OpenFile(filepath.Join(t.TempDir(), "nope"), nil); CodeOf(err) != ExitIO {
+		t.Errorf("missing: %v", err)
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	cmds := []string{"hash", "list", "sign", "verify", "pack", "unpack", "inspect"}
+	for in, want := range map[string]string{"verfy": "verify", "hsah": "hash", "unpak": "unpack", "insp": "inspect", "zzz": "", "deploy": ""} {
+		if got := Suggest(in, cmds); got != want {
+			t.Errorf("Suggest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestToolRun(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := &Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+	called := ""
+	tool := Tool{Name: "plugin-x", Summary: "does x", Commands: []Command{
+		{Name: "verify", Summary: "checks", Run: func(env *Env, args []string) error { called = strings.Join(args, ","); return nil }},
+	}}
+	if err := tool.Run(env, []string{"verify", "a", "b"}); err != nil || called != "a,b" {
+		t.Fatalf("dispatch: %v %q", err, called)
+	}
+	err := tool.Run(env, []string{"verfy"})
+	var e *Error
+	if !errors.As(err, &e) || e.Code != ExitUsage || !strings.Contains(e.Hint, "plugin-x verify") {
+		t.Errorf("typo: %#v", err)
+	}
+	if err := tool.Run(env, []string{"--version"}); err != nil || out.String() != "plugin-x "+Version+"\n" {
+		t.Errorf("--version: %q", out.String())
+	}
+	out.Reset()
+	if err := tool.Run(env, []string{"--help"}); err != nil || !strings.Contains(out.String(), "verify     checks") {
+		t.Errorf("--help: %q", out.String())
+	}
+	if err := tool.Run(env, nil); CodeOf(err) != ExitUsage || !strings.Contains(errb.String(), "Usage: plugin-x") {
+		t.Errorf("no args: %v", err)
+	}
+}
+
+func assertOnly(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	entries, _ := os.ReadDir(dir)
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	if !reflect.DeepEqual(got, names) {
+		t.Errorf("%s holds %q, want %q", dir, got, names)
+	}
+}
