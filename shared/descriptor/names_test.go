@@ -1,0 +1,83 @@
+package descriptor
+
+import "testing"
+
+func TestShortName(t *testing.T) {
+	for id, want := range map[string]string{
+		"dev.mcpg.circuit-breaker": "circuit-breaker", // contract.md §1.4
+		"dev.mcpg.backend.kafka":   "kafka",
+		"simple":                   "simple",
+		"com.example.hello":        "hello",
+		"a.b.":                     "", // as the host's rsplit('.').next()
+		"":                         "",
+	} {
+		if got := ShortName(id); got != want {
+			t.Errorf("ShortName(%q) = %q, want %q", id, got, want)
+		}
+	}
+}
+
+func TestCanonicalFilename(t *testing.T) {
+	for _, tc := range []struct{ name, version, os, arch, want string }{
+		{"circuit-breaker", "1.0.0", "linux", "amd64", "mcpg-plugin-circuit-breaker_1.0.0_linux_amd64.zip"},
+		{"masking", "0.2.3", "wasi", "wasm", "mcpg-plugin-masking_0.2.3_wasi_wasm.zip"},
+		{ShortName("dev.mcpg.backend.sql"), "1.2.3", "linux", "musl-amd64", "mcpg-plugin-sql_1.2.3_linux_musl-amd64.zip"},
+	} {
+		if got := CanonicalFilename(tc.name, tc.version, tc.os, tc.arch); got != tc.want {
+			t.Errorf("CanonicalFilename(%q, %q, %q, %q) = %q, want %q", tc.name, tc.version, tc.os, tc.arch, got, tc.want)
+		}
+	}
+}
+
+func TestClassSuggestion(t *testing.T) {
+	for in, want := range map[string]string{
+		"identity":         "identity_provider",
+		"toolGate":         "tool_gate",
+		"tool-gate":        "tool_gate",
+		"ToolGate":         "tool_gate",
+		"TOOL_GATE":        "tool_gate",
+		"tool_gate":        "tool_gate",
+		"toolgate":         "tool_gate",
+		"identityProvider": "identity_provider",
+		"cluster_backend":  "cluster",
+		"secret":           "secret_provider",
+		"metrics":          "metrics_sink",
+		"log":              "log_sink",
+		"policy":           "policy_engine",
+		"credential":       "credential_issuer",
+		"transfrom":        "transform",
+		"approval-notifer": "approval_notifier",
+		"sink":             "", // audit_sink, log_sink, …: no guess
+		"trans":            "", // transform or transport
+		"provider":         "",
+		"xyz":              "",
+		"":                 "",
+	} {
+		if got := ClassSuggestion(in); got != want {
+			t.Errorf("ClassSuggestion(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, c := range Classes {
+		if ClassSuggestion(c) != c {
+			t.Errorf("ClassSuggestion(%q) = %q", c, ClassSuggestion(c))
+		}
+	}
+}
+
+func TestRuntimeSuggestion(t *testing.T) {
+	for in, want := range map[string]string{
+		"wasm":             RuntimeWasm,
+		"wasi":             RuntimeWasm,
+		"wasi-v2":          RuntimeWasm,
+		"native":           RuntimeNative,
+		"cdylib":           RuntimeNative,
+		"NATIVE-CDYLIB-V1": RuntimeNative,
+		"static":           RuntimeStatic,
+		"v1":               "",
+		"martian":          "",
+	} {
+		if got := RuntimeSuggestion(in); got != want {
+			t.Errorf("RuntimeSuggestion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
