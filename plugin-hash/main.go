@@ -7,5 +7,9 @@ func main() { cli.Main(tool.Run) }
 
 var tool = cli.Tool{
 	Name:    "plugin-hash",
-	Summary: "TODO",
+	Summary: "SHA-256 digests of plugin artifacts and packages, as the gateway pins them",
+	Commands: []cli.Command{
+		{Name: "hash", Summary: "print the SHA-256 of artifacts and packages, with the config pin", Run: runHash},
+		{Name: "list", Summary: "list plugin artifacts and packages in a directory", Run: runList},
+	},
 }

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+)
+
+// versionTimeout bounds how long a tool may take to print its version.
+const versionTimeout = 5 * time.Second
+
+func (d *dispatcher) versionHelp() string {
+	return fmt.Sprintf(`Usage: %[1]s version [--json]
+
+Print the version of %[1]s and, by running '<tool> --version', of every tool it dispatches to;
+tools that are not installed are shown as such. ('%[1]s --version' prints only the first line.)
+
+Flags:
+  --json      print one JSON object: name, version, path, and tools[] with name, installed,
+              path, version and error (a tool that is not executable or failed to answer)
+  -h, --help  show this help
+
+Example:
+  %[1]s version --json | jq -r '.tools[] | select(.installed) | .name + " " + .version'
+`, d.self)
+}
+
+type toolVersion struct {
+	Name      string `json:"name"`
+	Installed bool   `json:"installed"`
+	Path      string `json:"path,omitempty"`
+	Version   string `json:"version,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+type versionReport struct {
+	Name    string        `json:"name"`
+	Version string        `json:"version"`
+	Path    string        `json:"path,omitempty"`
+	Tools   []toolVersion `json:"tools"`
+}
+
+func (d *dispatcher) version(args []string) error {
+	fs := cli.NewFlagSet(d.self+" version", d.versionHelp(), d.env.Stdout)
+	var asJSON bool
+	fs.BoolVar(&asJSON, "json", false, "print JSON")
+	pos, err := fs.Parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return cli.Usagef("%s version: unexpected argument %q (see '%s version --help')", d.self, pos[0], d.self)
+	}
+	rep := versionReport{Name: d.self, Version: cli.Version, Path: d.find.self, Tools: make([]toolVersion, len(tools))}
+	var wg sync.WaitGroup
+	for i := range tools {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rep.Tools[i] = d.toolVersion(tools[i].name)
+		}()
+	}
+	wg.Wait()
+	if asJSON {
+		return cli.WriteJSON(d.env.Stdout, rep)
+	}
+	w := d.env.Stdout
+	fmt.Fprintf(w, "%s %s", rep.Name, rep.Version)
+	if rep.Path != "" {
+		fmt.Fprintf(w, "  %s", rep.Path)
+	}
+	fmt.Fprintln(w)
+	for _, t := range rep.Tools {
+		switch {
+		case !t.Installed:
+			fmt.Fprintf(w, "  %-15s not installed\n", t.Name)
+		case t.Error != "":
+			fmt.Fprintf(w, "  %-15s %s  (%s)\n", t.Name, t.Path, t.Error)
+		default:
+			fmt.Fprintf(w, "  %-15s %s  %s\n", t.Name, t.Version, t.Path)
+		}
+	}
+	return nil
+}
+
+// toolVersion runs `<tool> --version`, which prints "<tool> <version>".
+func (d *dispatcher) toolVersion(name string) toolVersion {
+	r := d.find.resolve(name)
+	v := toolVersion{Name: name}
+	if r.path == "" {
+		if len(r.notExec) > 0 {
+			v.Installed, v.Path, v.Error = true, r.notExec[0].path, "not executable"
+		}
+		return v
+	}
+	v.Installed, v.Path = true, r.path
+	ctx, cancel := context.WithTimeout(context.Background(), versionTimeout)
+	defer cancel()
+	var stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, r.path, "--version")
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	if err != nil {
+		msg := err.Error()
+		if ctx.Err() != nil {
+			msg = fmt.Sprintf("no answer to --version within %s", versionTimeout)
+		} else if e, _, _ := strings.Cut(strings.TrimSpace(stderr.String()), "\n"); e != "" {
+			msg += ": " + e
+		}
+		v.Error = msg
+		return v
+	}
+	if rest, ok := strings.CutPrefix(line, name+" "); ok {
+		line = rest
+	}
+	if line == "" {
+		v.Error = "printed no version"
+	}
+	v.Version = line
+	return v
+}

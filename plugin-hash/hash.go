@@ -1,0 +1,256 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+)
+
+const hashHelp = `Usage: plugin-hash hash [--json] <file|->...
+
+Print the SHA-256 of plugin artifacts the way the gateway computes it: over the whole file,
+lowercase hex. The first line is sha256:<hex>; the comment after it is the config snippet the
+gateway really reads (plugins[].signature.sha256, bare hex, compared as an exact string).
+
+A plugin package (a zip holding plugin.yaml and plugin.so or plugin.wasm, recognised by its
+content, not its name) has two digests, printed on labelled lines:
+  artifact  the plugin.so/plugin.wasm inside: what plugins[].signature.sha256 pins
+  package   the zip itself: the OCI layer digest and the gateway's unpack-cache key
+and the snippet pins the artifact. Pinning the zip digest makes the gateway refuse to boot.
+
+"-" reads stdin (streamed; a package on stdin is spooled to a temporary file). With several
+files each gets its own block, and loose files are named after their digest.
+
+Flags:
+  --json      print one JSON array, an object per file: path, kind (artifact, package, or zip for
+              a zip that is not a valid package), sha256 (bare hex of what to pin), digest
+              (sha256:<hex>), size; packages add artifact_entry, artifact {sha256, digest, size}
+              and package {sha256, digest, size} (the zip); a non-package zip adds package_error
+  -h, --help  show this help
+
+Examples:
+  plugin-hash hash target/release/libgate.so
+  plugin-hash hash mcpg-plugin-gate_1.0.0_linux_amd64.zip
+  cat gate.wasm | plugin-hash hash -
+  plugin-hash hash --json dist/*.zip | jq -r '.[].sha256'
+
+Exit status: 0 all hashed; 1 an input was rejected (a directory, a package whose artifact is
+corrupt); 2 usage; 3 a file could not be read. The other files are still hashed.
+`
+
+// hashResult is one file's --json object. For a package the top-level digest is the artifact's:
+// the value to pin, so `.sha256` is always safe to paste into plugins[].signature.sha256.
+type hashResult struct {
+	Path string `json:"path"`
+	Kind string `json:"kind"` // artifact | package | zip
+	sum
+	ArtifactEntry string `json:"artifact_entry,omitempty"`
+	Artifact      *sum   `json:"artifact,omitempty"`
+	Package       *sum   `json:"package,omitempty"`
+	PackageError  string `json:"package_error,omitempty"`
+}
+
+const (
+	kindArtifact = "artifact"
+	kindPackage  = "package"
+	kindZip      = "zip"
+)
+
+func runHash(env *cli.Env, args []string) error {
+	fs := cli.NewFlagSet("plugin-hash hash", hashHelp, env.Stdout)
+	var asJSON bool
+	fs.BoolVar(&asJSON, "json", false, "print JSON")
+	files, err := fs.Parse(args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return cli.Usagef("plugin-hash hash: missing file to hash (see 'plugin-hash hash --help')")
+	}
+	if countStdin(files) > 1 {
+		return cli.Usagef("plugin-hash hash: stdin (-) given more than once; it can be read only once")
+	}
+
+	results := []hashResult{}
+	var firstErr error
+	printed := 0
+	for _, name := range files {
+		r, err := hashOne(env, name)
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			cli.Report(env.Stderr, err)
+			continue
+		}
+		if r.PackageError != "" {
+			env.Warnf("%s is a zip but not a valid plugin package (%s); printed the digest of the file itself", cli.DisplayName(name), r.PackageError)
+		}
+		if asJSON {
+			results = append(results, r)
+			continue
+		}
+		if printed > 0 {
+			fmt.Fprintln(env.Stdout)
+		}
+		printHash(env.Stdout, r, len(files) > 1)
+		printed++
+	}
+	if asJSON {
+		if err := cli.WriteJSON(env.Stdout, results); err != nil {
+			return err
+		}
+	}
+	if firstErr != nil {
+		// Each failure was reported as it happened; exit with the first one's code.
+		return &cli.SilentError{Code: cli.CodeOf(firstErr)}
+	}
+	return nil
+}
+
+func countStdin(files []string) int {
+	n := 0
+	for _, f := range files {
+		if f == "-" {
+			n++
+		}
+	}
+	return n
+}
+
+func printHash(w io.Writer, r hashResult, several bool) {
+	display := cli.DisplayName(r.Path)
+	switch r.Kind {
+	case kindPackage:
+		fmt.Fprintf(w, "artifact  %s  (%s inside %s — pin this in plugins[].signature.sha256)\n", r.Artifact.Digest, r.ArtifactEntry, display)
+		fmt.Fprintf(w, "package   %s  (the zip itself — OCI layer digest)\n", r.Package.Digest)
+	default:
+		if several {
+			fmt.Fprintf(w, "%s  %s\n", r.Digest, display)
+		} else {
+			fmt.Fprintln(w, r.Digest)
+		}
+	}
+	if r.Kind == kindZip {
+		return // the gateway refuses such a zip: there is nothing to pin
+	}
+	fmt.Fprintf(w, "\n# Pin in the gateway config (plugins[].signature.sha256):\n#   signature:\n#     sha256: %q\n", r.SHA256)
+}
+
+// hashOne hashes the file name ("-" = stdin): a regular file in place, anything else as a stream.
+func hashOne(env *cli.Env, name string) (hashResult, error) {
+	if name == "-" {
+		if f, size, ok := regularAtStart(env.Stdin); ok && hasZipMagic(f) {
+			return hashZipFile(f, size, name) // `< pkg.zip`: no need to spool
+		}
+		return hashStreamInput(env.Stdin, name)
+	}
+	in, err := cli.OpenInput(name, env.Stdin)
+	if err != nil {
+		return hashResult{}, err
+	}
+	defer in.Close()
+	f := in.(*os.File)
+	st, err := f.Stat()
+	if err != nil {
+		return hashResult{}, cli.IOError("read", name, err)
+	}
+	if !st.Mode().IsRegular() { // a FIFO or device: read it once, like stdin
+		return hashStreamInput(f, name)
+	}
+	if hasZipMagic(f) {
+		return hashZipFile(f, st.Size(), name)
+	}
+	return hashPlain(f, name)
+}
+
+// regularAtStart reports whether stdin is a regular file not yet read from, which can then be
+// read at random like a named file.
+func regularAtStart(r io.Reader) (*os.File, int64, bool) {
+	f, ok := r.(*os.File)
+	if !ok {
+		return nil, 0, false
+	}
+	st, err := f.Stat()
+	if err != nil || !st.Mode().IsRegular() {
+		return nil, 0, false
+	}
+	off, err := f.Seek(0, io.SeekCurrent)
+	return f, st.Size(), err == nil && off == 0
+}
+
+func hashPlain(r io.Reader, name string) (hashResult, error) {
+	d, n, err := hashStream(r)
+	if err != nil {
+		return hashResult{}, cli.IOError("read", cli.DisplayName(name), err)
+	}
+	return hashResult{Path: name, Kind: kindArtifact, sum: newSum(d, n)}, nil
+}
+
+// hashStreamInput peeks at the first bytes of a stream: a zip is spooled so its central directory
+// can be read, anything else is hashed as it streams by.
+func hashStreamInput(r io.Reader, name string) (hashResult, error) {
+	head := make([]byte, 4)
+	n, err := io.ReadFull(r, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return hashResult{}, cli.IOError("read", cli.DisplayName(name), err)
+	}
+	r = io.MultiReader(bytes.NewReader(head[:n]), r)
+	if !isZipMagic(head[:n]) {
+		return hashPlain(r, name)
+	}
+	f, cleanup, err := cli.Spool(r)
+	if err != nil {
+		return hashResult{}, err
+	}
+	defer cleanup()
+	st, err := f.Stat()
+	if err != nil {
+		return hashResult{}, cli.IOError("read", "the stdin spool file", err)
+	}
+	return hashZipFile(f, st.Size(), name)
+}
+
+func hashZipFile(f *os.File, size int64, name string) (hashResult, error) {
+	display := cli.DisplayName(name)
+	p, openErr, err := hashPackage(f, size, display)
+	if err != nil {
+		return hashResult{}, artifactError(display, err)
+	}
+	if openErr != nil {
+		r, err := hashPlain(io.NewSectionReader(f, 0, size), name)
+		r.Kind, r.PackageError = kindZip, strings.TrimPrefix(openErr.Error(), display+": ")
+		return r, err
+	}
+	return hashResult{
+		Path:          name,
+		Kind:          kindPackage,
+		sum:           p.artifact,
+		ArtifactEntry: p.pkg.ArtifactName,
+		Artifact:      &p.artifact,
+		Package:       &p.zip,
+	}, nil
+}
+
+// artifactError makes a read failure inside a package name the package: reading the zip itself is
+// an I/O error, a bad entry (CRC, limits) is a rejected input.
+func artifactError(name string, err error) error {
+	var ce *cli.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return cli.IOError("read", name, err)
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, name) {
+		msg = name + ": " + msg
+	}
+	return cli.Failf("%s", msg)
+}
