@@ -5,7 +5,7 @@ package keys
 
 import (
 	"crypto/ed25519"
-	"io"
+	"encoding/pem"
 )
 
 // Format names the encoding a key was read from, for messages and --json.
@@ -25,33 +25,20 @@ const (
 // SignatureSize is the only accepted .sig length.
 const SignatureSize = ed25519.SignatureSize
 
+// PassphraseEnv is the environment variable the CLI reads an OpenSSH key's passphrase from;
+// error messages name it.
+const PassphraseEnv = "MCPG_SIGN_PASSPHRASE"
+
 // Passphrase supplies the passphrase for an encrypted OpenSSH key; nil means none is available
 // (the error then says how to give one).
 type Passphrase func() ([]byte, error)
 
-// ParsePrivateKey reads a private key in any supported form. name is used in messages.
-func ParsePrivateKey(name string, data []byte, passphrase Passphrase) (ed25519.PrivateKey, Format, error) {
-	panic("not implemented")
-}
-
-// ParsePublicKey reads a public key in any supported form. name is used in messages.
-func ParsePublicKey(name string, data []byte) (ed25519.PublicKey, Format, error) {
-	panic("not implemented")
-}
+// spkiPrefix is the DER of an Ed25519 SubjectPublicKeyInfo up to the 32 key bytes
+// (SEQUENCE { SEQUENCE { OID 1.3.101.112 } BIT STRING }).
+var spkiPrefix = []byte{0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00}
 
 // PublicKeyPEM is the PEM SPKI block the gateway's trusted_keys[].pem accepts, with a final newline.
-func PublicKeyPEM(pub ed25519.PublicKey) string { panic("not implemented") }
-
-// SidecarPath is where the gateway looks for a loose artifact's signature: the extension is
-// replaced by "<ext>.sig" (libfoo.so → libfoo.so.sig; foo → foo.bin.sig).
-func SidecarPath(artifact string) string { panic("not implemented") }
-
-// Sign produces the pure-Ed25519 signature of the size bytes of r, reading them twice as pure
-// Ed25519 requires, with constant memory.
-func Sign(priv ed25519.PrivateKey, r io.ReaderAt, size int64) ([]byte, error) {
-	panic("not implemented")
+func PublicKeyPEM(pub ed25519.PublicKey) string {
+	der := append(append([]byte{}, spkiPrefix...), pub...)
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}))
 }
-
-// Verify checks sig over everything r yields in one streaming pass; it agrees with
-// crypto/ed25519.Verify on every input.
-func Verify(pub ed25519.PublicKey, r io.Reader, sig []byte) (bool, error) { panic("not implemented") }

@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
+)
+
+const signHelp = `Usage:
+  plugin-sign sign --key <private-key-file> [flags] <artifact|->
+  plugin-sign sign --subprocess <command> --public-key <hex|file:path> [flags] <artifact|->
+
+Create the Ed25519 detached signature the gateway checks: 64 raw bytes (pure Ed25519 over the
+artifact's bytes), written atomically beside the artifact as <artifact>.<ext>.sig
+(libfoo.so → libfoo.so.sig, plugin.wasm → plugin.wasm.sig, foo → foo.bin.sig). The artifact is
+streamed from disk twice, as pure Ed25519 requires; it is never loaded into memory.
+
+Signers:
+  --key <file>              sign locally with this private key: a 32-byte raw seed, 64 hex
+                            digits, a PKCS#8 PEM key (openssl genpkey -algorithm ed25519) or an
+                            OpenSSH key (ssh-keygen -t ed25519)
+  --passphrase-file <file>  the passphrase of an encrypted OpenSSH key (its first line); without
+                            it the MCPG_SIGN_PASSPHRASE environment variable is used, and only on
+                            a terminal are you asked
+  --subprocess <command>    delegate signing to a command (cloud KMS, HSM): it runs with sh -c,
+                            stdin closed, stderr passed through and MCPG_SIGN_ARTIFACT set to the
+                            artifact's path, and must write exactly 64 raw signature bytes to
+                            stdout; it never sees a key
+  --public-key <key>        required with --subprocess: the key its signature must verify under,
+                            checked before anything is written; 64 hex digits (optional 0x) or
+                            file:<path> holding 32 raw bytes, hex, a PEM public key or an
+                            ssh-ed25519 line
+
+Flags:
+  -o, --output <path|->     write the signature here instead of beside the artifact ("-" is
+                            stdout, the receipt then goes to stderr); required for stdin input
+      --json                print the result as one JSON document instead of the receipt
+  -h, --help                show this help
+
+Output: "Signed: <artifact>", "  Signature: <path>", "  SHA-256:   <hex>", "  Public key: <hex>",
+then the public key as the PEM block the gateway's trusted_keys[].pem takes.
+
+Examples:
+  plugin-sign sign --key release.key target/release/libgate.so
+  plugin-sign sign --key ~/.ssh/id_ed25519 --passphrase-file pass.txt libgate.so
+  plugin-sign sign --subprocess 'my-kms-sign "$MCPG_SIGN_ARTIFACT"' --public-key file:release.pub libgate.so
+  cat gate.wasm | plugin-sign sign --key release.key -o gate.wasm.sig -
+
+Exit status: 0 signed; 1 the key or the signer was rejected (nothing was written); 2 usage;
+3 a file could not be read or written.
+`
+
+type signOpts struct {
+	key, passphraseFile, subprocess, publicKey, output string
+	json                                               bool
+	artifact                                           string
+}
+
+func runSign(env *cli.Env, args []string) error {
+	o := &signOpts{}
+	flags := cli.NewFlagSet("plugin-sign sign", signHelp, env.Stdout)
+	flags.StringVar(&o.key, "key", "", "")
+	flags.StringVar(&o.passphraseFile, "passphrase-file", "", "")
+	flags.StringVar(&o.subprocess, "subprocess", "", "")
+	flags.StringVar(&o.publicKey, "public-key", "", "")
+	flags.StringVarP(&o.output, "output", "o", "", "")
+	flags.BoolVar(&o.json, "json", false, "")
+	pos, err := flags.Parse(args)
+	if err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, signHelp)
+		return cli.Usagef("plugin-sign sign: artifact path is required")
+	}
+	if err := o.check(flags, pos); err != nil {
+		return err
+	}
+
+	// Everything that can be rejected without reading the artifact is, first.
+	var (
+		priv      ed25519.PrivateKey
+		pub       ed25519.PublicKey
+		keyFormat keys.Format
+	)
+	if o.key != "" {
+		data, err := readSmall(o.key, maxKeyFile, "a key file")
+		if err != nil {
+			return err
+		}
+		passphrase, err := passphraseSource(env, o.passphraseFile, o.key)
+		if err != nil {
+			return err
+		}
+		if priv, keyFormat, err = keys.ParsePrivateKey(o.key, data, passphrase); err != nil {
+			return cli.Failf("%s", err)
+		}
+		pub = priv.Public().(ed25519.PublicKey)
+	} else if pub, keyFormat, err = resolvePublicKey(o.publicKey); err != nil {
+		return err
+	}
+
+	f, closeInput, err := cli.OpenFile(o.artifact, env.Stdin)
+	if err != nil {
+		return err
+	}
+	defer closeInput()
+	st, err := f.Stat()
+	if err != nil {
+		return cli.IOError("read", o.artifact, err)
+	}
+	if isZip(f) {
+		env.Warnf("%s is a zip file: the gateway checks a package's plugin.sig over the artifact inside (plugin.so or plugin.wasm), not over the zip; sign the artifact, then pack it with --signature", cli.DisplayName(o.artifact))
+	}
+
+	sigPath := o.output
+	if sigPath == "" {
+		sigPath = keys.SidecarPath(o.artifact)
+	}
+	if out, err := os.Stat(sigPath); err == nil && os.SameFile(out, st) {
+		return cli.Usagef("plugin-sign sign: the signature would replace the artifact %s", o.artifact)
+	}
+	out, err := cli.CreateOutput(sigPath, 0o644, env.Stdout)
+	if err != nil {
+		return err
+	}
+	defer out.Abort()
+
+	sig, sum, err := signArtifact(env, o, priv, pub, f, st.Size())
+	if err != nil {
+		return err
+	}
+	if _, err := out.Write(sig); err != nil {
+		return err
+	}
+	if err := out.Commit(); err != nil {
+		return err
+	}
+
+	if o.json {
+		signer := "key"
+		if priv == nil {
+			signer = "subprocess"
+		}
+		return cli.WriteJSON(env.Stdout, signReport{
+			Artifact: cli.DisplayName(o.artifact), SignatureFile: out.Name(), Signature: hex.EncodeToString(sig),
+			SHA256: sum.Hex(), Size: st.Size(), PublicKey: hex.EncodeToString(pub), PublicKeyPEM: keys.PublicKeyPEM(pub),
+			KeyFormat: string(keyFormat), Signer: signer,
+		})
+	}
+	receipt := env.Stdout
+	if sigPath == "-" {
+		receipt = env.Stderr
+	}
+	fmt.Fprintf(receipt, "Signed: %s\n", cli.DisplayName(o.artifact))
+	fmt.Fprintf(receipt, "  Signature: %s\n", out.Name())
+	fmt.Fprintf(receipt, "  SHA-256:   %s\n", sum.Hex())
+	fmt.Fprintf(receipt, "  Public key: %s\n", hex.EncodeToString(pub))
+	fmt.Fprintf(receipt, "  Public key (PEM, for trusted_keys):\n%s", keys.PublicKeyPEM(pub))
+	return nil
+}
+
+// signArtifact signs locally with priv, or runs the --subprocess signer and checks its signature
+// under pub; either way it streams the artifact and returns its SHA-256 too.
+func signArtifact(env *cli.Env, o *signOpts, priv ed25519.PrivateKey, pub ed25519.PublicKey, f *os.File, size int64) ([]byte, digest.Digest, error) {
+	if priv != nil {
+		sig, sum, err := keys.SignAndHash(priv, f, size)
+		if err != nil {
+			return nil, sum, signReadError(o.artifact, err)
+		}
+		return sig, sum, nil
+	}
+	sig, err := runSigner(env, o.subprocess, f.Name())
+	if err != nil {
+		return nil, digest.Digest{}, err
+	}
+	ok, sum, _, err := keys.VerifyAndHash(pub, io.NewSectionReader(f, 0, size), sig)
+	if err != nil {
+		return nil, sum, signReadError(o.artifact, err)
+	}
+	if !ok {
+		return nil, sum, cli.Failf("subprocess signer produced a signature that does NOT verify against the declared --public-key. Either the KMS / signer is misconfigured or --public-key is wrong. (verifier error: signature error)")
+	}
+	return sig, sum, nil
+}
+
+type signReport struct {
+	Artifact      string `json:"artifact"`
+	SignatureFile string `json:"signature_file"` // the path written, or "stdout"
+	Signature     string `json:"signature"`      // hex of the 64 bytes
+	SHA256        string `json:"sha256"`
+	Size          int64  `json:"size"`
+	PublicKey     string `json:"public_key"`
+	PublicKeyPEM  string `json:"public_key_pem"`
+	KeyFormat     string `json:"key_format"`
+	Signer        string `json:"signer"` // "key" or "subprocess"
+}
+
+// check applies the reference CLI's rules for combining signers, in its words.
+func (o *signOpts) check(flags *cli.FlagSet, pos []string) error {
+	switch {
+	case len(pos) == 0:
+		return cli.Usagef("plugin-sign sign: artifact path is required")
+	case len(pos) > 1:
+		return cli.Usagef("plugin-sign sign: one artifact at a time, got %d (%s)", len(pos), strings.Join(pos, ", "))
+	case flags.Visited("key") && flags.Visited("subprocess"):
+		return cli.Usagef("--key and --subprocess are mutually exclusive — pick one signer")
+	case o.key != "" && flags.Visited("public-key"):
+		return cli.Usagef("--public-key only applies to --subprocess (the local signer derives the public key from the seed automatically)")
+	case o.key == "" && o.subprocess == "":
+		return cli.Usagef("either --key <file> (local signer) or --subprocess <cmd> (KMS / HSM signer) is required")
+	case o.subprocess != "" && o.publicKey == "":
+		return cli.Usagef("--public-key <hex|file:path> is required when using --subprocess (the CLI verifies the produced signature against this key before writing the .sig file, catching KMS misconfig at sign time)")
+	case o.subprocess != "" && o.passphraseFile != "":
+		return cli.Usagef("--passphrase-file only applies to --key")
+	case o.json && o.output == "-":
+		return cli.Usagef("plugin-sign sign: --json and -o - both write to stdout; choose one")
+	}
+	o.artifact = pos[0]
+	if o.artifact == "-" && o.output == "" {
+		return cli.Usagef("plugin-sign sign: reading the artifact from stdin needs --output/-o: there is no file name to put the .sig beside")
+	}
+	return nil
+}
+
+// resolvePublicKey reads --public-key: hex on the command line, or file:<path> in any public key
+// form.
+func resolvePublicKey(value string) (ed25519.PublicKey, keys.Format, error) {
+	if path, ok := strings.CutPrefix(value, "file:"); ok {
+		data, err := readSmall(path, maxKeyFile, "a public key file")
+		if err != nil {
+			return nil, "", err
+		}
+		pub, format, err := keys.ParsePublicKey(path, data)
+		if err != nil {
+			return nil, "", cli.Failf("--public-key %s", err)
+		}
+		return pub, format, nil
+	}
+	text := strings.TrimSpace(value)
+	if t, ok := strings.CutPrefix(strings.ToLower(text), "0x"); ok {
+		text = t
+	}
+	if _, err := hex.DecodeString(text); err != nil || len(text) != 64 {
+		return nil, "", cli.Usagef("--public-key must be 64 hex chars (or `file:<path>`)")
+	}
+	pub, format, err := keys.ParsePublicKey("--public-key", []byte(text))
+	if err != nil {
+		return nil, "", cli.Usagef("%s", err)
+	}
+	return pub, format, nil
+}
+
+// signReadError words a failure while streaming the artifact.
+func signReadError(name string, err error) error {
+	if errors.Is(err, keys.ErrChanged) {
+		return cli.Failf("%s: %v; nothing was written, sign it again once it is complete", cli.DisplayName(name), err)
+	}
+	return cli.IOError("read", cli.DisplayName(name), err)
+}
+
+// isZip reports whether f starts with a zip local file header.
+func isZip(f io.ReaderAt) bool {
+	magic := make([]byte, 4)
+	n, _ := f.ReadAt(magic, 0)
+	return n == 4 && bytes.Equal(magic, []byte("PK\x03\x04"))
+}
