@@ -296,4 +296,3 @@ func fail(format string, a ...any) {
 	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", a...)
 	os.Exit(2)
 }
-

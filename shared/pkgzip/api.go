@@ -4,8 +4,9 @@
 package pkgzip
 
 import (
-	"io"
-	"os"
+	"archive/zip"
+	"io/fs"
+	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 )
@@ -19,6 +20,9 @@ const (
 	EntryLicense    = "LICENSE"
 )
 
+// Allowed lists the entry names in pack order.
+var Allowed = []string{EntryDescriptor, EntryNative, EntryWasm, EntrySignature, EntryLicense}
+
 // Limits bound what Open and extraction accept (zip-bomb guards; not gateway contract).
 type Limits struct {
 	MaxEntrySize int64   // uncompressed bytes of one entry
@@ -30,6 +34,10 @@ type Limits struct {
 // DefaultLimits suit any real plugin: 2 GiB artifact, 4 GiB total, ratio 200, 1 MiB small entries.
 var DefaultLimits = Limits{MaxEntrySize: 2 << 30, MaxTotalSize: 4 << 30, MaxRatio: 200, MaxSmallSize: 1 << 20}
 
+// ratioFloor is the size under which the ratio limit does not apply: small, very regular files
+// (a LICENSE, a zero-filled test artifact) legitimately compress far better than real binaries.
+const ratioFloor = 1 << 20
+
 // Package is an opened, checked package zip.
 type Package struct {
 	Name         string // for messages: the file name, or "stdin"
@@ -37,44 +45,38 @@ type Package struct {
 	Descriptor   *descriptor.Descriptor
 	ArtifactName string // EntryNative or EntryWasm
 	ArtifactSize int64
-	Signature    []byte // nil when the package has no plugin.sig
-	License      []byte // nil when absent
-	// unexported: the zip reader, entry table
+	Signature    []byte  // nil when the package has no plugin.sig
+	License      []byte  // nil when absent
+	Entries      []Entry // in central-directory order
+
+	zr     *zip.Reader
+	files  map[string]*zip.File
+	limits Limits
 }
 
-// Open reads the central directory of a zip of size bytes and applies the gateway's unpack rules
-// (contract.md §1.2, same error texts) plus duplicates, symlinks, encryption, compression methods
-// other than Stored/Deflate, limits. It parses plugin.yaml with descriptor.Parse and reads the
-// signature and LICENSE. name is used in messages.
-func Open(r io.ReaderAt, size int64, name string, limits Limits) (*Package, error) {
-	panic("not implemented")
+// Entry describes one member of a package, as read from the central directory or as written.
+type Entry struct {
+	Name           string
+	Method         uint16 // zip.Store or zip.Deflate
+	Size           int64  // uncompressed bytes
+	CompressedSize int64
+	CRC32          uint32
+	Mode           fs.FileMode
+	Modified       time.Time
 }
 
-// OpenFile opens a package from a path, or "-" (spooled from stdin). close releases it.
-func OpenFile(path string, stdin io.Reader, limits Limits) (p *Package, close func(), err error) {
-	panic("not implemented")
+// FormatError is a package that breaks a rule: a malformed zip, a forbidden or missing entry, a
+// limit, corrupt data. Tools report it as a rejected input (exit 1); I/O failures are returned as
+// *fs.PathError instead, naming the file that could not be read or written.
+type FormatError struct {
+	Name  string // the package, as in Package.Name
+	Entry string // the entry concerned, "" for the zip as a whole
+	Msg   string // what was expected and what was found
 }
 
-// Artifact streams the artifact entry, verifying its CRC-32 and enforcing the limits; a read error
-// names the entry.
-func (p *Package) Artifact() (io.ReadCloser, error) { panic("not implemented") }
-
-// Extract writes the entries into dir (created if missing) atomically: everything is written into a
-// temporary sibling directory and moved into place only when complete; on failure nothing is left.
-// Existing files of the same names in dir are replaced; other files are left alone.
-func (p *Package) Extract(dir string) error { panic("not implemented") }
-
-// PackInput names what goes into a package. Signature and License are optional.
-type PackInput struct {
-	Descriptor   []byte   // plugin.yaml bytes, written verbatim
-	Artifact     *os.File // streamed; ArtifactName decides the entry name
-	ArtifactName string   // EntryNative or EntryWasm
-	Signature    []byte
-	License      []byte
-	ModTime      int64 // Unix seconds for every entry; 0 means 1980-01-01 00:00:00 (reproducible)
+func (e *FormatError) Error() string {
+	if e.Entry == "" {
+		return e.Name + ": " + e.Msg
+	}
+	return e.Name + ": " + e.Entry + ": " + e.Msg
 }
-
-// Write writes a byte-reproducible package: entries in the order plugin.yaml, artifact, plugin.sig,
-// LICENSE; Deflate; modes 0644 (artifact 0755) with S_IFREG; fixed timestamps; no directories,
-// comments or extra fields. It returns the bytes written.
-func Write(w io.Writer, in PackInput) (int64, error) { panic("not implemented") }

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
+)
+
+// toolErr maps library errors onto the shared exit codes: a rejected package is 1, a file that
+// cannot be read or written is 3.
+func toolErr(err error) error {
+	var ce *cli.Error
+	var fe *pkgzip.FormatError
+	var pe *fs.PathError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce):
+		return err
+	case errors.As(err, &fe):
+		return cli.Failf("%s", fe.Error())
+	case errors.As(err, &pe):
+		return cli.IOError(pe.Op, pe.Path, pe.Err)
+	}
+	return cli.Failf("%s", err.Error())
+}
+
+// problemLine formats one descriptor finding as "<file>:<line>: <path>: <msg>".
+func problemLine(file string, p descriptor.Problem) string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", file, p.Line, p.String())
+	}
+	return fmt.Sprintf("%s: %s", file, p.String())
+}
+
+// joinPath joins a directory and a file name the way the reference CLI prints them (Rust's
+// Path::join): the directory as given, one separator.
+func joinPath(dir, name string) string {
+	if strings.HasSuffix(dir, "/") {
+		return dir + name
+	}
+	return dir + "/" + name
+}
+
+// warnings collects warnings, printing each on stderr as it comes and keeping them for --json.
+type warnings struct {
+	env  *cli.Env
+	list []string
+}
+
+func (w *warnings) add(format string, a ...any) {
+	msg := fmt.Sprintf(format, a...)
+	w.list = append(w.list, msg)
+	w.env.Warnf("%s", msg)
+}
+
+// all is the list for JSON: never null.
+func (w *warnings) all() []string {
+	if w.list == nil {
+		return []string{}
+	}
+	return w.list
+}
