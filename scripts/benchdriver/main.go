@@ -79,10 +79,10 @@ func main() {
 	add(r)
 
 	// pack: at least as fast as zip -6, output at most 5% larger.
-	clean := func() { os.Remove("ours.zip"); os.Remove("peer.zip") }
 	r = compare("pack",
 		[]string{tool("plugin-pack"), "pack", "-d", "plugin.yaml", "-a", "art.so", "-v", "1.0.0", "-s", "art.so.sig", "-o", "ours.zip"},
-		[]string{"zip", "-6", "-q", "-X", "peer.zip", "plugin.yaml", "art.so", "art.so.sig"}, clean)
+		[]string{"zip", "-6", "-q", "-X", "peer.zip", "plugin.yaml", "art.so", "art.so.sig"},
+		func() { os.Remove("ours.zip") }, func() { os.Remove("peer.zip") }) // zip appends to an existing archive
 	r.ratio = secs(r.ours) / secs(r.peer)
 	oursSize, peerSize := fileSize("ours.zip"), fileSize("peer.zip")
 	sizeRatio := float64(oursSize) / float64(peerSize)
@@ -92,10 +92,10 @@ func main() {
 	add(r)
 
 	// unpack: at least as fast as unzip on the same package.
-	cleanDirs := func() { os.RemoveAll("ours-out"); os.RemoveAll("peer-out") }
 	r = compare("unpack",
 		[]string{tool("plugin-pack"), "unpack", "ours.zip", "ours-out"},
-		[]string{"unzip", "-q", "-o", "ours.zip", "-d", "peer-out"}, cleanDirs)
+		[]string{"unzip", "-q", "-o", "ours.zip", "-d", "peer-out"},
+		func() { os.RemoveAll("ours-out") }, func() { os.RemoveAll("peer-out") })
 	r.ratio = secs(r.ours) / secs(r.peer)
 	r.target, r.ok = "time ≤ 1.0× unzip", r.ratio <= 1.0
 	add(r)
@@ -149,17 +149,18 @@ func printResult(r result) {
 	fmt.Printf("%-8s %10s %10s %7.3fx  %-28s %6d KiB  %s %s\n", r.name, fmtDur(r.ours.wall), peer, r.ratio, r.target, r.ours.rssKiB, verdict, r.note)
 }
 
-// compare runs ours and peer alternately (after one warm-up each) and reports the medians; reset
-// runs before every run, untimed.
-func compare(name string, ours, peer []string, reset func()) result {
-	if reset == nil {
-		reset = func() {}
+// compare runs ours and peer alternately (after one warm-up each) and reports the medians; the
+// reset funcs (optional) run untimed before each run of their side.
+func compare(name string, ours, peer []string, resets ...func()) result {
+	resetOurs, resetPeer := func() {}, func() {}
+	if len(resets) == 2 {
+		resetOurs, resetPeer = resets[0], resets[1]
 	}
 	var o, p []sample
 	for i := 0; i <= *runs; i++ {
-		reset()
+		resetOurs()
 		so := run(ours)
-		reset()
+		resetPeer()
 		sp := run(peer)
 		if i > 0 { // the first round warms the page cache
 			o, p = append(o, so), append(p, sp)
