@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/internal/textdist"
 )
 
 // Version is the release of every mcpg-plugins binary, stamped at build time with
@@ -82,7 +84,7 @@ func Suggest(word string, candidates []string) string {
 	}
 	var best []scored
 	for _, c := range candidates {
-		best = append(best, scored{c, editDistance(strings.ToLower(word), strings.ToLower(c))})
+		best = append(best, scored{c, textdist.Levenshtein(strings.ToLower(word), strings.ToLower(c))})
 	}
 	sort.SliceStable(best, func(i, j int) bool { return best[i].d < best[j].d })
 	if len(best) == 0 {
@@ -103,24 +105,4 @@ func Suggest(word string, candidates []string) string {
 		}
 	}
 	return ""
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/internal/textdist"
 )
 
 // ShortName is the last '.'-separated segment of an id (contract.md §1.4).
@@ -70,7 +72,7 @@ func suggest(s string, options []string, aliases map[string]string) string {
 func closest(k string, options []string) string {
 	best, bestDist, tie := "", 0, false
 	for _, o := range options {
-		d := editDistance(k, squash(o))
+		d := textdist.Levenshtein(k, squash(o))
 		switch {
 		case best == "" || d < bestDist:
 			best, bestDist, tie = o, d, false
@@ -94,30 +96,6 @@ func squash(s string) string {
 		}
 	}
 	return b.String()
-}
-
-// editDistance is the Levenshtein distance between two short strings (bytes).
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return max(len(a), len(b))
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // quote renders a value for a one-line message: Go-quoted, cut to 60 runes.

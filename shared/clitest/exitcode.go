@@ -10,11 +10,11 @@ import (
 )
 
 func init() {
-	// hash-exit CODE PROG [ARGS...]: run PROG like exec (stdin from the stdin command) and assert its
+	// exitcode CODE PROG [ARGS...]: run PROG like exec (stdin from the stdin command) and assert its
 	// exit code is exactly CODE; its stdout and stderr are then checked as usual.
-	Register("hash-exit", func(ts *testscript.TestScript, neg bool, args []string) {
+	Register("exitcode", func(ts *testscript.TestScript, neg bool, args []string) {
 		if neg || len(args) < 2 {
-			ts.Fatalf("usage: hash-exit CODE PROG [ARGS...]")
+			ts.Fatalf("usage: exitcode CODE PROG [ARGS...]")
 		}
 		want, err := strconv.Atoi(args[0])
 		ts.Check(err)
@@ -30,11 +30,11 @@ func init() {
 			ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
 		}
 	})
-	// hash-setenv VAR FILE: set VAR to the bare hex SHA-256 of FILE, so a script can match a digest
+	// setsha256 VAR FILE: set VAR to the bare hex SHA-256 of FILE, so a script can match a digest
 	// of bytes it made at run time (e.g. a zip written by python3) without hard-coding it.
-	Register("hash-setenv", func(ts *testscript.TestScript, neg bool, args []string) {
+	Register("setsha256", func(ts *testscript.TestScript, neg bool, args []string) {
 		if neg || len(args) != 2 {
-			ts.Fatalf("usage: hash-setenv VAR FILE")
+			ts.Fatalf("usage: setsha256 VAR FILE")
 		}
 		d, _, err := digest.File(ts.MkAbs(args[1]))
 		ts.Check(err)
