@@ -32,8 +32,11 @@ func toolErr(err error) error {
 
 // problemLine formats one descriptor finding as "<file>:<line>: <path>: <msg>".
 func problemLine(file string, p descriptor.Problem) string {
-	if p.Line > 0 {
+	switch {
+	case p.Line > 0 && p.Path != "":
 		return fmt.Sprintf("%s:%d: %s", file, p.Line, p.String())
+	case p.Line > 0: // String would say "line N:" again
+		return fmt.Sprintf("%s:%d: %s", file, p.Line, p.Msg)
 	}
 	return fmt.Sprintf("%s: %s", file, p.String())
 }

@@ -184,6 +184,9 @@ func signArtifact(env *cli.Env, o *signOpts, priv ed25519.PrivateKey, pub ed2551
 		return nil, digest.Digest{}, err
 	}
 	ok, sum, _, err := keys.VerifyAndHash(pub, io.NewSectionReader(f, 0, size), sig)
+	if err == nil {
+		err = keys.CheckEnd(f, size)
+	}
 	if err != nil {
 		return nil, sum, signReadError(o.artifact, err)
 	}

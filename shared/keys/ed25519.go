@@ -83,7 +83,24 @@ func hashPass(r io.ReaderAt, size int64, h hash.Hash) (digest.Digest, error) {
 	if n != size {
 		return digest.Digest{}, fmt.Errorf("%w: read %d bytes, expected %d", ErrChanged, n, size)
 	}
+	if err := CheckEnd(r, size); err != nil {
+		return digest.Digest{}, err
+	}
 	return digest.FromHash(sum), nil
+}
+
+// CheckEnd confirms r holds nothing past size. A file whose reported size is short of its content
+// (procfs, or one still being appended to) must not have a signature made or checked over a prefix.
+func CheckEnd(r io.ReaderAt, size int64) error {
+	var b [1]byte
+	n, err := r.ReadAt(b[:], size)
+	if n > 0 {
+		return fmt.Errorf("%w: it holds more than the %d bytes its size reports", ErrChanged, size)
+	}
+	if err != nil && err != io.EOF {
+		return err
+	}
+	return nil
 }
 
 // Verifier checks a signature over a message written to it in pieces. It agrees with

@@ -222,3 +222,19 @@ func TestReadErrorsPropagate(t *testing.T) {
 type errReader struct{ err error }
 
 func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// A reader holding more than the size it reports (procfs files report 0) must not be signed over a
+// prefix: both signing and the end check refuse it.
+func TestSignRefusesContentPastSize(t *testing.T) {
+	priv := ed25519.NewKeyFromSeed(bytes.Repeat([]byte{42}, 32))
+	r := bytes.NewReader([]byte("plugin artifact bytes"))
+	if _, err := Sign(priv, r, 6); !errors.Is(err, ErrChanged) {
+		t.Fatalf("Sign over a prefix: %v, want ErrChanged", err)
+	}
+	if err := CheckEnd(r, r.Size()); err != nil {
+		t.Fatalf("CheckEnd at the real end: %v", err)
+	}
+	if sig, err := Sign(priv, r, r.Size()); err != nil || !ed25519.Verify(priv.Public().(ed25519.PublicKey), []byte("plugin artifact bytes"), sig) {
+		t.Fatalf("Sign over the whole input: %v", err)
+	}
+}
