@@ -1,0 +1,23 @@
+module github.com/mcpg-dev/mcpg-plugins/plugin-oci
+
+go 1.26.8
+
+require (
+	github.com/google/go-containerregistry v0.22.1
+	github.com/mcpg-dev/mcpg-plugins/shared v0.0.0
+	github.com/rogpeppe/go-internal v1.16.0
+)
+
+require (
+	github.com/docker/cli v29.7.2+incompatible // indirect
+	github.com/docker/docker-credential-helpers v0.9.3 // indirect
+	github.com/klauspost/compress v1.20.3 // indirect
+	github.com/opencontainers/go-digest v1.0.0 // indirect
+	github.com/sirupsen/logrus v1.9.4 // indirect
+	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	golang.org/x/sys v0.49.0 // indirect
+	golang.org/x/tools v0.49.0 // indirect
+	gotest.tools/v3 v3.5.2 // indirect
+)
+
+replace github.com/mcpg-dev/mcpg-plugins/shared => ../shared
