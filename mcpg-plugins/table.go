@@ -30,7 +30,7 @@ var tools = []tool{
 	{"plugin-oci", []command{
 		{"push", "push a package to an OCI registry"},
 		{"pull", "pull a package from an OCI registry"},
-		{"cache", "inspect and clean the local caches (cache gc)"},
+		{"cache", "list and clean the gateway's plugin caches (cache ls, cache gc)"},
 	}},
 	{"plugin-harness", []command{
 		{"test", "load a package into a mock gateway and exercise it"},
