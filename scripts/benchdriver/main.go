@@ -1,7 +1,9 @@
 // Command benchdriver measures the mcpg-plugins tools against peer tools on the same input in the
 // same run (hash vs sha256sum, sign/verify vs sha512sum, pack vs zip -6, unpack vs unzip), and the
-// start-up cost of every binary and of the dispatcher, and reports ratios, peak RSS and whether each
-// target of the foundation issue is met. Run it through `make bench`.
+// start-up cost of every binary and of the dispatcher, plus plugin-oci push and pull vs crane on the
+// same real registry (oci.go), and reports ratios, peak RSS and whether each target of the
+// foundation and OCI issues is met. Run it through `make bench` (`scripts/bench -oci` for the OCI
+// cases alone).
 package main
 
 import (
@@ -25,12 +27,16 @@ var (
 	runs    = flag.Int("runs", 5, "timed runs per command (median reported)")
 	starts  = flag.Int("starts", 200, "runs per start-up measurement")
 	check   = flag.Bool("check", false, "exit 1 when a target is missed")
+	ociOnly = flag.Bool("oci", false, "run only the OCI cases (plugin-oci push/pull vs crane)")
+	ociSize = flag.Int("oci-size", 200, "package size in MiB for the OCI cases")
+	tools   = flag.String("tools", "", "directory holding the test tools registry and crane (default $MCPG_TEST_TOOLS, else .tools/bin beside -bin)")
 )
 
 const rssLimitKiB = 64 * 1024
 
 type sample struct {
 	wall   time.Duration
+	cpu    time.Duration // user + system
 	rssKiB int64
 }
 
@@ -48,19 +54,59 @@ func main() {
 	must(err)
 	must(os.MkdirAll(*workDir, 0o755))
 	must(os.Chdir(*workDir))
-	for _, tool := range []string{"mcpg-plugins", "plugin-hash", "plugin-sign", "plugin-pack"} {
+	needed := []string{"mcpg-plugins", "plugin-hash", "plugin-sign", "plugin-pack", "plugin-oci"}
+	if *ociOnly {
+		needed = []string{"plugin-pack", "plugin-oci"}
+	}
+	for _, tool := range needed {
 		if _, err := os.Stat(filepath.Join(bin, tool)); err != nil {
 			fail("missing %s/%s: run `make build` first", bin, tool)
 		}
 	}
 	tool := func(name string) string { return filepath.Join(bin, name) }
 
-	fmt.Printf("preparing a %d MiB artifact in %s …\n", *sizeMiB, *workDir)
-	prepare(tool)
-
 	var results []result
 	add := func(r result) { results = append(results, r); printResult(r) }
+	if !*ociOnly {
+		results = foundationCases(tool, add)
+	}
+	if oci := findOCITools(bin); oci.ok() {
+		ociCases(tool, oci, add)
+	} else if *ociOnly {
+		fail("%s", oci.missing())
+	} else {
+		fmt.Printf("\nskipping the OCI cases: %s\n", oci.missing())
+	}
+
+	failed := 0
+	for _, r := range results {
+		if !r.ok {
+			failed++
+		}
+		if r.ours.rssKiB > rssLimitKiB {
+			failed++
+			fmt.Printf("peak RSS of %s is %d KiB (limit %d)\n", r.name, r.ours.rssKiB, rssLimitKiB)
+		}
+	}
+	fmt.Printf("\n%d of %d targets met (peak RSS limit %d MiB applies to every command)\n", len(results)-countFailed(results), len(results), rssLimitKiB/1024)
+	if *check && failed > 0 {
+		exit(1)
+	}
+	exit(0)
+}
+
+// printHeader starts a table of results.
+func printHeader() {
 	fmt.Printf("\n%-8s %10s %10s %8s  %-28s %9s  %s\n", "case", "ours", "peer", "ratio", "target", "peak RSS", "")
+}
+
+// foundationCases are the foundation issue's targets: hash, sign/verify, pack, unpack, start-up.
+func foundationCases(tool func(string) string, add func(result)) (results []result) {
+	add0 := add
+	add = func(r result) { results = append(results, r); add0(r) }
+	fmt.Printf("preparing a %d MiB artifact in %s …\n", *sizeMiB, *workDir)
+	prepare(tool)
+	printHeader()
 
 	// hash: throughput ratio = peer time / our time, must be ≥ 0.95.
 	r := compare("hash", []string{tool("plugin-hash"), "hash", "art.so"}, []string{"sha256sum", "art.so"}, nil)
@@ -111,21 +157,7 @@ func main() {
 	overhead := v.wall - d.wall
 	add(result{name: "dispatch", ours: v, peer: d, target: "overhead < 2 ms", ok: overhead < 2*time.Millisecond,
 		ratio: float64(v.wall) / float64(d.wall), note: fmt.Sprintf("overhead %s", overhead.Round(10*time.Microsecond))})
-
-	failed := 0
-	for _, r := range results {
-		if !r.ok {
-			failed++
-		}
-		if r.ours.rssKiB > rssLimitKiB {
-			failed++
-			fmt.Printf("peak RSS of %s is %d KiB (limit %d)\n", r.name, r.ours.rssKiB, rssLimitKiB)
-		}
-	}
-	fmt.Printf("\n%d of %d targets met (peak RSS limit %d MiB applies to every command)\n", len(results)-countFailed(results), len(results), rssLimitKiB/1024)
-	if *check && failed > 0 {
-		os.Exit(1)
-	}
+	return results
 }
 
 func countFailed(rs []result) (n int) {
@@ -152,6 +184,11 @@ func printResult(r result) {
 // compare runs ours and peer alternately (after one warm-up each) and reports the medians; the
 // reset funcs (optional) run untimed before each run of their side.
 func compare(name string, ours, peer []string, resets ...func()) result {
+	return compareEach(name, func(int) []string { return ours }, func(int) []string { return peer }, resets...)
+}
+
+// compareEach is compare with a command line per run (run 0 is the warm-up).
+func compareEach(name string, ours, peer func(run int) []string, resets ...func()) result {
 	resetOurs, resetPeer := func() {}, func() {}
 	if len(resets) == 2 {
 		resetOurs, resetPeer = resets[0], resets[1]
@@ -159,9 +196,9 @@ func compare(name string, ours, peer []string, resets ...func()) result {
 	var o, p []sample
 	for i := 0; i <= *runs; i++ {
 		resetOurs()
-		so := run(ours)
+		so := run(ours(i))
 		resetPeer()
-		sp := run(peer)
+		sp := run(peer(i))
 		if i > 0 { // the first round warms the page cache
 			o, p = append(o, so), append(p, sp)
 		}
@@ -197,7 +234,8 @@ func run(argv []string) sample {
 		fail("%s: %v\n%s", strings.Join(argv, " "), err, stderr.String())
 	}
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-	return sample{wall: wall, rssKiB: ru.Maxrss}
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	return sample{wall: wall, cpu: cpu, rssKiB: ru.Maxrss}
 }
 
 func median(ss []sample) sample {
@@ -293,7 +331,17 @@ func must(err error) {
 	}
 }
 
+// atExit runs before the driver exits, also on failure (it stops the registry it started).
+var atExit []func()
+
+func exit(code int) {
+	for i := len(atExit) - 1; i >= 0; i-- {
+		atExit[i]()
+	}
+	os.Exit(code)
+}
+
 func fail(format string, a ...any) {
 	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", a...)
-	os.Exit(2)
+	exit(2)
 }

@@ -1,0 +1,217 @@
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+)
+
+// Registry failures become one-line errors with the shared exit codes: 5 when the registry
+// refused the credentials, 4 for everything else the network or the registry did, 1 for content
+// that failed a check (kept as the *cli.Error it already is). No message ever carries a secret:
+// URLs lose their user info and query, and every credential the authenticator knows is masked.
+
+func statusErrorOf(err error) *transport.Error {
+	var te *transport.Error
+	if errors.As(err, &te) {
+		return te
+	}
+	return nil
+}
+
+// registryError turns err from talking to host (while doing what, e.g. "push to ghcr.io/x/y:1")
+// into a *cli.Error; pt may be nil.
+func registryError(err error, what, host string, pt *policyTransport, creds authn.Authenticator) error {
+	if err == nil {
+		return nil
+	}
+	var ce *cli.Error
+	if errors.As(err, &ce) {
+		return err
+	}
+	e := classify(err, what, host, pt, creds != nil && creds != authn.Anonymous)
+	e.Msg = scrub(e.Msg, creds)
+	e.Hint = scrub(e.Hint, creds)
+	return e
+}
+
+func classify(err error, what, host string, pt *policyTransport, hadCreds bool) *cli.Error {
+	if errors.Is(err, context.Canceled) {
+		return &cli.Error{Code: cli.ExitInterrupted, Msg: what + ": interrupted", Err: err}
+	}
+	// ggcr's ping joins the https and http attempts into one error, e.g. a certificate failure
+	// and the plain-HTTP attempt's 400 from a TLS-only port; the transport kept the network
+	// cause, which is the one to report (a refused plain-HTTP attempt never reaches the network).
+	if pt != nil {
+		pt.mu.Lock()
+		last := pt.lastNetErr
+		pt.mu.Unlock()
+		if last != nil && strings.Contains(err.Error(), last.Error()) {
+			err = last
+		}
+	}
+	if se := statusErrorOf(err); se != nil {
+		return statusError(se, what, host, pt, hadCreds)
+	}
+	var pe *plainHTTPError
+	if errors.As(err, &pe) { // nothing else failed: e.g. a redirect down to plain HTTP
+		return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: %s", what, pe.Error()), Err: err}
+	}
+	if isNetErr(err) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		verb := "the connection to registry %s failed"
+		var oe *net.OpError
+		if errors.As(err, &oe) && oe.Op == "dial" || isTLSErr(err) {
+			verb = "cannot reach registry %s"
+		}
+		e := &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: "+verb+": %s", what, host, netReason(err)), Err: err}
+		var re tls.RecordHeaderError
+		switch {
+		case errors.As(err, &re):
+			e.Hint = fmt.Sprintf("the registry seems to speak plain HTTP; if that is intended, pass --insecure-registry %s", host)
+		case clientCertWanted(err):
+			e.Hint = "the registry wants a client certificate it trusts: pass --cert-file and --key-file"
+		case isTLSErr(err):
+			e.Hint = "pass --ca-file with the registry's CA, or --insecure-skip-tls-verify if you must"
+		}
+		return e
+	}
+	return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: %s", what, err.Error()), Err: err}
+}
+
+func statusError(se *transport.Error, what, host string, pt *policyTransport, hadCreds bool) *cli.Error {
+	status := fmt.Sprintf("%d %s", se.StatusCode, http.StatusText(se.StatusCode))
+	detail := diagnostics(se)
+	if detail != "" {
+		detail = ": " + detail
+	}
+	switch se.StatusCode {
+	case http.StatusUnauthorized, http.StatusForbidden:
+		e := &cli.Error{Code: cli.ExitAuth, Err: se}
+		if hadCreds {
+			e.Msg = fmt.Sprintf("%s: registry %s refused the credentials (%s%s)", what, host, status, detail)
+			e.Hint = "check -u/-p, --password-stdin or the docker config entry for " + host
+		} else {
+			e.Msg = fmt.Sprintf("%s: registry %s requires credentials (%s%s)", what, host, status, detail)
+			e.Hint = "log in: -u USER with -p env:VAR or --password-stdin, or a docker config with an entry for " + host
+		}
+		return e
+	case http.StatusNotFound:
+		return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: not found on %s (%s%s)", what, host, status, detail), Err: se}
+	case http.StatusTooManyRequests:
+		e := &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: registry %s is rate limiting (%s%s)", what, host, status, detail), Err: se}
+		if pt != nil {
+			pt.mu.Lock()
+			if pt.rateLimited > 0 {
+				e.Msg += fmt.Sprintf("; it asks to retry after %s", pt.rateLimited)
+			}
+			pt.mu.Unlock()
+		}
+		return e
+	}
+	return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: registry %s answered %s%s", what, host, status, detail), Err: se}
+}
+
+// diagnostics is the registry's own explanation (error codes and messages), never the request.
+func diagnostics(se *transport.Error) string {
+	var parts []string
+	for _, d := range se.Errors {
+		s := string(d.Code)
+		if d.Message != "" {
+			s += ": " + d.Message
+		}
+		parts = append(parts, s)
+	}
+	s := strings.Join(parts, "; ")
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
+
+func isNetErr(err error) bool {
+	var ne net.Error
+	var ue *url.Error
+	var oe *net.OpError
+	return errors.As(err, &ne) || errors.As(err, &ue) || errors.As(err, &oe) || isTLSErr(err)
+}
+
+func isTLSErr(err error) bool {
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var recordErr tls.RecordHeaderError
+	var alert tls.AlertError
+	var oe *net.OpError
+	return errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) ||
+		errors.As(err, &invalid) || errors.As(err, &recordErr) || errors.As(err, &alert) ||
+		errors.As(err, &oe) && oe.Op == "remote error" // a TLS alert from the server
+}
+
+// clientCertWanted: the server's alert says it wants (another) client certificate.
+func clientCertWanted(err error) bool {
+	s := err.Error()
+	return strings.Contains(s, "tls: certificate required") || strings.Contains(s, "tls: bad certificate") ||
+		strings.Contains(s, "tls: unknown certificate authority")
+}
+
+// netReason is the innermost useful text of a network error, without the URL.
+func netReason(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	var re tls.RecordHeaderError
+	switch {
+	case errors.As(err, &re):
+		return "the server does not speak TLS (plain HTTP?)"
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return "the connection was closed before the answer was complete"
+	}
+	return err.Error()
+}
+
+var (
+	urlUserinfo = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.-]*://)[^/@\s"]*@`)
+	urlQuery    = regexp.MustCompile(`(?i)\b(https?://[^\s?"]+)\?[^\s"]*`)
+)
+
+// scrub removes what must never be shown: URL user info, URL queries (signed redirect URLs carry
+// tokens) and any secret the authenticator holds.
+func scrub(msg string, creds authn.Authenticator) string {
+	msg = urlUserinfo.ReplaceAllString(msg, "$1")
+	msg = urlQuery.ReplaceAllString(msg, "$1")
+	for _, s := range secretsOf(creds) {
+		msg = strings.ReplaceAll(msg, s, "***")
+	}
+	return msg
+}
+
+func secretsOf(creds authn.Authenticator) []string {
+	if creds == nil || creds == authn.Anonymous {
+		return nil
+	}
+	cfg, err := creds.Authorization()
+	if err != nil || cfg == nil {
+		return nil
+	}
+	var out []string
+	for _, s := range []string{cfg.Password, cfg.Auth, cfg.IdentityToken, cfg.RegistryToken} {
+		if len(s) >= 3 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
