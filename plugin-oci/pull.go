@@ -27,8 +27,9 @@ const pullHelp = `Usage: plugin-oci pull <registry/repo[:tag][@sha256:<hex>]> [f
 Fetch a package zip pushed as an MCPG OCI artifact and write it to disk. Everything is checked
 before a byte is written: the manifest against the registry's Docker-Content-Digest and against an
 @sha256: pin, every layer's media type (only application/vnd.mcpg.plugin.package.v1+zip), the
-config and the layer against their digests and sizes, and the layer must be a package the gateway
-would unpack. The file appears complete or not at all. An image index is resolved to this
+config and the layer against their digests and sizes, and the layer must open as a package (its
+layout and descriptor, as the gateway's unpack checks them; entry data is checked by the digest and
+when unpacked). The file appears complete or not at all. An image index is resolved to this
 platform's manifest (as the host does, the digest printed — and compared with a pin — is then the
 platform manifest's).
 
@@ -64,6 +65,7 @@ Flags:
       --json            print a JSON report on stdout instead of the lines below
 ` + authFlagsHelp + transportFlagsHelp + `  -h, --help            show this help
 
+` + authHelp + `
 Output (the reference CLI's lines; id/class/runtime/protocol when the config parsed):
   pulled: <ref>
     resolved: <the candidate that matched>       with --resolve-like-gateway

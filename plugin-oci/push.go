@@ -53,6 +53,7 @@ Flags:
       --json            print a JSON report on stdout instead of the lines below
 ` + authFlagsHelp + transportFlagsHelp + `  -h, --help            show this help
 
+` + authHelp + `
 Output (the reference CLI's lines; the digest line is the one to sign or pin):
   pushed: <ref>
     manifest-url: <url>
@@ -325,9 +326,8 @@ type pushPackage struct {
 }
 
 // openPushPackage opens the zip (spooling stdin once, hashing it on the way), and checks it as the
-// gateway's unpack would: structure, descriptor, and every entry's data against its CRC. A file is
-// hashed in the background meanwhile; the hash may finish during the upload, which needs it only
-// to commit.
+// gateway's unpack would: structure, descriptor, and every entry's data against its CRC. Then a
+// file is hashed in the background, alongside the upload, which needs the digest only to commit.
 func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
 	name := cli.DisplayName(arg)
 	var stdinHash *hashingReader
@@ -347,6 +347,16 @@ func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
 	}
 	size := st.Size()
 
+	pkg, err := pkgzip.Open(newReadAhead(f, size, 1<<20), size, name, pkgzip.DefaultLimits)
+	if err == nil {
+		err = checkEntries(pkg)
+	}
+	if err != nil {
+		closeF()
+		return nil, packageErr(err)
+	}
+	// The zip's own digest is only needed to commit the upload: the hash runs while the bytes go
+	// out, not before (for stdin it was taken while spooling).
 	var layerDigest *digestFuture
 	if stdinHash != nil {
 		d := digest.FromHash(stdinHash.h)
@@ -362,15 +372,6 @@ func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
 			}
 			return d, nil
 		})
-	}
-	pkg, err := pkgzip.Open(newReadAhead(f, size, 1<<20), size, name, pkgzip.DefaultLimits)
-	if err == nil {
-		err = checkEntries(pkg)
-	}
-	if err != nil {
-		layerDigest.wait(context.Background()) // it reads f: let it finish before f closes
-		closeF()
-		return nil, packageErr(err)
 	}
 	warnPackage(env, pkg)
 
