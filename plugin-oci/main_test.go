@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/clitest"
@@ -8,6 +10,14 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	// Keep the in-process Go tests' digest cache out of the real home. Not when this binary runs
+	// as plugin-oci for a script (TestMain runs there too): scripts set their own HOME.
+	// testscript.Main exits, so the directory is left to the OS's temp cleaning.
+	if filepath.Base(os.Args[0]) != "plugin-oci" {
+		if dir, err := os.MkdirTemp("", "plugin-oci-test-cache-"); err == nil {
+			os.Setenv("XDG_CACHE_HOME", dir)
+		}
+	}
 	testscript.Main(m, map[string]func(){"plugin-oci": main})
 }
 

@@ -7,6 +7,7 @@ import (
 	"hash"
 	"io"
 	"io/fs"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/digestcache"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
@@ -153,6 +155,9 @@ func runPush(env *cli.Env, args []string) error {
 	tags = dedupe(tags)
 	ctx := context.Background()
 	if dest.pin != "" {
+		if pkg.remembered { // a pin is checked before any registry can vouch for the digest
+			pkg.rehash()
+		}
 		_, _, md, err := pkg.manifest(ctx)
 		if err != nil {
 			return err
@@ -183,6 +188,12 @@ func runPush(env *cli.Env, args []string) error {
 	configDone := make(chan error, 1)
 	go func() { configDone <- st.pushBlob(ctx, bytesBlob(pkg.config, pkg.configJSON)) }()
 	err = st.pushBlob(ctx, layer)
+	if se := statusErrorOf(err); se != nil && pkg.remembered && se.StatusCode == http.StatusBadRequest {
+		// The registry disagrees with the remembered digest: forget it, hash, upload again.
+		pkg.rehash()
+		layer.pending = pkg.layerDigest
+		err = st.pushBlob(ctx, layer)
+	}
 	prog.finish()
 	if cerr := <-configDone; err == nil {
 		err = cerr
@@ -320,9 +331,13 @@ type pushPackage struct {
 	size        int64
 	pkg         *pkgzip.Package
 	layerDigest *digestFuture
-	config      oci.Descriptor
-	configJSON  []byte
-	close       func()
+	// remembered is set when layerDigest came from the digest cache: only a claim until a
+	// registry accepts it (see rehash).
+	remembered bool
+	rehash     func()
+	config     oci.Descriptor
+	configJSON []byte
+	close      func()
 }
 
 // openPushPackage opens the zip (spooling stdin once, hashing it on the way), and checks it as the
@@ -347,9 +362,12 @@ func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
 	}
 	size := st.Size()
 
+	cache := digestcache.Default()
 	pkg, err := pkgzip.Open(newReadAhead(f, size, 1<<20), size, name, pkgzip.DefaultLimits)
-	if err == nil {
-		err = checkEntries(pkg)
+	if err == nil && !cache.Vouched(f, pkgzip.ValidClaim()) { // pack, or an earlier push, read this very file through
+		if err = checkEntries(pkg); err == nil {
+			cache.Vouch(f, pkgzip.ValidClaim())
+		}
 	}
 	if err != nil {
 		closeF()
@@ -361,8 +379,9 @@ func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
 	if stdinHash != nil {
 		d := digest.FromHash(stdinHash.h)
 		layerDigest = computeDigest(func() (digest.Digest, error) { return d, nil })
-	} else {
-		layerDigest = computeDigest(func() (digest.Digest, error) {
+	}
+	hash := func() *digestFuture {
+		return computeDigest(func() (digest.Digest, error) {
 			d, n, err := digest.FromReader(io.NewSectionReader(f, 0, size))
 			if err == nil && n != size {
 				err = fmt.Errorf("read %d bytes of %d", n, size)
@@ -370,13 +389,23 @@ func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
 			if err != nil {
 				return d, cli.IOError("read", name, err)
 			}
+			cache.Store(f, d)
 			return d, nil
 		})
 	}
+	remembered := false
+	if layerDigest == nil {
+		if d, ok := cache.Lookup(f); ok {
+			layerDigest, remembered = computeDigest(func() (digest.Digest, error) { return d, nil }), true
+		} else {
+			layerDigest = hash()
+		}
+	}
 	warnPackage(env, pkg)
 
-	p := &pushPackage{name: name, path: f.Name(), size: size, pkg: pkg, layerDigest: layerDigest,
-		close: func() { layerDigest.wait(context.Background()); closeF() }}
+	p := &pushPackage{name: name, path: f.Name(), size: size, pkg: pkg, layerDigest: layerDigest, remembered: remembered}
+	p.rehash = func() { cache.Forget(f); p.layerDigest, p.remembered = hash(), false }
+	p.close = func() { p.layerDigest.wait(context.Background()); closeF() }
 	hasSig := slices.ContainsFunc(pkg.Entries, func(e pkgzip.Entry) bool { return e.Name == pkgzip.EntrySignature })
 	p.configJSON = oci.ConfigJSON(pkg.Descriptor, hasSig)
 	p.config = oci.DescriptorOf(oci.ConfigMediaType, p.configJSON)

@@ -20,6 +20,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/digestcache"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
@@ -503,4 +504,42 @@ func TestTLSAndMTLS(t *testing.T) {
 	runOCI(t, nil, "push", zip, ref, "--ca-file", mReg.CAFile, "--cert-file", mReg.CertFile, "--key-file", mReg.KeyFile).wantOK(t)
 	runOCI(t, nil, "pull", ref, "--ca-file", mReg.CAFile, "--cert-file", mReg.CertFile, "--key-file", mReg.KeyFile, "-o", out).wantOK(t)
 	wantSameFile(t, out, zip)
+}
+
+// A second push of the same file takes its digest from the digest cache; a wrong remembered digest
+// is refused by the registry at commit, forgotten, and the push completes with the real one.
+func TestPushDigestCache(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	cache := digestcache.Default()
+	reg := testregistry.Start(t, testregistry.Options{})
+	zip := filepath.Join(t.TempDir(), "gate.zip")
+	testregistry.WritePackage(t, zip, 1<<20, 11)
+	_, want := expectedManifest(t, zip, false)
+	f, err := os.Open(zip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+
+	runOCI(t, nil, "push", zip, reg.Host+"/dc/first:1").wantOK(t)
+	if d, ok := cache.Lookup(f); !ok || d.String() != mustDigest(t, zip) {
+		t.Fatalf("after a push the cache holds %v, %v; want %s", d, ok, mustDigest(t, zip))
+	}
+	if !cache.Vouched(f, pkgzip.ValidClaim()) {
+		t.Fatal("a push that read the package through does not vouch for it")
+	}
+
+	// Poison the entry: the registry must catch it and the push still land with the true digest.
+	cache.Store(f, digest.Of([]byte("not the package")))
+	r := runOCI(t, nil, "push", zip, reg.Host+"/dc/second:1")
+	r.wantOK(t)
+	if !strings.Contains(r.stdout, "manifest-digest: "+want) {
+		t.Fatalf("push after a poisoned cache printed\n%s\nwant digest %s", r.stdout, want)
+	}
+	if resp, _ := regGet(t, reg, "/v2/dc/second/manifests/1", oci.ManifestMediaType); resp.Header.Get("Docker-Content-Digest") != want {
+		t.Fatalf("registry holds %s, want %s", resp.Header.Get("Docker-Content-Digest"), want)
+	}
+	if d, _ := cache.Lookup(f); d.String() != mustDigest(t, zip) {
+		t.Fatalf("after the correction the cache holds %s", d)
+	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/digestcache"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
@@ -533,11 +534,10 @@ func (p *packer) write() error {
 		return err
 	}
 	defer out.Abort()
+	// The zip's digest is always taken: --json reports it, and the digest cache hands it to a
+	// following push, which then neither hashes nor re-validates the package.
 	zipSHA := sha256.New()
-	var w io.Writer = out
-	if p.o.json {
-		w = io.MultiWriter(out, zipSHA)
-	}
+	w := io.MultiWriter(out, zipSHA)
 	res, err := pkgzip.Pack(w, pkgzip.PackInput{
 		Descriptor: p.desc.Raw, Artifact: io.NewSectionReader(p.art, 0, p.artSize), ArtifactName: p.entry,
 		Signature: p.sig, License: p.license, ModTime: p.o.modTime, Tee: tee,
@@ -566,8 +566,15 @@ func (p *packer) write() error {
 		return cli.Failf("%s: compresses %d bytes to %d (ratio %.0f:1), above the %.0f:1 that unpack accepts as a guard against zip bombs; is it mostly zeros?",
 			p.artName, art.Size, art.CompressedSize, float64(art.Size)/float64(art.CompressedSize), lim)
 	}
+	var written os.FileInfo
+	if af, ok := out.(*cli.AtomicFile); ok {
+		written, _ = af.File().Stat()
+	}
 	if err := out.Commit(); err != nil {
 		return err
+	}
+	if written != nil {
+		rememberPackage(path, written, zipSHA)
 	}
 	if p.o.json {
 		return cli.WriteJSON(p.env.Stdout, p.report(path, res, embedded, ob, zipSHA))
@@ -668,4 +675,22 @@ func (p *packer) report(path string, res *pkgzip.PackResult, embedded string, ob
 		r.License = &fileJSON{Path: p.licPath, Size: int64(len(p.license)), Auto: p.licAuto}
 	}
 	return r
+}
+
+// rememberPackage records in the digest cache that the package just written at path is valid and
+// has this digest — if path is still the file written (nothing replaced it after the rename).
+func rememberPackage(path string, written os.FileInfo, zipSHA hash.Hash) {
+	f, err := os.Open(path)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err != nil || !os.SameFile(st, written) {
+		return
+	}
+	var d digest.Digest
+	copy(d[:], zipSHA.Sum(nil))
+	cache := digestcache.Default()
+	cache.Store(f, d)
+	cache.Vouch(f, pkgzip.ValidClaim())
 }
