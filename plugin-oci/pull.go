@@ -478,7 +478,7 @@ func (p *puller) fetch(ctx context.Context, st store, a attempt, dl *download) (
 		return nil, err
 	}
 	if _, err := pkgzip.Open(dl.f, res.layer.Size, a.display, pkgzip.DefaultLimits); err != nil {
-		return nil, cli.Failf("the pulled layer is not a valid package: %v; nothing was written", packageErr(err))
+		return nil, cli.Failf("the pulled layer is not a valid package: %v; nothing was written", pkgzip.ExitError(err))
 	}
 	return res, nil
 }

@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"hash"
 	"io"
-	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -371,7 +369,7 @@ func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
 	}
 	if err != nil {
 		closeF()
-		return nil, packageErr(err)
+		return nil, pkgzip.ExitError(err)
 	}
 	// The zip's own digest is only needed to commit the upload: the hash runs while the bytes go
 	// out, not before (for stdin it was taken while spooling).
@@ -442,21 +440,6 @@ func warnPackage(env *cli.Env, pkg *pkgzip.Package) {
 	if pkg.Descriptor.Runtime == descriptor.RuntimeStatic {
 		env.Warnf("%s: runtime %s cannot be loaded from a package (the gateway refuses it)", pkg.Name, descriptor.RuntimeStatic)
 	}
-}
-
-func packageErr(err error) error {
-	var ce *cli.Error
-	var fe *pkgzip.FormatError
-	var pe *fs.PathError
-	switch {
-	case errors.As(err, &ce):
-		return err
-	case errors.As(err, &fe):
-		return cli.Failf("%s", fe.Error())
-	case errors.As(err, &pe):
-		return cli.IOError("read", pe.Path, pe.Err)
-	}
-	return cli.Failf("%v", err)
 }
 
 type hashingReader struct {

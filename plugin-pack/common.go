@@ -1,34 +1,12 @@
 package main
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
-	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
-
-// toolErr maps library errors onto the shared exit codes: a rejected package is 1, a file that
-// cannot be read or written is 3.
-func toolErr(err error) error {
-	var ce *cli.Error
-	var fe *pkgzip.FormatError
-	var pe *fs.PathError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &ce):
-		return err
-	case errors.As(err, &fe):
-		return cli.Failf("%s", fe.Error())
-	case errors.As(err, &pe):
-		return cli.IOError(pe.Op, pe.Path, pe.Err)
-	}
-	return cli.Failf("%s", err.Error())
-}
 
 // problemLine formats one descriptor finding as "<file>:<line>: <path>: <msg>".
 func problemLine(file string, p descriptor.Problem) string {

@@ -72,7 +72,7 @@ func runInspect(env *cli.Env, args []string) error {
 	}
 	pkg, err := pkgzip.Open(f, st.Size(), cli.DisplayName(pos[0]), pkgzip.DefaultLimits)
 	if err != nil {
-		return toolErr(err)
+		return pkgzip.ExitError(err)
 	}
 	warn := &warnings{env: env}
 	rep, failure := inspect(pkg, f, pub, keyArg, warn)
@@ -172,7 +172,7 @@ func inspect(pkg *pkgzip.Package, zipFile io.ReaderAt, pub ed25519.PublicKey, ke
 		err = z.err
 	}
 	if err != nil {
-		return nil, toolErr(err)
+		return nil, pkgzip.ExitError(err)
 	}
 	rep.Digest = z.d.String()
 	rep.SHA256 = z.d.Hex()

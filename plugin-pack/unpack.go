@@ -67,7 +67,7 @@ func runUnpack(env *cli.Env, args []string) error {
 	}
 	pkg, closePkg, err := pkgzip.OpenFile(archive, env.Stdin, pkgzip.DefaultLimits)
 	if err != nil {
-		return toolErr(err)
+		return pkgzip.ExitError(err)
 	}
 	defer closePkg()
 	warn := &warnings{env: env}
@@ -75,7 +75,7 @@ func runUnpack(env *cli.Env, args []string) error {
 		return err
 	}
 	if err := pkg.Extract(target); err != nil {
-		return toolErr(err)
+		return pkgzip.ExitError(err)
 	}
 
 	d := pkg.Descriptor

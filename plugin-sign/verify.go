@@ -155,7 +155,7 @@ func runVerify(env *cli.Env, args []string) error {
 	ok, sum, n, err := keys.VerifyAndHash(pub, s.artifact, s.sig)
 	if err != nil {
 		if rep.Package {
-			return packageErr(err)
+			return pkgzip.ExitError(err)
 		}
 		return cli.IOError("read", rep.Input, err)
 	}
@@ -253,11 +253,11 @@ type subject struct {
 func openPackage(o *verifyOpts, rep *verifyReport, f io.ReaderAt, size int64) (subject, error) {
 	pkg, err := pkgzip.Open(f, size, rep.Input, pkgzip.DefaultLimits)
 	if err != nil {
-		return subject{}, packageErr(err)
+		return subject{}, pkgzip.ExitError(err)
 	}
 	rc, err := pkg.Artifact()
 	if err != nil {
-		return subject{}, packageErr(err)
+		return subject{}, pkgzip.ExitError(err)
 	}
 	s := subject{artifact: rc}
 	rep.Package, rep.Artifact = true, pkg.ArtifactName
@@ -356,21 +356,4 @@ func oneLine(s string) string {
 		}
 		return r
 	}, s)
-}
-
-// packageErr maps pkgzip's errors onto the exit codes: a rejected package is 1, an unreadable
-// file 3.
-func packageErr(err error) error {
-	var ce *cli.Error
-	var fe *pkgzip.FormatError
-	var pe *fs.PathError
-	switch {
-	case errors.As(err, &ce):
-		return err
-	case errors.As(err, &fe):
-		return cli.Failf("%s", fe.Error())
-	case errors.As(err, &pe):
-		return cli.IOError("read", pe.Path, pe.Err)
-	}
-	return cli.Failf("%s", err)
 }

@@ -5,6 +5,7 @@ package pkgzip
 
 import (
 	"archive/zip"
+	"errors"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"io/fs"
 	"time"
@@ -86,3 +87,22 @@ func (e *FormatError) Error() string {
 // every entry through its CRC with this version's rules". pack vouches for what it writes; push skips
 // its own full read of a file vouched for and unchanged since.
 func ValidClaim() string { return "package-valid " + cli.Version }
+
+// ExitError maps what this package returns onto the shared exit codes: a rejected package
+// (FormatError) is 1, a file that cannot be read or written is 3; *cli.Error passes through.
+func ExitError(err error) error {
+	var ce *cli.Error
+	var fe *FormatError
+	var pe *fs.PathError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce):
+		return err
+	case errors.As(err, &fe):
+		return cli.Failf("%s", fe.Error())
+	case errors.As(err, &pe):
+		return cli.IOError(pe.Op, pe.Path, pe.Err)
+	}
+	return cli.Failf("%s", err.Error())
+}
