@@ -351,8 +351,15 @@ func TestFaultPushRetries(t *testing.T) {
 		{"502 on the first upload PATCH", faultproxy.Rule{Method: "PATCH", Nth: 1, Fault: faultproxy.Fail(502)}, "POST", "/blobs/uploads/", 3},
 		{"connection cut mid-upload once", faultproxy.Rule{Method: "PATCH", Nth: 1, Fault: faultproxy.Cut{After: 1 << 20}}, "POST", "/blobs/uploads/", 3},
 		{"429 on the upload start", faultproxy.Rule{Method: "POST", Path: "/blobs/uploads/", Nth: 1, Fault: faultproxy.TooMany("1")}, "POST", "/blobs/uploads/", 3},
+		// With the digest remembered from an earlier push, blobs go up in one monolithic PUT.
+		{"warm: 502 on the first monolithic blob PUT", faultproxy.Rule{Method: "PUT", Path: "/blobs/uploads/", Nth: 1, Fault: faultproxy.Fail(502)}, "PUT", "/blobs/uploads/", 3},
+		{"warm: connection cut mid-PUT once", faultproxy.Rule{Method: "PUT", Path: "/blobs/uploads/", Nth: 1, Fault: faultproxy.Cut{After: 1 << 20}}, "PUT", "/blobs/uploads/", 3},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("XDG_CACHE_HOME", t.TempDir()) // a cold digest cache: POST, PATCH, PUT
+			if strings.HasPrefix(c.name, "warm: ") {
+				f.push(t, f.reg.Host+"/faults/warm-up:1.0").wantOK(t)
+			}
 			p, _ := f.proxy(t, c.rule)
 			repo := "faults/" + strings.ReplaceAll(strings.ToLower(c.name), " ", "-")
 			repo = regexp.MustCompile(`[^a-z0-9/-]`).ReplaceAllString(repo, "")
@@ -386,6 +393,7 @@ func TestFaultPushFailures(t *testing.T) {
 		{"503 on every manifest PUT", faultproxy.Rule{Method: "PUT", Path: "/manifests/", Fault: faultproxy.Fail(503)}, cli.ExitNetwork, []string{"503"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("XDG_CACHE_HOME", t.TempDir()) // a cold digest cache: the blob goes up by PATCH
 			p, ref := f.proxy(t, c.rule)
 			start := time.Now()
 			r := f.push(t, ref, "--retries", "1")

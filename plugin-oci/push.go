@@ -376,7 +376,7 @@ func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
 	var layerDigest *digestFuture
 	if stdinHash != nil {
 		d := digest.FromHash(stdinHash.h)
-		layerDigest = computeDigest(func() (digest.Digest, error) { return d, nil })
+		layerDigest = knownDigest(d)
 	}
 	hash := func() *digestFuture {
 		return computeDigest(func() (digest.Digest, error) {
@@ -394,7 +394,7 @@ func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
 	remembered := false
 	if layerDigest == nil {
 		if d, ok := cache.Lookup(f); ok {
-			layerDigest, remembered = computeDigest(func() (digest.Digest, error) { return d, nil }), true
+			layerDigest, remembered = knownDigest(d), true
 		} else {
 			layerDigest = hash()
 		}

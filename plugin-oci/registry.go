@@ -56,9 +56,10 @@ type blob struct {
 
 // digestFuture is a digest being computed in the background.
 type digestFuture struct {
-	done chan struct{}
-	d    digest.Digest
-	err  error
+	done  chan struct{}
+	d     digest.Digest
+	err   error
+	known bool // see knownDigest
 }
 
 func computeDigest(f func() (digest.Digest, error)) *digestFuture {
@@ -67,6 +68,15 @@ func computeDigest(f func() (digest.Digest, error)) *digestFuture {
 		defer close(df.done)
 		df.d, df.err = f()
 	}()
+	return df
+}
+
+// knownDigest is a digest settled before any upload (remembered, or hashed while spooling stdin).
+// Only such digests choose the monolithic upload: whether a background hash happens to finish
+// before the upload starts must not change which requests are sent.
+func knownDigest(d digest.Digest) *digestFuture {
+	df := &digestFuture{done: make(chan struct{}), d: d, known: true}
+	close(df.done)
 	return df
 }
 
@@ -190,6 +200,9 @@ func (s *registryStore) pushBlob(ctx context.Context, b blob) error {
 	if err := s.connect(ctx, true); err != nil {
 		return err
 	}
+	if b.Digest == "" && b.pending != nil && b.pending.known {
+		b.Digest = b.pending.d.String()
+	}
 	if b.Digest != "" {
 		if have, err := s.haveBlob(ctx, b.Digest); err != nil || have {
 			return err
@@ -228,6 +241,9 @@ func (s *registryStore) uploadOnce(ctx context.Context, b blob) (rerr error) {
 		}
 	}()
 
+	if b.Digest != "" {
+		return s.putMonolithic(ctx, loc, b)
+	}
 	patchCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var exists atomic.Bool
@@ -290,6 +306,36 @@ func (s *registryStore) uploadOnce(ctx context.Context, b blob) (rerr error) {
 	}
 	req.Header.Set("Content-Type", "application/octet-stream")
 	if resp, err = s.client.Do(req); err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	return transport.CheckError(resp, http.StatusCreated)
+}
+
+// putMonolithic sends a blob whose digest is known in one PUT ?digest= carrying the body (the
+// distribution spec's monolithic upload): one request fewer than POST/PATCH/PUT, and the registry
+// hashes and commits in one pass instead of saving and resuming its hash state.
+func (s *registryStore) putMonolithic(ctx context.Context, loc string, b blob) error {
+	u, err := url.Parse(loc)
+	if err != nil {
+		return err
+	}
+	q := u.Query()
+	q.Set("digest", b.Digest)
+	u.RawQuery = q.Encode()
+	body, err := b.open()
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	if err != nil {
+		body.Close()
+		return err
+	}
+	req.ContentLength = b.Size
+	req.Header.Set("Content-Type", "application/octet-stream")
+	resp, err := s.client.Do(req)
+	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()

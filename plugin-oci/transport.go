@@ -361,7 +361,11 @@ func uploadRetryable(err error) bool {
 	}
 	var te interface{ Temporary() bool }
 	if se := statusErrorOf(err); se != nil {
-		return se.Request != nil && se.Request.Method == http.MethodPatch && retryableStatus(se.StatusCode)
+		// The requests that carry the blob (PATCH, or a monolithic PUT) cannot be replayed by the
+		// transport; everything else already was.
+		carriesBlob := se.Request != nil && (se.Request.Method == http.MethodPatch ||
+			se.Request.Method == http.MethodPut && se.Request.ContentLength > 0 && !strings.Contains(se.Request.URL.Path, "/manifests/"))
+		return carriesBlob && retryableStatus(se.StatusCode)
 	}
 	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) ||
 		errors.Is(err, syscall.EPIPE) || errors.Is(err, net.ErrClosed) || (errors.As(err, &te) && te.Temporary())
