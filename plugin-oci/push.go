@@ -361,6 +361,9 @@ func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
 	size := st.Size()
 
 	cache := digestcache.Default()
+	if arg == "-" { // a spool file is gone after this push: nothing to remember it by
+		cache = nil
+	}
 	pkg, err := pkgzip.Open(newReadAhead(f, size, 1<<20), size, name, pkgzip.DefaultLimits)
 	if err == nil && !cache.Vouched(f, pkgzip.ValidClaim()) { // pack, or an earlier push, read this very file through
 		if err = checkEntries(pkg); err == nil {

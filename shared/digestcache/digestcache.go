@@ -11,9 +11,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
@@ -55,6 +57,28 @@ func (c *Cache) Store(f *os.File, d digest.Digest) {
 		return
 	}
 	_ = cli.WriteFileAtomic(name, []byte(d.String()+"\n"), 0o600)
+	c.sweep()
+}
+
+// maxAge is how long an entry nobody wrote again is kept. Lookups do not refresh it: entries are
+// rewritten by every pack and push that computes them, and an old one costs one rehash.
+const maxAge = 30 * 24 * time.Hour
+
+// sweep removes stale entries, on about one write in 32 so the directory stays small at no
+// noticeable cost.
+func (c *Cache) sweep() {
+	if rand.IntN(32) != 0 {
+		return
+	}
+	entries, err := os.ReadDir(c.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > maxAge {
+			os.Remove(filepath.Join(c.dir, e.Name()))
+		}
+	}
 }
 
 // Forget drops f's entry (a registry rejected the remembered digest).
@@ -72,6 +96,7 @@ func (c *Cache) Vouch(f *os.File, claim string) {
 		return
 	}
 	_ = cli.WriteFileAtomic(name, []byte(claim+"\n"), 0o600)
+	c.sweep()
 }
 
 // Vouched reports whether f is unchanged since Vouch(f, claim).

@@ -87,3 +87,22 @@ func TestVouch(t *testing.T) {
 		t.Fatal("a rewritten file keeps its claim")
 	}
 }
+
+func TestSweepRemovesStaleEntries(t *testing.T) {
+	dir := t.TempDir()
+	c := At(dir)
+	stale, fresh := filepath.Join(dir, "stale"), filepath.Join(dir, "fresh")
+	os.WriteFile(stale, []byte("x"), 0o600)
+	os.WriteFile(fresh, []byte("x"), 0o600)
+	old := time.Now().Add(-maxAge - time.Hour)
+	os.Chtimes(stale, old, old)
+	for i := 0; i < 2000; i++ { // sweep runs on about one call in 32
+		c.sweep()
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Fatal("a stale entry survived")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Fatal("a fresh entry was removed")
+	}
+}
