@@ -161,7 +161,10 @@ func (s *layoutStore) ensureLayoutFile() error {
 // checkLayoutFile refuses a directory that is not an image layout of a version we know.
 func (s *layoutStore) checkLayoutFile() error {
 	path := filepath.Join(s.dir, layoutFileName)
-	raw, err := os.ReadFile(path)
+	raw, err := readBounded(path, 64<<10)
+	if ce := (*cli.Error)(nil); errors.As(err, &ce) {
+		return ce
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		if st, serr := os.Stat(s.dir); serr != nil {
 			return cli.IOError("read", s.dir, serr)
@@ -185,7 +188,10 @@ func (s *layoutStore) checkLayoutFile() error {
 // readIndex reads index.json; missing is an empty index when the caller is about to create it.
 func (s *layoutStore) readIndex(createIfMissing bool) (*v1.IndexManifest, error) {
 	path := filepath.Join(s.dir, indexFileName)
-	raw, err := os.ReadFile(path)
+	raw, err := readBounded(path, maxIndexSize)
+	if ce := (*cli.Error)(nil); errors.As(err, &ce) {
+		return nil, ce
+	}
 	if errors.Is(err, fs.ErrNotExist) && createIfMissing {
 		return &v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex}, nil
 	}
@@ -300,4 +306,25 @@ func layoutTag(ref string) (tag, pin string, err error) {
 		return "", "", cli.Usagef("--oci-layout: %q is not a tag (letters, digits, '_', '.', '-'; at most 128) or @sha256:<hex>; with --oci-layout the reference names a manifest inside the directory", ref)
 	}
 	return ref, "", nil
+}
+
+// maxIndexSize bounds index.json: a layout is a directory anyone may hand us, and thousands of
+// tags fit in far less.
+const maxIndexSize = 16 << 20
+
+// readBounded reads a small file of a layout, refusing one larger than limit instead of holding it.
+func readBounded(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(raw)) > limit {
+		return nil, cli.Failf("%s: larger than %d bytes, not an OCI layout file", path, limit)
+	}
+	return raw, nil
 }

@@ -4,11 +4,8 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/artifact"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
@@ -302,17 +299,6 @@ func printInspect(w io.Writer, r *inspectReport) {
 
 // loadPublicKey reads --key: a key file in any form keys.ParsePublicKey takes, or 64 hex digits.
 func loadPublicKey(arg string) (ed25519.PublicKey, error) {
-	data, name := []byte(arg), "--key"
-	if b, err := os.ReadFile(arg); err == nil {
-		data, name = b, arg
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return nil, cli.IOError("read", arg, err)
-	} else if !hexKey.MatchString(arg) {
-		return nil, cli.Usagef("--key %s: no such file, and not 64 hex digits", arg)
-	}
-	pub, _, err := keys.ParsePublicKey(name, data)
-	if err != nil {
-		return nil, cli.Failf("%v", err)
-	}
-	return pub, nil
+	pub, _, err := keys.LoadPublicKey(arg)
+	return pub, err
 }

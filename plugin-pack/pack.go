@@ -82,7 +82,6 @@ type packOpts struct {
 
 var (
 	versionPattern = regexp.MustCompile(`^[0-9A-Za-z][0-9A-Za-z.+~-]*$`)
-	hexKey         = regexp.MustCompile(`^(0x)?[0-9a-fA-F]{64}$`)
 	hexSig         = regexp.MustCompile(`^[0-9a-fA-F]{128}$`)
 	base64Sig      = regexp.MustCompile(`^[A-Za-z0-9+/]{86}==$`)
 )

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"regexp"
 	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
@@ -226,16 +224,9 @@ func loadPublicKey(key string, res *signatureResult) (ed25519.PublicKey, error) 
 	if key == "" {
 		return nil, nil
 	}
-	data, err := readSmall(key, maxKeyFile, "a key file")
-	if errors.Is(err, fs.ErrNotExist) && hexKey.MatchString(key) {
-		data, err = []byte(key), nil // the key itself, as plugin-pack --key takes it
-	}
+	pub, format, err := keys.LoadPublicKey(key)
 	if err != nil {
 		return nil, err
-	}
-	pub, format, err := keys.ParsePublicKey(key, data)
-	if err != nil {
-		return nil, cli.Failf("%s", err)
 	}
 	res.Checked, res.PublicKey, res.KeyFormat = true, hex.EncodeToString(pub), string(format)
 	return pub, nil
@@ -344,9 +335,6 @@ func entries(n int) string {
 	}
 	return fmt.Sprintf("%d entries", n)
 }
-
-// hexKey is a public key given on the command line instead of a file.
-var hexKey = regexp.MustCompile(`^(0[xX])?[0-9a-fA-F]{64}$`)
 
 // oneLine keeps text from a list on one output line.
 func oneLine(s string) string {
