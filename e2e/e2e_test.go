@@ -15,7 +15,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-var tools = []string{"mcpg-plugins", "plugin-hash", "plugin-sign", "plugin-pack", "plugin-oci"}
+var tools = []string{"mcpg-plugins", "plugin-hash", "plugin-sign", "plugin-pack", "plugin-oci", "plugin-harness"}
 
 var binDir string
 
