@@ -12,7 +12,6 @@ import (
 	"testing"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/clitest"
-	"github.com/rogpeppe/go-internal/testscript"
 )
 
 var tools = []string{"mcpg-plugins", "plugin-hash", "plugin-sign", "plugin-pack", "plugin-oci", "plugin-harness"}
@@ -49,19 +48,8 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testscript.Run(t, testscript.Params{
-		Dir:  "testdata/script",
-		Cmds: clitest.Commands(),
-		Setup: func(e *testscript.Env) error {
-			e.Setenv("PATH", binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
-			e.Setenv("HOME", e.WorkDir+"/home")
-			e.Setenv("NO_COLOR", "1")
-			e.Setenv("MCPG_PLUGIN_DIR", "")
-			e.Setenv("EXAMPLES", examples)
-			e.Setenv("HOSTOS", runtime.GOOS)
-			e.Setenv("HOSTARCH", runtime.GOARCH)
-			return os.MkdirAll(e.WorkDir+"/home", 0o755)
-		},
-		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") == "1",
+	clitest.RunWith(t, "testdata/script", clitest.Options{
+		PathFirst: binDir,
+		Vars:      map[string]string{"EXAMPLES": examples, "HOSTOS": runtime.GOOS, "HOSTARCH": runtime.GOARCH},
 	})
 }

@@ -42,15 +42,9 @@ type commandsReport struct {
 const statusNeverRun = "never run"
 
 func (d *dispatcher) commands(args []string) error {
-	fs := cli.NewFlagSet(d.self+" commands", d.commandsHelp(), d.env.Stdout)
-	var asJSON bool
-	fs.BoolVar(&asJSON, "json", false, "print JSON")
-	pos, err := fs.Parse(args)
+	asJSON, err := d.parseJSONFlag("commands", d.commandsHelp(), args)
 	if err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return cli.Usagef("%s commands: unexpected argument %q (see '%s commands --help')", d.self, pos[0], d.self)
 	}
 	rep := d.listCommands()
 	for _, w := range rep.Warnings {
@@ -148,4 +142,18 @@ func resolutionWarnings(r resolution) []string {
 		ws = append(ws, fmt.Sprintf("%s is shadowed by %s", c.path, r.path))
 	}
 	return ws
+}
+
+// parseJSONFlag parses the arguments of a built-in that takes --json and nothing else.
+func (d *dispatcher) parseJSONFlag(name, help string, args []string) (asJSON bool, err error) {
+	fs := cli.NewFlagSet(d.self+" "+name, help, d.env.Stdout)
+	fs.BoolVar(&asJSON, "json", false, "print JSON")
+	pos, err := fs.Parse(args)
+	if err != nil {
+		return false, err
+	}
+	if len(pos) > 0 {
+		return false, cli.Usagef("%s %s: unexpected argument %q (see '%s %s --help')", d.self, name, pos[0], d.self, name)
+	}
+	return asJSON, nil
 }

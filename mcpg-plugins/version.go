@@ -47,15 +47,9 @@ type versionReport struct {
 }
 
 func (d *dispatcher) version(args []string) error {
-	fs := cli.NewFlagSet(d.self+" version", d.versionHelp(), d.env.Stdout)
-	var asJSON bool
-	fs.BoolVar(&asJSON, "json", false, "print JSON")
-	pos, err := fs.Parse(args)
+	asJSON, err := d.parseJSONFlag("version", d.versionHelp(), args)
 	if err != nil {
 		return err
-	}
-	if len(pos) > 0 {
-		return cli.Usagef("%s version: unexpected argument %q (see '%s version --help')", d.self, pos[0], d.self)
 	}
 	rep := versionReport{Name: d.self, Version: cli.Version, Path: d.find.self, Tools: make([]toolVersion, len(tools))}
 	var wg sync.WaitGroup

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -22,22 +21,13 @@ func TestScripts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	testscript.Run(t, testscript.Params{
-		Dir:  "testdata/script",
-		Cmds: clitest.Commands(),
-		Setup: func(e *testscript.Env) error {
-			e.Setenv("HOME", e.WorkDir+"/home")
-			e.Setenv("NO_COLOR", "1")
-			e.Setenv("MCPG_PLUGIN_DIR", "")
-			e.Setenv("FIXTURE", fixture)
-			return os.MkdirAll(e.WorkDir+"/home", 0o755)
-		},
+	clitest.RunWith(t, "testdata/script", clitest.Options{
+		Vars: map[string]string{"FIXTURE": fixture},
 		Condition: func(cond string) (bool, error) {
 			if cond == "native" {
 				return runtime.GOOS == "linux" && runtime.GOARCH == "amd64", nil
 			}
 			return false, nil
 		},
-		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") == "1",
 	})
 }

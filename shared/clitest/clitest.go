@@ -44,18 +44,34 @@ func Commands() map[string]func(ts *testscript.TestScript, neg bool, args []stri
 
 // Run runs the scripts in dir with the shared commands. Scripts see HOME and TMPDIR inside their
 // work directory and NO_COLOR set.
-func Run(t *testing.T, dir string) {
+func Run(t *testing.T, dir string) { RunWith(t, dir, Options{}) }
+
+// Options add to what every tool's scripts get.
+type Options struct {
+	Vars      map[string]string               // extra environment variables
+	PathFirst string                          // a directory put in front of PATH (built binaries)
+	Condition func(cond string) (bool, error) // extra [conditions]
+}
+
+// RunWith runs the scripts in dir like Run, with the additions in o.
+func RunWith(t *testing.T, dir string, o Options) {
 	testscript.Run(t, testscript.Params{
 		Dir:  dir,
 		Cmds: Commands(),
 		Setup: func(e *testscript.Env) error {
+			if o.PathFirst != "" {
+				e.Setenv("PATH", o.PathFirst+string(os.PathListSeparator)+e.Getenv("PATH"))
+			}
 			e.Setenv("HOME", e.WorkDir+"/home")
 			e.Setenv("NO_COLOR", "1")
 			e.Setenv("MCPG_PLUGIN_DIR", "")
+			for k, v := range o.Vars {
+				e.Setenv(k, v)
+			}
 			return os.MkdirAll(e.WorkDir+"/home", 0o755)
 		},
-		RequireExplicitExec: false,
-		UpdateScripts:       os.Getenv("UPDATE_SCRIPTS") == "1",
+		Condition:     o.Condition,
+		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") == "1",
 	})
 }
 
