@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
@@ -18,7 +19,7 @@ const expectedPackagePrefix = "mcpg-plugin-protocol;"
 
 // judge applies the gateway's checks to what the worker read, in the gateway's order
 // (native-abi.md §1.3 steps 4–8), and fills in the loaded plugin's fields.
-func judge(r *report, pkg *pkgzip.Package, reg *registration) error {
+func judge(r *report, descriptorPkg *descriptor.Descriptor, reg *native.Registration, derived string) error {
 	if reg.Layout.Size != 240 || reg.Layout.AlignmentPowerOf2 != 3 {
 		return cli.Failf("%s: plugin ABI layout is incompatible with the host (type-identity check): "+
 			"mcpg_plugin_abi_layout describes a PluginRegistration of %d bytes with alignment 2^%d, expected 240 bytes "+
@@ -29,6 +30,8 @@ func judge(r *report, pkg *pkgzip.Package, reg *registration) error {
 			"the plugin may not be built against mcpg-plugin-protocol", reg.Layout.PackageAndVersion, expectedPackagePrefix))
 	}
 	switch {
+	case len(reg.Problems) > 0:
+		return cli.Failf("%s: %s", r.Package, reg.Problems[0])
 	case reg.ABIVersion == 0xFFFFFFFF:
 		return cli.Failf("%s: plugin panicked during mcpg_plugin_register — registration carries the panic sentinel "+
 			"abi_version. The cdylib is broken; rebuild and re-sign.", r.Package)
@@ -40,24 +43,37 @@ func judge(r *report, pkg *pkgzip.Package, reg *registration) error {
 	for i, e := range reg.Entities {
 		if e.Kind == "" {
 			return cli.Failf("%s: plugin registration: entity %d has tag %d; ABI v2 knows tags 0 to %d",
-				r.Package, i, e.Tag, len(entityKinds)-1)
+				r.Package, i, e.Tag, len(native.EntityKinds)-1)
 		}
 	}
+	packaged := descriptorPkg
+	p := &loadedPlugin{Version: reg.PluginVersion, Class: packaged.Class, Runtime: packaged.Runtime}
 	if reg.DescriptorYAML == "" {
-		return cli.Unsupportedf("%s: the registration embeds no descriptor_yaml; the gateway would then derive the "+
-			"manifest through make and manifest_json, which plugin-harness does not drive yet", r.Package)
-	}
-	embedded, err := descriptor.Parse([]byte(reg.DescriptorYAML))
-	if err != nil {
-		return cli.Failf("%s: the descriptor embedded in %s (descriptor_yaml): %v", r.Package, pkgzip.EntryNative, err)
-	}
-	packaged := pkg.Descriptor
-	mismatches := descriptor.Compare(packaged, embedded)
-	for _, m := range mismatches {
-		r.Mismatches = append(r.Mismatches, m.Error())
-	}
-	if len(mismatches) > 0 {
-		return cli.Failf("%s: %s", r.Package, mismatches[0].Error())
+		// The gateway's fallback: the manifest comes from make + manifest_json (derived by the worker).
+		var m struct{ ID, Name, ProtocolVersion string }
+		if err := json.Unmarshal([]byte(derived), &struct {
+			ID              *string `json:"id"`
+			Name            *string `json:"name"`
+			ProtocolVersion *string `json:"protocol_version"`
+		}{&m.ID, &m.Name, &m.ProtocolVersion}); err != nil {
+			return cli.Failf("%s: the manifest derived through make and manifest_json: %v", r.Package, err)
+		}
+		p.ID, p.Name, p.ProtocolVersion = m.ID, m.Name, m.ProtocolVersion
+		p.ManifestSource = "manifest_json (no descriptor_yaml)"
+	} else {
+		embedded, err := descriptor.Parse([]byte(reg.DescriptorYAML))
+		if err != nil {
+			return cli.Failf("%s: the descriptor embedded in %s (descriptor_yaml): %v", r.Package, pkgzip.EntryNative, err)
+		}
+		mismatches := descriptor.Compare(packaged, embedded)
+		for _, m := range mismatches {
+			r.Mismatches = append(r.Mismatches, m.Error())
+		}
+		if len(mismatches) > 0 {
+			return cli.Failf("%s: %s", r.Package, mismatches[0].Error())
+		}
+		p.ID, p.Name, p.ProtocolVersion = embedded.ID, embedded.Name, embedded.ProtocolVersion
+		p.ManifestSource = "descriptor_yaml"
 	}
 	if reg.BackendProfile != nil && !json.Valid([]byte(*reg.BackendProfile)) {
 		return cli.Failf("%s: plugin '%s' declares an invalid backend_profile_json: not JSON", r.Package, reg.PluginID)
@@ -75,10 +91,7 @@ func judge(r *report, pkg *pkgzip.Package, reg *registration) error {
 			"only in cdylib: %s. Rebuild the cdylib or update plugin.yaml to match.",
 			r.Package, packaged.ID, rustList(onlyDesc), rustList(onlyLib))
 	}
-	p := &loadedPlugin{
-		ID: embedded.ID, Version: reg.PluginVersion, Name: embedded.Name, ProtocolVersion: embedded.ProtocolVersion,
-		Class: packaged.Class, Runtime: packaged.Runtime, Capabilities: declared,
-	}
+	p.Capabilities = declared
 	for _, e := range reg.Entities {
 		p.Entities = append(p.Entities, e.Kind)
 	}
@@ -92,7 +105,7 @@ func judge(r *report, pkg *pkgzip.Package, reg *registration) error {
 
 // cdylibCapabilities decodes the TypedCapabilityDecl list as the host does: known kinds only,
 // args_json empty or an object of the variant's list.
-func cdylibCapabilities(reg *registration) ([]string, error) {
+func cdylibCapabilities(reg *native.Registration) ([]string, error) {
 	var out []string
 	for _, c := range reg.Capabilities {
 		if !descriptor.KnownCapability(c.Kind) {

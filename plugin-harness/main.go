@@ -14,7 +14,7 @@ const workerCommand = "__worker"
 
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == workerCommand {
-		os.Exit(runWorker(os.Stdin, os.Stdout))
+		os.Exit(runWorker(os.Stdin))
 	}
 	cli.Main(tool.Run)
 }

@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,53 +13,86 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
 
-const testHelp = `Usage: plugin-harness test <package.zip> [--key <pubkey>] [--timeout 5s] [--max-memory 1024] [--json]
+const testHelp = `Usage: plugin-harness test <package.zip> [--key <pubkey>] [--context FILE] [--arguments FILE]
+                           [--config FILE] [--json] [flags]
 
-Load a native plugin package the way the MCPG gateway does, in a child worker process: strict
-unpack into a private temporary directory, signature check (with --key), re-hash right before
-dlopen, mcpg_plugin_abi_layout (size 240, alignment 8), mcpg_plugin_register, ABI version 2, at
-least one entity, the embedded descriptor compared with the package's plugin.yaml, and the
-cdylib's capabilities compared with required_capabilities. A crash, a hang past --timeout or
-memory beyond --max-memory inside the plugin is reported as a failure, never a crash of the tool.
+Load a native plugin package the way the MCPG gateway does, in a child worker process, then drive
+its class's vtable like an in-process mock gateway and print each decision.
 
-This version loads and checks the plugin but does not exercise its class's slots yet: after a
-successful load it says so and exits 6, so a load is never mistaken for a passing contract test.
+Loading: strict unpack into a private temporary directory, the signature check (with --key), a
+re-hash right before dlopen, mcpg_plugin_abi_layout (size 240, alignment 8), mcpg_plugin_register,
+ABI version 2, at least one entity, the embedded descriptor compared with the package's plugin.yaml
+(or, without one, the manifest from make + manifest_json), and the cdylib's capabilities compared
+with required_capabilities.
+
+Driving (the first entity of the descriptor's class, like the gateway): make with the config and
+the host services, manifest_json, then
+  tool_gate          → evaluate_pre_dispatch + evaluate_post_dispatch
+  transform          → transform_arguments + transform_result
+  identity_provider  → resolve_identity (headers from --headers, or synthesised from the context)
+then shutdown and drop_instance. Every string crossing the boundary follows the ownership rules.
+Host services answer like the gateway's null services ("not wired" errors); every call the plugin
+makes into the host is shown. A crash, a hang past --timeout, memory beyond --max-memory or a
+panic sentinel inside the plugin is a failure in the report, never a crash of the tool.
 
 Flags:
-  --key FILE          Ed25519 public key (raw, hex, PEM or ssh-ed25519); plugin.sig must verify
-                      under it (enforce policy). Without --key verification is skipped.
-  --timeout DUR       time the worker may take to load and register the plugin (default 5s)
-  --max-memory MIB    address space the plugin may add to the worker, in MiB (default 1024; 0 for no limit)
-  --json              print the whole report as one JSON document on stdout
+  --key FILE            Ed25519 public key (raw, hex, PEM or ssh-ed25519); plugin.sig must verify
+                        under it (enforce policy). Without --key verification is skipped.
+  --descriptor FILE     use this plugin.yaml instead of the packaged one (what-if testing)
+  --context FILE        PluginContext as JSON (or YAML for .yaml/.yml); default: a verified caller
+                        tester@example.com calling test.tool
+  --tool NAME           set the context's tool_name
+  --arguments FILE      tool/transform arguments (JSON); default {}
+  --config FILE         operator config (JSON) for make and every call; default {}
+  --meta FILE           the MCP _meta object for evaluate_pre_dispatch; default absent (RNone)
+  --result FILE         the tool result for evaluate_post_dispatch and transform_result; default null
+  --headers FILE        resolve_identity headers: [["name","value"],…] or {"name":"value"}
+  --metadata FILE       resolve_identity RequestMetadata (JSON); default {"transport":""}
+  --host-services FILE  canned host-service answers, e.g. {"resolve_secret": {"vault://x":
+                        {"ok": {"bytes": [104,105], "version": "3"}}}, "alias": "rate-limit"}
+  --repeat N            run each class call N times and report the timings (default 1)
+  --timeout DUR         time each step may take before the worker is killed (default 5s)
+  --max-memory MIB      address space the plugin may add to the worker, in MiB (default 1024; 0: none)
+  --json                print the whole run as one JSON document on stdout
+JSON flags take a file, - for stdin, or the JSON itself ('{"name":"bob"}').
 
-Exit codes: 1 the plugin or package failed a check (or crashed, hung, ran out of memory);
-2 usage; 3 I/O; 6 loaded but not exercised yet, or not a native package.
+Exit codes: 0 the contract was respected (whatever the decisions); 1 the package, the load or a
+call broke it (or the plugin crashed, hung, panicked, ran out of memory); 2 usage; 3 I/O;
+6 the class is not driven by this harness (loaded and checked only), or not a native package.
 
 Examples:
   plugin-harness test hello-gate.zip --key release.pub
+  plugin-harness test gate.zip --tool debug_dump --arguments '{"path":"/etc"}' --json
+  plugin-harness test gate.zip --repeat 10000
 `
 
 // report is the whole run; --json prints it as is.
 type report struct {
-	Package      string        `json:"package"`
-	Artifact     string        `json:"artifact"`
-	SHA256       string        `json:"sha256"`
-	Signature    string        `json:"signature"` // verified, skipped
-	Trust        string        `json:"trust"`
-	Phase        string        `json:"phase"` // the last load step the worker reached
-	Status       string        `json:"status"`
-	Failure      string        `json:"failure,omitempty"`
-	Plugin       *loadedPlugin `json:"plugin,omitempty"`
-	Registration *registration `json:"registration,omitempty"`
-	Mismatches   []string      `json:"mismatches,omitempty"`
-	Warnings     []string      `json:"warnings,omitempty"`
-	Exercised    bool          `json:"exercised"`
-	Note         string        `json:"note,omitempty"`
+	Package      string               `json:"package"`
+	Artifact     string               `json:"artifact"`
+	SHA256       string               `json:"sha256"`
+	Signature    string               `json:"signature"` // verified, skipped
+	Trust        string               `json:"trust"`
+	Phase        string               `json:"phase"` // the last step the worker reached
+	Status       string               `json:"status"`
+	Failure      string               `json:"failure,omitempty"`
+	Plugin       *loadedPlugin        `json:"plugin,omitempty"`
+	Registration *native.Registration `json:"registration,omitempty"`
+	LoadNanos    map[string]int64     `json:"load_ns,omitempty"`
+	Mismatches   []string             `json:"mismatches,omitempty"`
+	Warnings     []string             `json:"warnings,omitempty"`
+	Exercised    bool                 `json:"exercised"`
+	Calls        []*native.Call       `json:"calls"`
+	Note         string               `json:"note,omitempty"`
+	PluginStdout string               `json:"plugin_stdout,omitempty"`
+	PluginStderr string               `json:"plugin_stderr,omitempty"`
 }
 
 // loadedPlugin holds the fields the reference prints under "Plugin loaded:".
@@ -74,25 +105,41 @@ type loadedPlugin struct {
 	Runtime         string   `json:"runtime"`
 	Entities        []string `json:"entities"`
 	Capabilities    []string `json:"capabilities"`
+	ManifestSource  string   `json:"manifest_source"`
 }
 
 const (
-	statusLoaded      = "loaded"
+	statusPassed      = "passed"
 	statusFailed      = "failed"
 	statusUnsupported = "unsupported"
 )
 
+type testFlags struct {
+	key, timeout, descriptor, context, tool, arguments, config, meta, result string
+	headers, metadata, hostServices                                          string
+	maxMemory                                                                uint64
+	repeat                                                                   int
+	json                                                                     bool
+}
+
 func runTest(env *cli.Env, args []string) error {
-	var (
-		keyPath, timeoutText string
-		maxMemory            uint64
-		asJSON               bool
-	)
+	var f testFlags
 	fs := cli.NewFlagSet("plugin-harness test", testHelp, env.Stdout)
-	fs.StringVar(&keyPath, "key", "", "Ed25519 public key")
-	fs.StringVar(&timeoutText, "timeout", "5s", "worker time limit")
-	fs.Uint64Var(&maxMemory, "max-memory", 1024, "worker address-space limit in MiB")
-	fs.BoolVar(&asJSON, "json", false, "JSON report")
+	fs.StringVar(&f.key, "key", "", "Ed25519 public key")
+	fs.StringVar(&f.descriptor, "descriptor", "", "plugin.yaml override")
+	fs.StringVar(&f.context, "context", "", "PluginContext file")
+	fs.StringVar(&f.tool, "tool", "", "tool name")
+	fs.StringVar(&f.arguments, "arguments", "", "arguments JSON")
+	fs.StringVar(&f.config, "config", "", "config JSON")
+	fs.StringVar(&f.meta, "meta", "", "_meta JSON")
+	fs.StringVar(&f.result, "result", "", "result JSON")
+	fs.StringVar(&f.headers, "headers", "", "headers JSON")
+	fs.StringVar(&f.metadata, "metadata", "", "RequestMetadata JSON")
+	fs.StringVar(&f.hostServices, "host-services", "", "canned host answers")
+	fs.IntVar(&f.repeat, "repeat", 1, "repetitions")
+	fs.StringVar(&f.timeout, "timeout", "5s", "time limit per step")
+	fs.Uint64Var(&f.maxMemory, "max-memory", 1024, "worker address-space limit in MiB")
+	fs.BoolVar(&f.json, "json", false, "JSON report")
 	pos, err := fs.Parse(args)
 	if err != nil {
 		return err
@@ -100,19 +147,34 @@ func runTest(env *cli.Env, args []string) error {
 	if len(pos) != 1 {
 		return cli.Usagef("plugin-harness test: expected one <package.zip>, got %d arguments", len(pos))
 	}
-	timeout, err := time.ParseDuration(timeoutText)
+	timeout, err := time.ParseDuration(f.timeout)
 	if err != nil || timeout <= 0 {
-		return cli.Usagef("plugin-harness test: --timeout %q: expected a positive duration such as 5s", timeoutText)
+		return cli.Usagef("plugin-harness test: --timeout %q: expected a positive duration such as 5s", f.timeout)
 	}
-	if maxMemory > 1<<24 {
-		return cli.Usagef("plugin-harness test: --max-memory %d: expected at most %d MiB", maxMemory, 1<<24)
+	if f.maxMemory > 1<<24 {
+		return cli.Usagef("plugin-harness test: --max-memory %d: expected at most %d MiB", f.maxMemory, 1<<24)
+	}
+	if f.repeat < 1 || f.repeat > 10_000_000 {
+		return cli.Usagef("plugin-harness test: --repeat %d: expected 1 to 10000000", f.repeat)
+	}
+	stdinUsers := 0
+	for _, v := range []string{pos[0], f.context, f.arguments, f.config, f.meta, f.result, f.headers, f.metadata, f.hostServices} {
+		if v == "-" {
+			stdinUsers++
+		}
+	}
+	if stdinUsers > 1 {
+		return cli.Usagef("plugin-harness test: only one input can be read from stdin (-)")
 	}
 	var pub ed25519.PublicKey
-	if keyPath != "" {
-		var err error
-		if pub, _, err = keys.LoadPublicKey(keyPath); err != nil {
+	if f.key != "" {
+		if pub, _, err = keys.LoadPublicKey(f.key); err != nil {
 			return err
 		}
+	}
+	plan, err := buildPlan(&f, env.Stdin)
+	if err != nil {
+		return err
 	}
 
 	pkg, closePkg, err := pkgzip.OpenFile(pos[0], env.Stdin, pkgzip.DefaultLimits)
@@ -120,11 +182,19 @@ func runTest(env *cli.Env, args []string) error {
 		return pkgzip.ExitError(err)
 	}
 	defer closePkg()
-	r := &report{Package: pkg.Name, Artifact: pkg.ArtifactName}
+	desc := pkg.Descriptor
+	if f.descriptor != "" {
+		if desc, err = readDescriptor(f.descriptor); err != nil {
+			return err
+		}
+	}
+	r := &report{Package: pkg.Name, Artifact: pkg.ArtifactName, Calls: []*native.Call{}}
 	if pkg.ArtifactName != pkgzip.EntryNative {
 		return cli.Unsupportedf("%s: %s packages are not driven by plugin-harness yet (only %s)",
 			pkg.Name, pkg.ArtifactName, pkgzip.EntryNative)
 	}
+	plan.Class = desc.Class
+	plan.Alias = desc.ID // the reference test uses the descriptor id as the operator alias
 	dir, err := os.MkdirTemp("", "plugin-harness-")
 	if err != nil {
 		return cli.IOError("create a directory in", os.TempDir(), err)
@@ -135,38 +205,91 @@ func runTest(env *cli.Env, args []string) error {
 	}
 	artifact := filepath.Join(dir, pkgzip.EntryNative)
 
-	if err := verifyArtifact(r, pkg, artifact, pub, keyPath); err != nil {
+	if err := verifyArtifact(r, pkg, artifact, pub, f.key); err != nil {
 		return err
 	}
-	if pub == nil {
+	if pub == nil && !f.json {
 		fmt.Fprintln(env.Stderr, r.Trust)
 	}
-	failure := load(r, pkg, workerRequest{Path: artifact, SHA256: r.SHA256, MaxMemory: maxMemory << 20}, timeout)
-	if failure != nil {
+	req := workerRequest{Path: artifact, SHA256: r.SHA256, MaxMemory: f.maxMemory << 20, Plan: *plan}
+	failure := runWorkerProcess(r, desc, req, timeout)
+	for _, w := range r.Warnings {
+		if !f.json {
+			env.Warnf("%s", w)
+		}
+	}
+	switch {
+	case failure != nil:
 		r.Status, r.Failure = statusFailed, failure.Error()
 		if cli.CodeOf(failure) == cli.ExitUnsupported {
 			r.Status = statusUnsupported
 		}
-		if asJSON {
-			if err := cli.WriteJSON(env.Stdout, r); err != nil {
-				return err
-			}
-		}
-		return failure
+	default:
+		r.Status = statusPassed
 	}
-	r.Status = statusLoaded
-	for _, w := range r.Warnings {
-		env.Warnf("%s", w)
-	}
-	r.Note = fmt.Sprintf("the %s slots were not exercised: class exercise is not implemented in this harness yet", r.Plugin.Class)
-	if asJSON {
+	if f.json {
 		if err := cli.WriteJSON(env.Stdout, r); err != nil {
 			return err
 		}
 	} else {
-		printLoaded(env.Stdout, r)
+		printReport(env.Stdout, r)
 	}
-	return cli.Unsupportedf("%s: loaded like the gateway, but %s — this is not a passing contract test", pkg.Name, r.Note)
+	return failure
+}
+
+// buildPlan turns the flags into what the worker drives, every JSON input already in the form the
+// gateway would serialise it to.
+func buildPlan(f *testFlags, stdin io.Reader) (*native.Plan, error) {
+	ctx, err := readContext(f.context, stdin)
+	if err != nil {
+		return nil, err
+	}
+	if f.tool != "" {
+		ctx.ToolName = f.tool
+	}
+	p := &native.Plan{Context: ctx, DurationMS: 1, Repeat: f.repeat}
+	if p.Arguments, err = readJSON("arguments", f.arguments, "{}", stdin); err != nil {
+		return nil, err
+	}
+	if p.Config, err = readJSON("config", f.config, "{}", stdin); err != nil {
+		return nil, err
+	}
+	if p.Result, err = readJSON("result", f.result, "null", stdin); err != nil {
+		return nil, err
+	}
+	if p.Metadata, err = readJSON("metadata", f.metadata, `{"transport":""}`, stdin); err != nil {
+		return nil, err
+	}
+	if f.meta != "" {
+		meta, err := readJSON("meta", f.meta, "", stdin)
+		if err != nil {
+			return nil, err
+		}
+		p.Meta = &meta
+	}
+	if f.headers != "" {
+		if p.Headers, err = readHeaders(f.headers, stdin); err != nil {
+			return nil, err
+		}
+	} else {
+		p.Headers = synthesiseHeaders(ctx)
+	}
+	if p.Answers, err = readHostAnswers(f.hostServices, stdin); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func readDescriptor(path string) (*descriptor.Descriptor, error) {
+	data, name, err := readInput("descriptor", path, nil)
+	if err != nil {
+		return nil, err
+	}
+	d, err := descriptor.Parse(data)
+	if err != nil {
+		return nil, cli.Failf("%s: %v", name, err)
+	}
+	return d, nil
 }
 
 // verifyArtifact hashes the extracted artifact and, with a key, checks plugin.sig over it under
@@ -200,76 +323,6 @@ func verifyArtifact(r *report, pkg *pkgzip.Package, artifact string, pub ed25519
 	}
 	r.Signature, r.Trust = "verified", "signature verified against "+keyPath
 	return nil
-}
-
-// load runs the worker and judges what it read; the result is nil when the plugin loaded.
-func load(r *report, pkg *pkgzip.Package, req workerRequest, timeout time.Duration) error {
-	msg, err := runWorkerProcess(r, req, timeout)
-	if err != nil {
-		return err
-	}
-	if msg.Error != "" {
-		if msg.Unsupported {
-			return cli.Unsupportedf("%s: %s", r.Package, msg.Error)
-		}
-		return cli.Failf("%s: %s", r.Package, msg.Error)
-	}
-	r.Registration = msg.Result
-	return judge(r, pkg, msg.Result)
-}
-
-func runWorkerProcess(r *report, req workerRequest, timeout time.Duration) (*workerMessage, error) {
-	self, err := os.Executable()
-	if err != nil {
-		return nil, cli.Failf("cannot find the plugin-harness executable to start a worker: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, self, workerCommand)
-	cmd.Args[0] = os.Args[0] // a multi-call binary (the test binary) dispatches on argv[0]
-	in, _ := json.Marshal(req)
-	cmd.Stdin = bytes.NewReader(in)
-	var stdout bytes.Buffer
-	stderr := &capped{max: 64 << 10}
-	cmd.Stdout, cmd.Stderr = &stdout, stderr
-	cmd.WaitDelay = time.Second
-	runErr := cmd.Run()
-
-	var final *workerMessage
-	dec := json.NewDecoder(&stdout)
-	for {
-		var m workerMessage
-		if dec.Decode(&m) != nil {
-			break
-		}
-		if m.Phase != "" {
-			r.Phase = m.Phase
-		} else {
-			final = &m
-		}
-	}
-	step := r.Phase
-	if step == "" {
-		step = "worker start-up"
-	}
-	hint := ""
-	if req.MaxMemory > 0 {
-		hint = fmt.Sprintf("if the plugin ran out of memory: it may add at most %d MiB of address space to the worker (--max-memory)", req.MaxMemory>>20)
-	}
-	switch {
-	case ctx.Err() == context.DeadlineExceeded:
-		return nil, cli.Failf("%s: the plugin did not return from %s within %s; the worker was killed", r.Package, step, timeout)
-	case final != nil:
-		return final, nil
-	case runErr == nil:
-		return nil, cli.Failf("%s: the worker ended during %s without a report", r.Package, step)
-	}
-	why := crashReason(runErr, stderr.String())
-	err = cli.Failf("%s: the plugin crashed the worker during %s: %s", r.Package, step, why)
-	if hint != "" && (strings.Contains(why, "SIGABRT") || strings.Contains(why, "out of memory") || strings.Contains(why, "SIGKILL")) {
-		err = cli.WithHint(err, hint)
-	}
-	return nil, err
 }
 
 // crashReason names how the worker died: the signal, or the Go runtime's own fault line when the
@@ -325,30 +378,4 @@ func (c *capped) Write(p []byte) (int, error) {
 		c.Buffer.Write(p[:min(len(p), room)])
 	}
 	return len(p), nil
-}
-
-func printLoaded(w io.Writer, r *report) {
-	p := r.Plugin
-	fmt.Fprintln(w, "Plugin loaded:")
-	fmt.Fprintf(w, "  id:            %s\n", p.ID)
-	fmt.Fprintf(w, "  version:       %s\n", p.Version)
-	fmt.Fprintf(w, "  name:          %s\n", p.Name)
-	fmt.Fprintf(w, "  protocol:      %s\n", p.ProtocolVersion)
-	fmt.Fprintf(w, "  class:         %s\n", p.Class)
-	fmt.Fprintf(w, "  runtime:       %s\n", p.Runtime)
-	fmt.Fprintf(w, "  trust:         %s\n", r.Trust)
-	fmt.Fprintf(w, "  sha256:        %s\n", r.SHA256)
-	fmt.Fprintf(w, "  abi:           %d (layout %d bytes, %s)\n", r.Registration.ABIVersion, r.Registration.Layout.Size,
-		orNone(r.Registration.Layout.PackageAndVersion))
-	fmt.Fprintf(w, "  entities:      %s\n", strings.Join(p.Entities, ", "))
-	fmt.Fprintf(w, "  capabilities:  %s\n", orNone(strings.Join(p.Capabilities, ", ")))
-	fmt.Fprintln(w)
-	fmt.Fprintf(w, "! %s.\n", r.Note)
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
 }

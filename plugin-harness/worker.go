@@ -1,37 +1,85 @@
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"time"
 
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 )
 
-// runWorker is the child side: it reads one workerRequest, loads the plugin and streams phase
-// markers and the result. Anything the plugin does to this process (crash, hang, memory) is the
-// parent's to report; the worker itself only reports errors it can still put into words.
-func runWorker(stdin io.Reader, stdout io.Writer) int {
-	enc := json.NewEncoder(stdout)
-	send := func(m workerMessage) { _ = enc.Encode(m) }
+// workerReportFD is the descriptor the worker reports on; the parent passes it as ExtraFiles[0].
+const workerReportFD = 3
+
+// runWorker is the child side: it loads the plugin, reports the registration, waits for the
+// parent's verdict, then drives the plugin. Anything the plugin does to this process (crash, hang,
+// memory) is the parent's to report; the worker only reports what it can still put into words.
+func runWorker(stdin io.Reader) int {
+	out := os.NewFile(workerReportFD, "report")
+	if out == nil {
+		fmt.Fprintln(os.Stderr, "plugin-harness: the worker is started by 'plugin-harness test', not by hand")
+		return 2
+	}
+	enc := json.NewEncoder(out)
+	send := func(m workerMessage) { encodeMessage(enc, m) }
+	fail := func(err error) int {
+		send(workerMessage{Error: err.Error(), Unsupported: err == native.ErrUnsupported})
+		return 1
+	}
+	in := bufio.NewReader(stdin)
+	dec := json.NewDecoder(in)
 	var req workerRequest
-	if err := json.NewDecoder(stdin).Decode(&req); err != nil {
-		send(workerMessage{Error: "worker: cannot read the request: " + err.Error()})
-		return 1
+	if err := dec.Decode(&req); err != nil {
+		return fail(fmt.Errorf("worker: cannot read the request: %v", err))
 	}
-	reg, err := loadNative(req, func(phase string) { send(workerMessage{Phase: phase}) })
+	phase := func(p string) { send(workerMessage{Phase: p}) }
+	if req.MaxMemory > 0 {
+		phase("rlimit")
+		if err := native.LimitMemory(req.MaxMemory); err != nil {
+			return fail(err)
+		}
+	}
+	phase("rehash")
+	if err := recheck(req.Path, req.SHA256); err != nil {
+		return fail(err)
+	}
+	start := time.Now()
+	lib, err := native.Open(req.Path, phase)
 	if err != nil {
-		_, unsupported := err.(unsupportedError)
-		send(workerMessage{Error: err.Error(), Unsupported: unsupported})
-		return 1
+		return fail(err)
 	}
-	send(workerMessage{Result: reg})
+	loaded := time.Since(start).Nanoseconds()
+	events := &workerEvents{send: send}
+	msg := workerMessage{Registration: lib.Reg, LoadNanos: map[string]int64{"dlopen_register": loaded}}
+	if reg := lib.Reg; reg.DescriptorYAML == "" && reg.ABIVersion == native.ABIVersion && len(reg.Entities) > 0 && len(reg.Problems) == 0 {
+		manifest, err := lib.DeriveManifest(events)
+		if err != nil {
+			return fail(err)
+		}
+		msg.DerivedManifest = manifest
+	}
+	send(msg)
+	var verdict driveDecision
+	if err := dec.Decode(&verdict); err != nil || !verdict.Drive {
+		return 0
+	}
+	if err := lib.Drive(&req.Plan, events); err != nil {
+		return fail(err)
+	}
+	phase("drop registration")
+	lib.Close()
+	send(workerMessage{Done: true})
 	return 0
 }
 
-type unsupportedError string
+type workerEvents struct{ send func(workerMessage) }
 
-func (e unsupportedError) Error() string { return string(e) }
+func (w *workerEvents) Phase(p string)      { w.send(workerMessage{Phase: p}) }
+func (w *workerEvents) Call(c *native.Call) { w.send(workerMessage{Call: c}) }
 
 // recheck is the gateway's TOCTOU guard: the bytes about to be dlopened must be the bytes that
 // were verified.

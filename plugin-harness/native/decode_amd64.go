@@ -1,0 +1,251 @@
+//go:build linux || darwin
+
+package native
+
+import (
+	"encoding/json"
+	"fmt"
+	"unsafe"
+)
+
+// decoder reads a value the plugin returned, collects what breaks the contract, and frees every
+// RString and RVec in it through the vtable each carries (the host owns returned values, §3).
+type decoder struct {
+	what       string // "evaluate_pre_dispatch's Deny", for messages
+	violations []string
+	owned      []uintptr // addresses to drop once decoded
+}
+
+func (d *decoder) fail(format string, args ...any) {
+	d.violations = append(d.violations, d.what+" "+fmt.Sprintf(format, args...))
+}
+
+func (d *decoder) str(addr uintptr, field string) string {
+	d.owned = append(d.owned, addr)
+	s, err := readString(addr)
+	if err != nil {
+		d.fail("%s: %v", field, err)
+	}
+	return s
+}
+
+// option reads an ROption<RString>; nil for RNone.
+func (d *decoder) option(addr uintptr, field string) *string {
+	switch byteAt(addr) {
+	case optionSome:
+		s := d.str(addr+8, field)
+		return &s
+	case optionNone:
+		return nil
+	}
+	d.fail("%s: ROption tag %d (expected 0 RSome or 1 RNone)", field, byteAt(addr))
+	return nil
+}
+
+// jsonField maps a *_json field like the gateway's From impls: compact serde form, or absent when
+// RNone or not JSON. Text that is not JSON is accepted by the gateway, so it is a warning (invalid),
+// not a contract violation.
+func (d *decoder) jsonField(text *string, field string, invalid *[]string) json.RawMessage {
+	if text == nil {
+		return nil
+	}
+	out, ok := SerdeJSON(*text)
+	if !ok {
+		*invalid = append(*invalid, fmt.Sprintf("%s %s is not JSON (%q); the gateway drops it", d.what, field, clip(*text)))
+		return nil
+	}
+	return out
+}
+
+func (d *decoder) strings(addr uintptr, field string) []string {
+	ptr, n, err := vecElems(addr)
+	d.owned = append(d.owned, addr) // the vector's destructor drops its elements too
+	if err != nil {
+		d.fail("%s: %v", field, err)
+		return nil
+	}
+	var out []string
+	for i := range n {
+		s, err := readString(ptr + uintptr(i*sizeRString))
+		if err != nil {
+			d.fail("%s[%d]: %v", field, i, err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// free drops what was decoded and wipes the words that pointed at it.
+func (d *decoder) free() {
+	dropAll(d.owned)
+	for _, a := range d.owned {
+		clear(unsafe.Slice((*uintptr)(ptrAt(a)), 4))
+	}
+}
+
+func clip(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "…"
+	}
+	return s
+}
+
+// decodeGate reads an RGateDecision (§2.2) into its serde form (§4 mapping rules).
+func decodeGate(addr uintptr, slot string) (*GateDecision, []string, []string) {
+	d := &decoder{what: slot}
+	var warnings []string
+	g := &GateDecision{}
+	tag := byteAt(addr)
+	switch tag {
+	case 0:
+		g.Decision = "allow"
+		d.what = slot + "'s Allow"
+		g.ModifiedArguments = d.jsonField(d.option(addr+8, "modified_arguments_json"), "modified_arguments_json", &warnings)
+		g.ModifiedResult = d.jsonField(d.option(addr+48, "modified_result_json"), "modified_result_json", &warnings)
+		g.Metadata = d.jsonField(d.option(addr+88, "metadata_json"), "metadata_json", &warnings)
+	case 1, 2:
+		status, code := u16At(addr+2), i32At(addr+4)
+		g.HTTPStatus, g.Code = &status, &code
+		if tag == 1 {
+			g.Decision = "deny"
+			d.what = slot + "'s Deny"
+		} else {
+			g.Decision = "challenge"
+			d.what = slot + "'s Challenge"
+		}
+		msg := d.str(addr+8, "message")
+		g.Message = &msg
+		if tag == 1 {
+			g.ErrorData = d.jsonField(d.option(addr+40, "error_data_json"), "error_data_json", &warnings)
+		} else {
+			text := d.str(addr+40, "challenge_data_json")
+			if g.ChallengeData = d.jsonField(&text, "challenge_data_json", &warnings); g.ChallengeData == nil {
+				g.ChallengeData = json.RawMessage("null")
+			}
+		}
+	case 3:
+		g.Decision = "pending_approval"
+		d.what = slot + "'s PendingApproval"
+		id, deadline, summary := d.str(addr+8, "approval_id"), d.str(addr+40, "deadline_at"), d.str(addr+72, "summary")
+		g.ApprovalID, g.DeadlineAt, g.Summary = &id, &deadline, &summary
+		targets := d.str(addr+104, "target_notifiers_json")
+		if g.TargetNotifiers = d.jsonField(&targets, "target_notifiers_json", &warnings); g.TargetNotifiers == nil {
+			g.TargetNotifiers = json.RawMessage("[]")
+		}
+		meta := d.str(addr+136, "metadata_json")
+		if g.Metadata = d.jsonField(&meta, "metadata_json", &warnings); g.Metadata == nil {
+			g.Metadata = json.RawMessage("null") // always present in this variant
+		}
+	default:
+		// Undefined behaviour in Rust; the layout of the payload is unknown, so nothing is freed.
+		return nil, []string{fmt.Sprintf("%s returned an RGateDecision with tag %d (ABI v2 knows 0 Allow, 1 Deny, 2 Challenge, 3 PendingApproval)", slot, tag)}, nil
+	}
+	d.free()
+	return g, d.violations, warnings
+}
+
+// decodeTransform reads an RTransformResult.
+func decodeTransform(addr uintptr, slot string) (*TransformResult, []string, []string) {
+	d := &decoder{what: slot}
+	var warnings []string
+	r := &TransformResult{}
+	switch tag := byteAt(addr); tag {
+	case 0:
+		r.Outcome = "unchanged"
+	case 1:
+		r.Outcome = "modified"
+		d.what = slot + "'s Modified"
+		text := d.str(addr+8, "value_json")
+		if r.Value = d.jsonField(&text, "value_json", &warnings); r.Value == nil {
+			r.Value = json.RawMessage("null")
+		}
+	case 2:
+		r.Outcome = "error"
+		d.what = slot + "'s Error"
+		msg := d.str(addr+8, "message")
+		r.Message = &msg
+	default:
+		return nil, []string{fmt.Sprintf("%s returned an RTransformResult with tag %d (ABI v2 knows 0 Unchanged, 1 Modified, 2 Error)", slot, tag)}, nil
+	}
+	d.free()
+	return r, d.violations, warnings
+}
+
+// decodeResolution reads an RIdentityResolution.
+func decodeResolution(addr uintptr) (*IdentityResolution, []string, []string) {
+	const slot = "resolve_identity"
+	d := &decoder{what: slot}
+	r := &IdentityResolution{}
+	switch tag := byteAt(addr); tag {
+	case 0:
+		r.Outcome = "resolved"
+		d.what = slot + "'s Resolved identity"
+		r.Identity = d.identity(addr + 8)
+	case 1:
+		r.Outcome = "none"
+	case 2:
+		r.Outcome = "invalid"
+		d.what = slot + "'s Invalid"
+		reason := d.str(addr+8, "reason")
+		r.Reason = &reason
+		ptr, n, err := vecElems(addr + 40)
+		d.owned = append(d.owned, addr+40)
+		if err != nil {
+			d.fail("response_headers: %v", err)
+		}
+		for i := range n {
+			e := ptr + uintptr(i*sizeRTuple2)
+			name, err1 := readString(e)
+			value, err2 := readString(e + sizeRString)
+			if err1 != nil || err2 != nil {
+				d.fail("response_headers[%d]: %v", i, firstErr(err1, err2))
+			}
+			r.ResponseHeaders = append(r.ResponseHeaders, [2]string{name, value})
+		}
+	default:
+		return nil, []string{fmt.Sprintf("%s returned an RIdentityResolution with tag %d (ABI v2 knows 0 Resolved, 1 None, 2 Invalid)", slot, tag)}, nil
+	}
+	d.free()
+	return r, d.violations, nil
+}
+
+func (d *decoder) identity(addr uintptr) *Identity {
+	at := func(i int) uintptr { return addr + uintptr(i)*8 }
+	id := &Identity{
+		Kind:         d.str(at(idKind), "kind"),
+		TrustLevel:   d.str(at(idTrust), "trust_level"),
+		SubjectID:    d.option(at(idSubject), "subject_id"),
+		AuthProvider: d.option(at(idAuthProvider), "auth_provider"),
+		Issuer:       d.option(at(idIssuer), "issuer"),
+		Roles:        d.strings(at(idRoles), "roles"),
+		Groups:       d.strings(at(idGroups), "groups"),
+		Scopes:       d.strings(at(idScopes), "scopes"),
+	}
+	ptr, n, err := vecElems(at(idAttributes))
+	d.owned = append(d.owned, at(idAttributes))
+	if err != nil {
+		d.fail("attributes: %v", err)
+	}
+	for i := range n {
+		e := ptr + uintptr(i*sizeKeyValue)
+		k, err1 := readString(e)
+		v, err2 := readString(e + sizeRString)
+		if err1 != nil || err2 != nil {
+			d.fail("attributes[%d]: %v", i, firstErr(err1, err2))
+		}
+		if id.Attributes == nil {
+			id.Attributes = map[string]string{}
+		}
+		id.Attributes[k] = v // a BTreeMap on the host: the last duplicate wins
+	}
+	return id
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}

@@ -1,0 +1,367 @@
+//go:build linux || darwin
+
+package native
+
+import (
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"slices"
+	"time"
+	"unsafe"
+)
+
+// Vtable slot offsets, relative to the vtable at entity+40 (native-abi.md §2.4).
+const (
+	slotMake         = 0
+	slotManifest     = 8
+	slotFirstCall    = 16 // evaluate_pre_dispatch, transform_arguments, resolve_identity
+	slotSecondCall   = 24 // evaluate_post_dispatch, transform_result
+	slotShutdown     = 32 // tool_gate, transform; identity_provider: 24
+	slotDrop         = 40 // tool_gate, transform; identity_provider: 32
+	identityShutdown = 24
+	identityDrop     = 32
+)
+
+// instance is one made plugin instance.
+type instance struct {
+	lib    *Library
+	vt     uintptr
+	handle uintptr
+	kind   string
+}
+
+// Drive makes an instance of the first entity of p.Class, the way the gateway's adapter does, and
+// exercises it: make, manifest_json, the class's calls (each p.Repeat times), shutdown and
+// drop_instance. Every call is reported through ev as it completes.
+func (l *Library) Drive(p *Plan, ev Events) error {
+	runtime.LockOSThread() // host calls from any other thread are the plugin's own
+	h := theHost
+	h.alloc, h.alias, h.answers, h.driver = l.alloc, p.Alias, p.Answers, threadID()
+	if p.Answers != nil && p.Answers.Alias != nil {
+		h.alias = *p.Answers.Alias
+	}
+	idx := slices.IndexFunc(l.Reg.Entities, func(e Entity) bool { return e.Kind == p.Class })
+	if idx < 0 {
+		return fmt.Errorf("plugin does not export a %s entity", p.Class)
+	}
+	entities := word(l.base() + regEntities)
+	inst := &instance{lib: l, vt: entities + uintptr(idx*sizeEntity) + entityVTable, kind: p.Class}
+	if !inst.make(p.Config, ev) {
+		return nil
+	}
+	if !inst.manifest(ev) {
+		inst.drop(ev)
+		return nil
+	}
+	switch p.Class {
+	case "tool_gate":
+		inst.repeat(p, ev, "evaluate_pre_dispatch", inst.evaluatePre)
+		inst.repeat(p, ev, "evaluate_post_dispatch", inst.evaluatePost)
+	case "transform":
+		inst.repeat(p, ev, "transform_arguments", inst.transform(slotFirstCall, p.Arguments))
+		inst.repeat(p, ev, "transform_result", inst.transform(slotSecondCall, p.Result))
+	case "identity_provider":
+		inst.repeat(p, ev, "resolve_identity", inst.resolveIdentity)
+	}
+	inst.shutdown(ev)
+	inst.drop(ev)
+	return nil
+}
+
+func (i *instance) slot(off uintptr) uintptr { return word(i.vt + off) }
+
+func (i *instance) lifecycleSlot(gateOff, identityOff uintptr) uintptr {
+	if i.kind == "identity_provider" {
+		return i.slot(identityOff)
+	}
+	return i.slot(gateOff)
+}
+
+// make calls make(host, config_json, inner_name): 27 stack words, the host reference then two
+// by-value RStrings the plugin consumes; inner_name is always empty, as from the gateway.
+func (i *instance) make(config string, ev Events) bool {
+	ev.Phase("make")
+	c := &Call{Slot: "make", Inputs: map[string]json.RawMessage{"config": MustSerdeJSON(config), "inner_name": json.RawMessage(`""`)}}
+	stack := words(27)
+	copy(stack, theHost.handleRef())
+	i.lib.alloc.put(addrOf(stack[19:]), config)
+	i.lib.alloc.put(addrOf(stack[23:]), "")
+	start := time.Now()
+	i.handle = call(i.slot(slotMake), [6]uintptr{}, stack)
+	c.Nanos = time.Since(start).Nanoseconds()
+	c.HostCalls = theHost.take()
+	c.Output = json.RawMessage(fmt.Sprintf(`{"handle_null":%t}`, i.handle == 0))
+	if i.handle == 0 {
+		c.Violations = append(c.Violations, fmt.Sprintf("native %s plugin panicked during make (null handle returned): "+
+			"the plugin refused its config (fail-closed) or its factory panicked", label(i.kind)))
+	}
+	ev.Call(c)
+	return i.handle != 0
+}
+
+// manifest calls manifest_json and checks it parses as a PluginManifest, as the adapter does.
+func (i *instance) manifest(ev Events) bool {
+	ev.Phase("manifest_json")
+	c := &Call{Slot: "manifest_json"}
+	sret := words(4)
+	start := time.Now()
+	call(i.slot(slotManifest), [6]uintptr{addrOf(sret), i.handle}, nil)
+	c.Nanos = time.Since(start).Nanoseconds()
+	text, err := readString(addrOf(sret))
+	drop(addrOf(sret))
+	c.HostCalls = theHost.take()
+	switch {
+	case err != nil:
+		c.Violations = append(c.Violations, "manifest_json returned "+err.Error())
+	case text == "":
+		c.Violations = append(c.Violations, fmt.Sprintf("native %s plugin panicked during manifest() (empty RString returned)", label(i.kind)))
+	default:
+		if problem := manifestProblem(text); problem != "" {
+			c.Violations = append(c.Violations, fmt.Sprintf("invalid manifest from native %s plugin: %s", label(i.kind), problem))
+			c.Output, _ = json.Marshal(text)
+		} else {
+			c.Output = MustSerdeJSON(text)
+		}
+	}
+	ev.Call(c)
+	return len(c.Violations) == 0
+}
+
+func (i *instance) shutdown(ev Events) {
+	ev.Phase("shutdown")
+	c := &Call{Slot: "shutdown"}
+	start := time.Now()
+	call(i.lifecycleSlot(slotShutdown, identityShutdown), [6]uintptr{i.handle}, nil)
+	c.Nanos = time.Since(start).Nanoseconds()
+	c.HostCalls = theHost.take()
+	ev.Call(c)
+}
+
+func (i *instance) drop(ev Events) {
+	ev.Phase("drop_instance")
+	c := &Call{Slot: "drop_instance"}
+	start := time.Now()
+	call(i.lifecycleSlot(slotDrop, identityDrop), [6]uintptr{i.handle}, nil)
+	c.Nanos = time.Since(start).Nanoseconds()
+	c.HostCalls = theHost.take()
+	ev.Call(c)
+}
+
+// outcome is one class call's decoded result.
+type outcome struct {
+	value      any
+	panicked   bool
+	violations []string
+	warnings   []string
+}
+
+// repeat runs one class call p.Repeat times; the first run is reported in full, all are timed
+// (input encoding, the call, decoding, freeing and the JSON marshalling of the result).
+func (i *instance) repeat(p *Plan, ev Events, slot string, run func(p *Plan) (map[string]json.RawMessage, func() outcome)) {
+	ev.Phase(slot)
+	inputs, do := run(p)
+	c := &Call{Slot: slot, Inputs: inputs}
+	n := max(p.Repeat, 1)
+	times := make([]int64, 0, n)
+	for r := range n {
+		start := time.Now()
+		o := do()
+		out, _ := json.Marshal(o.value)
+		times = append(times, time.Since(start).Nanoseconds())
+		if r == 0 {
+			c.Output, c.Panicked, c.Violations, c.Warnings = out, o.panicked, o.violations, o.warnings
+			c.HostCalls = theHost.take()
+			if len(o.violations) > 0 || o.panicked {
+				break // a broken call is reported once, not timed
+			}
+		} else {
+			theHost.take()
+		}
+	}
+	c.Nanos = times[0]
+	if len(times) > 1 {
+		c.Timing = summarise(times)
+	}
+	ev.Call(c)
+}
+
+func summarise(ns []int64) *Timing {
+	sorted := slices.Clone(ns)
+	slices.Sort(sorted)
+	var sum int64
+	for _, x := range sorted {
+		sum += x
+	}
+	return &Timing{Runs: len(ns), MinNS: sorted[0], MedianNS: sorted[len(sorted)/2],
+		MeanNS: sum / int64(len(ns)), MaxNS: sorted[len(sorted)-1]}
+}
+
+// rstr returns the (ptr, len) words of a borrowed RStr over s; the pointer is never null.
+func rstr(s string) (uintptr, uintptr) {
+	if s == "" {
+		return 1, 0
+	}
+	return uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(len(s))
+}
+
+func inputs(kv ...any) map[string]json.RawMessage {
+	m := map[string]json.RawMessage{}
+	for j := 0; j < len(kv); j += 2 {
+		switch v := kv[j+1].(type) {
+		case json.RawMessage:
+			m[kv[j].(string)] = v
+		default:
+			m[kv[j].(string)], _ = json.Marshal(v)
+		}
+	}
+	return m
+}
+
+func (i *instance) evaluatePre(p *Plan) (map[string]json.RawMessage, func() outcome) {
+	meta := json.RawMessage("null")
+	if p.Meta != nil {
+		meta = MustSerdeJSON(*p.Meta)
+	}
+	in := inputs("context", p.Context, "arguments", MustSerdeJSON(p.Arguments), "meta", meta, "config", MustSerdeJSON(p.Config))
+	fn := i.slot(slotFirstCall)
+	return in, func() outcome {
+		stack := words(63)
+		i.lib.alloc.encodeContext(&p.Context, stack)
+		stack[60] = optionNone
+		if p.Meta != nil {
+			stack[60] = optionSome
+			stack[61], stack[62] = rstr(*p.Meta)
+		}
+		sret := words(sizeGate / 8)
+		a0, a1 := rstr(p.Arguments)
+		c0, c1 := rstr(p.Config)
+		call(fn, [6]uintptr{addrOf(sret), i.handle, a0, a1, c0, c1}, stack)
+		runtime.KeepAlive(p)
+		clear(stack) // the plugin owns the context now; keep no pointers to it (leak checks see them)
+		return gateOutcome(decodeGate(addrOf(sret), "evaluate_pre_dispatch"))
+	}
+}
+
+func (i *instance) evaluatePost(p *Plan) (map[string]json.RawMessage, func() outcome) {
+	in := inputs("context", p.Context, "arguments", MustSerdeJSON(p.Arguments), "result", MustSerdeJSON(p.Result),
+		"execution_duration_ms", p.DurationMS, "config", MustSerdeJSON(p.Config))
+	fn := i.slot(slotSecondCall)
+	return in, func() outcome {
+		stack := words(63)
+		i.lib.alloc.encodeContext(&p.Context, stack)
+		stack[60] = uintptr(p.DurationMS) // no register left: duration and config go on the stack
+		stack[61], stack[62] = rstr(p.Config)
+		sret := words(sizeGate / 8)
+		a0, a1 := rstr(p.Arguments)
+		r0, r1 := rstr(p.Result)
+		call(fn, [6]uintptr{addrOf(sret), i.handle, a0, a1, r0, r1}, stack)
+		runtime.KeepAlive(p)
+		clear(stack)
+		return gateOutcome(decodeGate(addrOf(sret), "evaluate_post_dispatch"))
+	}
+}
+
+func gateOutcome(g *GateDecision, violations, warnings []string) outcome {
+	o := outcome{violations: violations, warnings: warnings}
+	if g != nil {
+		o.value, o.panicked = g, g.Panicked()
+	}
+	return o
+}
+
+// transform returns the runner for transform_arguments (slotFirstCall) or transform_result.
+func (i *instance) transform(off uintptr, text string) func(p *Plan) (map[string]json.RawMessage, func() outcome) {
+	slot, field := "transform_arguments", "arguments"
+	if off == slotSecondCall {
+		slot, field = "transform_result", "result"
+	}
+	return func(p *Plan) (map[string]json.RawMessage, func() outcome) {
+		in := inputs("context", p.Context, field, MustSerdeJSON(text), "config", MustSerdeJSON(p.Config))
+		fn := i.slot(off)
+		return in, func() outcome {
+			stack := words(ctxWords)
+			i.lib.alloc.encodeContext(&p.Context, stack)
+			sret := words(sizeTransform / 8)
+			j0, j1 := rstr(text)
+			c0, c1 := rstr(p.Config)
+			call(fn, [6]uintptr{addrOf(sret), i.handle, j0, j1, c0, c1}, stack)
+			runtime.KeepAlive(p)
+			clear(stack)
+			runtime.KeepAlive(text)
+			r, violations, warnings := decodeTransform(addrOf(sret), slot)
+			o := outcome{violations: violations, warnings: warnings}
+			if r != nil {
+				o.value, o.panicked = r, r.Panicked()
+			}
+			return o
+		}
+	}
+}
+
+func (i *instance) resolveIdentity(p *Plan) (map[string]json.RawMessage, func() outcome) {
+	headers := headersJSON(p.Headers)
+	in := inputs("headers", json.RawMessage(headers), "metadata", MustSerdeJSON(p.Metadata), "config", MustSerdeJSON(p.Config))
+	fn := i.slot(slotFirstCall)
+	return in, func() outcome {
+		stack := words(2)
+		stack[0], stack[1] = rstr(p.Config)
+		sret := words(sizeResolution / 8)
+		h0, h1 := rstr(headers)
+		m0, m1 := rstr(p.Metadata)
+		call(fn, [6]uintptr{addrOf(sret), i.handle, h0, h1, m0, m1}, stack)
+		runtime.KeepAlive(p)
+		runtime.KeepAlive(headers)
+		r, violations, warnings := decodeResolution(addrOf(sret))
+		o := outcome{violations: violations, warnings: warnings}
+		if r != nil {
+			o.value, o.panicked = r, r.Panicked()
+		}
+		return o
+	}
+}
+
+// DeriveManifest is the gateway's fallback when the registration embeds no descriptor_yaml
+// (§1.3 step 7): make the first entity with config "{}" and the null host, read manifest_json,
+// drop the instance. It returns the manifest text.
+func (l *Library) DeriveManifest(ev Events) (string, error) {
+	theHost.alloc, theHost.alias = l.alloc, ""
+	if len(l.Reg.Entities) == 0 {
+		return "", fmt.Errorf("plugin registration exports no entities")
+	}
+	first := l.Reg.Entities[0]
+	inst := &instance{lib: l, vt: word(l.base()+regEntities) + entityVTable, kind: first.Kind}
+	if !Driven(first.Kind) {
+		// Every kind shares make/manifest_json at +0/+8, but drop_instance moves with the vtable.
+		return "", fmt.Errorf("the registration embeds no descriptor_yaml and its first entity is a %s, whose "+
+			"vtable this harness does not drive; the gateway would derive the manifest through it", first.Kind)
+	}
+	var manifest string
+	rec := &recorder{Events: ev, keep: func(c *Call) {
+		c.Purpose = "derive the manifest (no descriptor_yaml)"
+		if c.Slot == "manifest_json" && len(c.Violations) == 0 {
+			_ = json.Unmarshal(c.Output, new(any))
+			manifest = string(c.Output)
+		}
+	}}
+	if !inst.make("{}", rec) {
+		return "", fmt.Errorf("deriving the manifest: make returned a null handle")
+	}
+	ok := inst.manifest(rec)
+	inst.drop(rec)
+	if !ok {
+		return "", fmt.Errorf("deriving the manifest: manifest_json broke the contract")
+	}
+	return manifest, nil
+}
+
+// recorder passes events on, letting keep see (and annotate) each call first.
+type recorder struct {
+	Events
+	keep func(*Call)
+}
+
+func (r *recorder) Call(c *Call) {
+	r.keep(c)
+	r.Events.Call(c)
+}

@@ -1,0 +1,220 @@
+package native
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// HostCall is one call the plugin made into the host (HostServicesVTable, native-abi.md §2.4).
+type HostCall struct {
+	Slot   string            `json:"slot"`
+	Args   map[string]string `json:"args,omitempty"`
+	Answer string            `json:"answer,omitempty"` // what the plugin received; secrets redacted
+	Canned bool              `json:"canned,omitempty"` // answered from --host-services
+	Thread string            `json:"thread,omitempty"` // "plugin" when made from a thread the plugin created
+}
+
+// HostSlots are the host-service slots in vtable order.
+var HostSlots = []string{
+	"resolve_secret", "issue_credential", "config_snapshot", "audit_event", "metric_emit", "cluster",
+	"span_start", "span_end", "span_event", "alias", "resolve_credentials", "cache_get",
+	"fetch_content", "store_content", "invoke_tool", "subscribe_credential_revoked",
+	"subscribe_secret_rotation", "host_unsubscribe",
+}
+
+// keyedSlots take canned answers per key (the argument named here); "*" matches any key.
+var keyedSlots = map[string]string{
+	"resolve_secret": "uri", "issue_credential": "uri", "config_snapshot": "uri",
+	"cache_get": "key", "fetch_content": "uri", "invoke_tool": "tool_name",
+}
+
+// answerSlots take one canned answer whatever the arguments.
+var answerSlots = map[string]bool{"audit_event": true, "resolve_credentials": true, "store_content": true}
+
+// HostAnswers are canned host-service answers (--host-services): for keyed slots a map from key
+// to an envelope, for the others the envelope itself, plus the alias string and the span id.
+type HostAnswers struct {
+	Alias  *string                               `json:"alias,omitempty"`
+	Span   *uint64                               `json:"span_start,omitempty"`
+	Keyed  map[string]map[string]json.RawMessage `json:"keyed,omitempty"`
+	Direct map[string]json.RawMessage            `json:"direct,omitempty"`
+}
+
+// ParseHostAnswers reads a --host-services file: a JSON object keyed by slot name.
+func ParseHostAnswers(data []byte) (*HostAnswers, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil {
+		return nil, fmt.Errorf("expected a JSON object keyed by host-service slot: %v", err)
+	}
+	a := &HostAnswers{Keyed: map[string]map[string]json.RawMessage{}, Direct: map[string]json.RawMessage{}}
+	names := make([]string, 0, len(top))
+	for k := range top {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, slot := range names {
+		raw := top[slot]
+		switch {
+		case slot == "alias":
+			var s string
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return nil, fmt.Errorf("alias: expected a string, found %s", clip(string(raw)))
+			}
+			a.Alias = &s
+		case slot == "span_start":
+			var n uint64
+			if err := json.Unmarshal(raw, &n); err != nil {
+				return nil, fmt.Errorf("span_start: expected the span id to return (an unsigned integer), found %s", clip(string(raw)))
+			}
+			a.Span = &n
+		case keyedSlots[slot] != "":
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+				return nil, fmt.Errorf("%s: expected an object mapping each %s (or \"*\") to its answer, found %s",
+					slot, keyedSlots[slot], clip(string(raw)))
+			}
+			for k, v := range m {
+				if err := checkEnvelope(v); err != nil {
+					return nil, fmt.Errorf("%s[%q]: %v", slot, k, err)
+				}
+				m[k] = MustSerdeJSON(string(v))
+			}
+			a.Keyed[slot] = m
+		case answerSlots[slot]:
+			if err := checkEnvelope(raw); err != nil {
+				return nil, fmt.Errorf("%s: %v", slot, err)
+			}
+			a.Direct[slot] = MustSerdeJSON(string(raw))
+		default:
+			known := append([]string{"alias", "span_start"}, sortedKeys(keyedSlots)...)
+			for k := range answerSlots {
+				known = append(known, k)
+			}
+			sort.Strings(known)
+			return nil, fmt.Errorf("%q: not a host-service slot that takes a canned answer (expected one of %s)",
+				slot, strings.Join(known, ", "))
+		}
+	}
+	return a, nil
+}
+
+// checkEnvelope requires {"ok": …} or {"err": …}, the result envelope every fallible host slot returns.
+func checkEnvelope(raw json.RawMessage) error {
+	var env map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &env); err != nil || len(env) != 1 || (env["ok"] == nil && env["err"] == nil) {
+		return fmt.Errorf(`expected a result envelope {"ok": …} or {"err": …}, found %s`, clip(string(raw)))
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// nullAnswer is what the gateway's HostBridge answers over NullHostServices (the services the
+// reference `test` wires): the "not wired" errors, cache and content misses, no-op subscriptions.
+// Texts are mcpg-plugin-host's host_bridge.rs and host_services.rs.
+func nullAnswer(slot string, args map[string]string, alias string) string {
+	const notWired = "host services not wired (NullHostServices)"
+	transport := func(msg string) string {
+		return `{"err":{"cause":{"error":"transport","message":` + quote(msg) + `},"error":"backend","tool_name":""}}`
+	}
+	switch slot {
+	case "resolve_secret", "config_snapshot":
+		return `{"err":{"kind":"backend","reason":"` + notWired + `"}}`
+	case "issue_credential":
+		if !json.Valid([]byte(args["identity_json"])) {
+			return `{"err":{"kind":"backend","reason":` + quote("malformed identity_json: "+jsonError(args["identity_json"])) + `}}`
+		}
+		// A Tier-1 identity never carries the host's integrity tag, so the gateway refuses to mint.
+		return `{"err":{"kind":"not_authorized","reason":` + quote(fmt.Sprintf("plugin '%s' presented an identity "+
+			"without a valid host tag for a live dispatch; issue_credential may mint only under the principal of the "+
+			"request it is currently serving", alias)) + `}}`
+	case "audit_event":
+		if why := auditEventProblem(args["event_json"]); why != "" {
+			return `{"err":{"kind":"write_failed","reason":` + quote("malformed event_json: "+why) + `}}`
+		}
+		return `{"err":{"kind":"write_failed","reason":"` + notWired + `"}}`
+	case "resolve_credentials":
+		value, ok := SerdeJSON(args["value_json"])
+		if !ok {
+			return transport("resolve_credentials: invalid value JSON: " + jsonError(args["value_json"]))
+		}
+		return `{"ok":{"count":0,"value":` + string(value) + `}}`
+	case "cache_get", "fetch_content":
+		return `{"ok":null}`
+	case "store_content":
+		if !json.Valid([]byte(args["args_json"])) {
+			return transport("store_content: invalid args JSON: " + jsonError(args["args_json"]))
+		}
+		return `{"err":{"error":"not_implemented"}}`
+	case "invoke_tool":
+		if !json.Valid([]byte(args["ctx_json"])) {
+			return transport("invoke_tool: invalid context JSON: " + jsonError(args["ctx_json"]))
+		}
+		return `{"err":{"error":"not_implemented"}}`
+	}
+	return ""
+}
+
+// auditEventProblem checks the fields serde requires of an AuditEvent (mcpg-plugin-protocol
+// audit.rs); "" when the event would deserialise.
+func auditEventProblem(text string) string {
+	var ev map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(text), &ev); err != nil {
+		return jsonError(text)
+	}
+	for _, f := range []string{"event_id", "occurred_at", "actor", "action", "outcome"} {
+		if _, ok := ev[f]; !ok {
+			return "missing field `" + f + "`"
+		}
+	}
+	return ""
+}
+
+// jsonError describes why text is not acceptable JSON, in serde_json's words where they are easy
+// to match; the exact serde text (with line and column) is not reproduced.
+func jsonError(text string) string {
+	var v any
+	if err := json.Unmarshal([]byte(text), &v); err != nil {
+		if strings.TrimSpace(text) == "" {
+			return "EOF while parsing a value at line 1 column 0"
+		}
+		return err.Error()
+	}
+	return "the value does not have the expected shape"
+}
+
+func quote(s string) string {
+	b, _ := SerdeJSON(mustMarshal(s))
+	return string(b)
+}
+
+func mustMarshal(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// answerShown is the answer as reports show it: canned answers may hold real secrets (secret
+// bytes, issued credentials, resolved credential values), which are replaced by their size.
+func answerShown(slot, answer string, canned bool) string {
+	if !canned {
+		return answer
+	}
+	var env map[string]json.RawMessage
+	if json.Unmarshal([]byte(answer), &env) != nil || env["ok"] == nil || string(env["ok"]) == "null" {
+		return answer
+	}
+	switch slot {
+	case "resolve_secret", "issue_credential", "resolve_credentials":
+		return fmt.Sprintf(`{"ok":"[redacted: %d bytes]"}`, len(env["ok"]))
+	}
+	return answer
+}

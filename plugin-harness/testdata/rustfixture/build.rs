@@ -1,0 +1,31 @@
+//! Embeds the descriptor chosen at build time: FIXTURE_DESCRIPTOR is a path to a plugin.yaml
+//! (relative paths resolve against this crate), or `none` for an empty descriptor_yaml. The
+//! default is the C fixture's tool_gate descriptor.
+
+use std::path::{Path, PathBuf};
+use std::{env, fs};
+
+const DEFAULT_DESCRIPTOR: &str = "../fixture/plugin.yaml";
+
+fn main() {
+    println!("cargo:rerun-if-env-changed=FIXTURE_DESCRIPTOR");
+    let choice = env::var("FIXTURE_DESCRIPTOR").unwrap_or_else(|_| DEFAULT_DESCRIPTOR.to_owned());
+    let out =
+        PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("descriptor.yaml");
+    let yaml = if choice == "none" {
+        String::new()
+    } else {
+        let crate_dir = PathBuf::from(
+            env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+        );
+        let path = crate_dir.join(Path::new(&choice));
+        println!("cargo:rerun-if-changed={}", path.display());
+        fs::read_to_string(&path).unwrap_or_else(|err| {
+            panic!("FIXTURE_DESCRIPTOR: cannot read {}: {err}", path.display())
+        })
+    };
+    // Write only on change so an unchanged descriptor does not recompile the crate.
+    if fs::read_to_string(&out).ok().as_deref() != Some(yaml.as_str()) {
+        fs::write(&out, yaml).expect("write descriptor into OUT_DIR");
+    }
+}
