@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -15,17 +16,28 @@ func TestMain(m *testing.M) {
 
 // TestScripts runs testdata/script/*.txtar against the real plugin-harness binary. The scripts
 // build the C fixture in $FIXTURE with cc; the [native] condition holds where the harness drives
-// native plugins (linux/amd64).
+// native plugins (linux/amd64); [rust] where the abi_stable fixtures are built ($RUSTFIXTURES).
 func TestScripts(t *testing.T) {
 	fixture, err := filepath.Abs("testdata/fixture")
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The Rust fixtures are built by scripts/build-fixtures (cargo); scripts/test always builds them,
+	// so under it their absence is a failure, not a skip.
+	rust := os.Getenv("MCPG_RUST_FIXTURES")
+	_, err = os.Stat(filepath.Join(rust, "rust-gate.so"))
+	haveRust := rust != "" && err == nil
+	if !haveRust && os.Getenv("MCPG_TEST_TOOLS") != "" {
+		t.Fatalf("MCPG_RUST_FIXTURES=%q holds no rust-gate.so: scripts/build-fixtures did not run", rust)
+	}
 	clitest.RunWith(t, "testdata/script", clitest.Options{
-		Vars: map[string]string{"FIXTURE": fixture},
+		Vars: map[string]string{"FIXTURE": fixture, "RUSTFIXTURES": rust},
 		Condition: func(cond string) (bool, error) {
-			if cond == "native" {
+			switch cond {
+			case "native":
 				return runtime.GOOS == "linux" && runtime.GOARCH == "amd64", nil
+			case "rust":
+				return haveRust, nil
 			}
 			return false, nil
 		},
