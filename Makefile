@@ -28,6 +28,8 @@ demo:
 
 bench: build
 	@bash scripts/bench
+	@echo "== plugin-harness: load (dlopen + register + make) and evaluate_pre_dispatch in the worker"
+	@go test -run '^$$' -bench . -benchtime 20000x ./plugin-harness/native/
 
 fuzz:
 	@bash scripts/fuzz $(FUZZTIME)

@@ -1,0 +1,90 @@
+//go:build linux
+
+package native
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+)
+
+// fixturePath builds the C fixture (or takes $MCPG_BENCH_PLUGIN, e.g. the Rust fixture) once.
+func fixturePath(b *testing.B) string {
+	if p := os.Getenv("MCPG_BENCH_PLUGIN"); p != "" {
+		return p
+	}
+	if _, err := exec.LookPath("cc"); err != nil {
+		b.Skip("needs a C compiler to build the fixture")
+	}
+	src, _ := filepath.Abs("../testdata/fixture/fixture.c")
+	out := filepath.Join(b.TempDir(), "plugin.so")
+	cmd := exec.Command("cc", "-shared", "-fPIC", "-O2", "-o", out, src)
+	cmd.Dir = filepath.Dir(src)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("cc: %v\n%s", err, msg)
+	}
+	return out
+}
+
+type quiet struct{}
+
+func (quiet) Phase(string) {}
+func (quiet) Call(*Call)   {}
+
+// BenchmarkLoad is the gateway's load: dlopen + register + make (the issue's target: < 1 ms; the
+// gateway measures 686 µs). dlopen of an already-loaded library is cheap, so only the first
+// iteration would be a cold load: each iteration here opens the same path again (warm dlopen),
+// which is what a gateway reload does; the cold figure is in `test --json` as load_ns.
+func BenchmarkLoad(b *testing.B) {
+	path := fixturePath(b)
+	for b.Loop() {
+		lib, err := Open(path, func(string) {})
+		if err != nil {
+			b.Fatal(err)
+		}
+		inst := &instance{lib: lib, vt: word(lib.base()+regEntities) + entityVTable, kind: "tool_gate"}
+		theHost.alloc = lib.alloc
+		if !inst.make("{}", quiet{}) {
+			b.Fatal("make returned null")
+		}
+		inst.drop(quiet{})
+		lib.Close()
+	}
+}
+
+// BenchmarkEvaluatePreDispatch is one call in the worker, including building the context, the
+// call, decoding and freeing the decision and its JSON marshalling (target: < 3 µs; the gateway
+// measures 1.69 µs inline, 34 µs ferried).
+func BenchmarkEvaluatePreDispatch(b *testing.B) {
+	path := fixturePath(b)
+	lib, err := Open(path, func(string) {})
+	if err != nil {
+		b.Fatal(err)
+	}
+	inst := &instance{lib: lib, vt: word(lib.base()+regEntities) + entityVTable, kind: "tool_gate"}
+	theHost.alloc = lib.alloc
+	if !inst.make("{}", quiet{}) {
+		b.Fatal("make returned null")
+	}
+	p := &Plan{Context: benchContext(), Arguments: `{"name":"bob"}`, Config: "{}", Result: "null", Repeat: 1}
+	_, do := inst.evaluatePre(p)
+	var times []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if o := do(); len(o.violations) > 0 {
+			b.Fatal(o.violations)
+		}
+		times = append(times, time.Since(start))
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Nanoseconds()), "median-ns/call")
+}
+
+func benchContext() Context {
+	subject, provider := "tester@example.com", "mcpg-plugin-test"
+	return Context{RequestID: "mcpg-plugin-test", ToolName: "test.tool", Surface: "tool", Transport: "http",
+		Identity: Identity{Kind: "verified", TrustLevel: "verified", SubjectID: &subject, AuthProvider: &provider}}
+}
