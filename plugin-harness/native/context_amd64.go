@@ -8,35 +8,29 @@ import (
 
 // RPluginContext is 60 words (native-abi.md §2.2); these are its word offsets.
 const (
-	ctxWords        = 60
-	ctxRequestID    = 0
-	ctxSessionID    = 4 // ROption<RString>: tag word, then the RString
-	ctxToolName     = 9
-	ctxSurface      = 13
-	ctxIdentity     = 17 // RPluginIdentity, 39 words
-	ctxTransport    = 56
-	idKind          = 0
-	idTrust         = 4
-	idSubject       = 8 // ROption<RString>
-	idAuthProvider  = 13
-	idIssuer        = 18
-	idRoles         = 23
-	idGroups        = 27
-	idScopes        = 31
-	idAttributes    = 35
-	sizeRString     = 32
-	sizeKeyValue    = 64
-	optionSome      = 0
-	optionNone      = 1
-	identityWords   = 39
-	sizeIdentity    = identityWords * 8
-	sizeRTuple2     = 64
-	sizeGate        = 168
-	sizeTransform   = 40
-	sizeResolution  = 320
-	sizeHostHandle  = 152
-	sizeRStrWords   = 2
-	sizeROptionRStr = 3
+	ctxWords       = 60
+	ctxRequestID   = 0
+	ctxSessionID   = 4 // ROption<RString>: tag word, then the RString
+	ctxToolName    = 9
+	ctxSurface     = 13
+	ctxIdentity    = 17 // RPluginIdentity, 39 words
+	ctxTransport   = 56
+	idKind         = 0
+	idTrust        = 4
+	idSubject      = 8 // ROption<RString>
+	idAuthProvider = 13
+	idIssuer       = 18
+	idRoles        = 23
+	idGroups       = 27
+	idScopes       = 31
+	idAttributes   = 35
+	sizeRString    = 32
+	sizeKeyValue   = 64
+	optionSome     = 0
+	optionNone     = 1
+	sizeGate       = 168
+	sizeTransform  = 40
+	sizeResolution = 320
 )
 
 // encodeContext writes a fresh RPluginContext the plugin will own (it consumes every string and

@@ -188,20 +188,7 @@ func decodeResolution(addr uintptr) (*IdentityResolution, []string, []string) {
 		d.what = slot + "'s Invalid"
 		reason := d.str(addr+8, "reason")
 		r.Reason = &reason
-		ptr, n, err := vecElems(addr + 40)
-		d.owned = append(d.owned, addr+40)
-		if err != nil {
-			d.fail("response_headers: %v", err)
-		}
-		for i := range n {
-			e := ptr + uintptr(i*sizeRTuple2)
-			name, err1 := readString(e)
-			value, err2 := readString(e + sizeRString)
-			if err1 != nil || err2 != nil {
-				d.fail("response_headers[%d]: %v", i, firstErr(err1, err2))
-			}
-			r.ResponseHeaders = append(r.ResponseHeaders, [2]string{name, value})
-		}
+		r.ResponseHeaders = d.pairs(addr+40, "response_headers")
 	default:
 		return nil, []string{fmt.Sprintf("%s returned an RIdentityResolution with tag %d (ABI v2 knows 0 Resolved, 1 None, 2 Invalid)", slot, tag)}, nil
 	}
@@ -221,24 +208,34 @@ func (d *decoder) identity(addr uintptr) *Identity {
 		Groups:       d.strings(at(idGroups), "groups"),
 		Scopes:       d.strings(at(idScopes), "scopes"),
 	}
-	ptr, n, err := vecElems(at(idAttributes))
-	d.owned = append(d.owned, at(idAttributes))
-	if err != nil {
-		d.fail("attributes: %v", err)
+	for _, kv := range d.pairs(at(idAttributes), "attributes") {
+		if id.Attributes == nil {
+			id.Attributes = map[string]string{}
+		}
+		id.Attributes[kv[0]] = kv[1] // a BTreeMap on the host: the last duplicate wins
 	}
+	return id
+}
+
+// pairs reads an RVec of two-RString elements (RKeyValue and Tuple2<RString,RString> share the
+// 64-byte layout); the vector's destructor frees the elements.
+func (d *decoder) pairs(addr uintptr, field string) [][2]string {
+	ptr, n, err := vecElems(addr)
+	d.owned = append(d.owned, addr)
+	if err != nil {
+		d.fail("%s: %v", field, err)
+	}
+	var out [][2]string
 	for i := range n {
 		e := ptr + uintptr(i*sizeKeyValue)
 		k, err1 := readString(e)
 		v, err2 := readString(e + sizeRString)
-		if err1 != nil || err2 != nil {
-			d.fail("attributes[%d]: %v", i, firstErr(err1, err2))
+		if err := firstErr(err1, err2); err != nil {
+			d.fail("%s[%d]: %v", field, i, err)
 		}
-		if id.Attributes == nil {
-			id.Attributes = map[string]string{}
-		}
-		id.Attributes[k] = v // a BTreeMap on the host: the last duplicate wins
+		out = append(out, [2]string{k, v})
 	}
-	return id
+	return out
 }
 
 func firstErr(errs ...error) error {

@@ -129,20 +129,19 @@ func (i *instance) manifest(ev Events) bool {
 }
 
 func (i *instance) shutdown(ev Events) {
-	ev.Phase("shutdown")
-	c := &Call{Slot: "shutdown"}
-	start := time.Now()
-	call(i.lifecycleSlot(slotShutdown, identityShutdown), [6]uintptr{i.handle}, nil)
-	c.Nanos = time.Since(start).Nanoseconds()
-	c.HostCalls = theHost.take()
-	ev.Call(c)
+	i.lifecycle(ev, "shutdown", i.lifecycleSlot(slotShutdown, identityShutdown))
 }
 
 func (i *instance) drop(ev Events) {
-	ev.Phase("drop_instance")
-	c := &Call{Slot: "drop_instance"}
+	i.lifecycle(ev, "drop_instance", i.lifecycleSlot(slotDrop, identityDrop))
+}
+
+// lifecycle calls a void fn(handle) slot.
+func (i *instance) lifecycle(ev Events, slot string, fn uintptr) {
+	ev.Phase(slot)
+	c := &Call{Slot: slot}
 	start := time.Now()
-	call(i.lifecycleSlot(slotDrop, identityDrop), [6]uintptr{i.handle}, nil)
+	call(fn, [6]uintptr{i.handle}, nil)
 	c.Nanos = time.Since(start).Nanoseconds()
 	c.HostCalls = theHost.take()
 	ev.Call(c)
