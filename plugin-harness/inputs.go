@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
@@ -133,12 +134,7 @@ func synthesiseHeaders(c native.Context) [][2]string {
 	if c.Identity.AuthProvider != nil {
 		h = append(h, [2]string{"X-Mcpg-Test-AuthProvider", *c.Identity.AuthProvider})
 	}
-	keys := make([]string, 0, len(c.Identity.Attributes))
-	for k := range c.Identity.Attributes {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(c.Identity.Attributes)) {
 		h = append(h, [2]string{"X-Mcpg-Attr-" + k, c.Identity.Attributes[k]})
 	}
 	return h
@@ -157,12 +153,7 @@ func readHeaders(value string, stdin io.Reader) ([][2]string, error) {
 	}
 	var obj map[string]string
 	if err := json.Unmarshal(data, &obj); err == nil {
-		keys := make([]string, 0, len(obj))
-		for k := range obj {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(obj)) {
 			pairs = append(pairs, [2]string{k, obj[k]})
 		}
 		return pairs, nil

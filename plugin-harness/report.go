@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -101,7 +103,7 @@ func callNote(c *native.Call) string {
 func printHostCalls(w io.Writer, c *native.Call) {
 	for _, h := range c.HostCalls {
 		var args []string
-		for _, k := range sortedKeys(h.Args) {
+		for _, k := range slices.Sorted(maps.Keys(h.Args)) {
 			args = append(args, fmt.Sprintf("%s=%s", k, quoteClip(h.Args[k])))
 		}
 		line := fmt.Sprintf("  ↳ host %s(%s)", h.Slot, strings.Join(args, ", "))
@@ -176,17 +178,4 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && out[j] < out[j-1]; j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
-	return out
 }

@@ -3,7 +3,8 @@
 package native
 
 import (
-	"sort"
+	"maps"
+	"slices"
 )
 
 // RPluginContext is 60 words (native-abi.md §2.2); these are its word offsets.
@@ -68,11 +69,7 @@ func (a *alloc) encodeIdentity(addr uintptr, id *Identity) {
 	a.putStrings(at(idRoles), id.Roles)
 	a.putStrings(at(idGroups), id.Groups)
 	a.putStrings(at(idScopes), id.Scopes)
-	keys := make([]string, 0, len(id.Attributes))
-	for k := range id.Attributes {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys) // a BTreeMap on the host side: RKeyValue entries arrive sorted by key
+	keys := slices.Sorted(maps.Keys(id.Attributes)) // a BTreeMap on the host: RKeyValue entries arrive sorted
 	buf := a.putVec(at(idAttributes), sizeKeyValue, len(keys))
 	for i, k := range keys {
 		a.put(buf+uintptr(i*sizeKeyValue), k)

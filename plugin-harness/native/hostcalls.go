@@ -3,7 +3,8 @@ package native
 import (
 	"encoding/json"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 )
 
@@ -49,12 +50,7 @@ func ParseHostAnswers(data []byte) (*HostAnswers, error) {
 		return nil, fmt.Errorf("expected a JSON object keyed by host-service slot: %v", err)
 	}
 	a := &HostAnswers{Keyed: map[string]map[string]json.RawMessage{}, Direct: map[string]json.RawMessage{}}
-	names := make([]string, 0, len(top))
-	for k := range top {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, slot := range names {
+	for _, slot := range slices.Sorted(maps.Keys(top)) {
 		raw := top[slot]
 		switch {
 		case slot == "alias":
@@ -88,11 +84,9 @@ func ParseHostAnswers(data []byte) (*HostAnswers, error) {
 			}
 			a.Direct[slot] = MustSerdeJSON(string(raw))
 		default:
-			known := append([]string{"alias", "span_start"}, sortedKeys(keyedSlots)...)
-			for k := range answerSlots {
-				known = append(known, k)
-			}
-			sort.Strings(known)
+			known := slices.Concat([]string{"alias", "span_start"}, slices.Collect(maps.Keys(keyedSlots)),
+				slices.Collect(maps.Keys(answerSlots)))
+			slices.Sort(known)
 			return nil, fmt.Errorf("%q: not a host-service slot that takes a canned answer (expected one of %s)",
 				slot, strings.Join(known, ", "))
 		}
@@ -107,15 +101,6 @@ func checkEnvelope(raw json.RawMessage) error {
 		return fmt.Errorf(`expected a result envelope {"ok": …} or {"err": …}, found %s`, clip(string(raw)))
 	}
 	return nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // nullAnswer is what the gateway's HostBridge answers over NullHostServices (the services the
