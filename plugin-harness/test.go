@@ -59,7 +59,8 @@ Flags:
                         {"ok": {"bytes": [104,105], "version": "3"}}}, "alias": "rate-limit"}
   --repeat N            run each class call N times and report the timings (default 1)
   --timeout DUR         time each step may take before the worker is killed (default 5s)
-  --max-memory MIB      address space the plugin may add to the worker, in MiB (default 1024; 0: none)
+  --max-memory MIB      address space the plugin may add to the worker, in MiB (default 1024; 0: none;
+                        the worker keeps another 256 MiB for the Go runtime)
   --json                print the whole run as one JSON document on stdout
 JSON flags take a file, - for stdin, or the JSON itself ('{"name":"bob"}').
 

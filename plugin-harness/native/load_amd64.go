@@ -42,11 +42,16 @@ type Library struct {
 	Reg   *Registration
 }
 
+// RuntimeHeadroom is address space kept for the Go runtime on top of a memory limit: it reserves a
+// 64 MiB heap arena or an 8 MiB thread stack whenever it needs one, at moments the plugin does not
+// choose, and a limit without this slack fails dlopen itself on a busy machine.
+const RuntimeHeadroom = 256 << 20
+
 // LimitMemory caps the address space the plugin may add to this process.
 func LimitMemory(extra uint64) error {
 	// The Go runtime has already reserved address space it may never touch; the limit is on what
-	// the plugin adds on top of it.
-	limit := mappedBytes() + extra
+	// the plugin adds on top of it (and the runtime's own headroom).
+	limit := mappedBytes() + RuntimeHeadroom + extra
 	lim := syscall.Rlimit{Cur: limit, Max: limit}
 	if err := syscall.Setrlimit(syscall.RLIMIT_AS, &lim); err != nil {
 		return fmt.Errorf("cannot limit the worker's address space: %v", err)
