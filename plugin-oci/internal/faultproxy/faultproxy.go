@@ -54,6 +54,7 @@ type Proxy struct {
 	mu        sync.Mutex
 	rules     []*Rule
 	log       []Entry
+	inflight  int // handlers that have not recorded their entry yet
 	redirects map[string]redirect
 }
 
@@ -101,10 +102,8 @@ func Start(t testing.TB, upstream string, rules ...Rule) *Proxy {
 // matches the regexp path ("" for any), in arrival order.
 func (p *Proxy) Requests(method, path string) []Entry {
 	re := regexp.MustCompile(path)
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	var out []Entry
-	for _, e := range p.log {
+	for _, e := range p.Log() {
 		if (method == "" || e.Method == method) && re.MatchString(e.Path) {
 			out = append(out, e)
 		}
@@ -114,9 +113,30 @@ func (p *Proxy) Requests(method, path string) []Entry {
 
 // Log returns every logged request, for failure messages.
 func (p *Proxy) Log() []Entry {
+	p.settle()
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return append([]Entry(nil), p.log...)
+}
+
+// settle waits (a little) for handlers still running: a client can read a whole response before
+// its handler returns and records the entry, and a test reading the log right after would miss it.
+func (p *Proxy) settle() {
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		p.mu.Lock()
+		n := p.inflight
+		p.mu.Unlock()
+		if n == 0 {
+			return
+		}
+	}
+}
+
+// begin counts a handler in flight until record takes its entry.
+func (p *Proxy) begin() {
+	p.mu.Lock()
+	p.inflight++
+	p.mu.Unlock()
 }
 
 // Dump is the log, one request per line, for failure messages.
@@ -139,6 +159,7 @@ func (e Entry) String() string {
 func (p *Proxy) record(e Entry) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.inflight--
 	// Entries are recorded when their handler returns; keep them in arrival order.
 	i := len(p.log)
 	for i > 0 && p.log[i-1].Time.After(e.Time) {
@@ -165,6 +186,7 @@ func (p *Proxy) match(r *http.Request) Fault {
 }
 
 func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
+	p.begin()
 	e := Entry{Time: time.Now(), Method: r.Method, Path: r.URL.Path, HadAuth: r.Header.Get("Authorization") != ""}
 	sw := &statusWriter{ResponseWriter: w}
 	defer func() {

@@ -245,6 +245,7 @@ func (Redirect) serve(p *Proxy, w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *Proxy) serveRedirected(w http.ResponseWriter, r *http.Request) {
+	p.begin()
 	e := Entry{Time: time.Now(), Method: r.Method, Path: "redirect:" + r.URL.Path, HadAuth: r.Header.Get("Authorization") != ""}
 	sw := &statusWriter{ResponseWriter: w}
 	defer func() {
