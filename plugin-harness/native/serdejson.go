@@ -1,33 +1,326 @@
 package native
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // SerdeJSON re-encodes JSON text the way the gateway's serde_json::to_string(&Value) prints it:
-// compact, object keys sorted (serde_json's default BTreeMap), only '"', '\\' and control
-// characters escaped, integers kept, other numbers in Rust's shortest float form (1e2 → 100.0).
-// ok is false when text is not JSON; the gateway then drops the field or uses null.
+// compact, object keys sorted (serde_json's default BTreeMap; a repeated key keeps its last value),
+// only '"', '\\' and control characters escaped, integers kept, other numbers in Rust's shortest float
+// form (1e2 → 100.0, -0 → -0.0). ok is false for what serde_json::from_str refuses: text that is not
+// JSON, trailing data, a lone surrogate escape, a number out of f64 range, nesting past 127 levels.
+// It runs once per decision field on every call, so it is a single pass with no tree.
 func SerdeJSON(text string) (out json.RawMessage, ok bool) {
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	if !utf8.ValidString(text) {
 		return nil, false
 	}
-	if _, err := dec.Token(); err == nil {
-		return nil, false // trailing data: serde_json::from_str refuses it
+	w := serdeWriter{in: text, out: make([]byte, 0, len(text)+8)}
+	w.space()
+	if !w.value(serdeDepthLimit) {
+		return nil, false
 	}
-	var b bytes.Buffer
-	writeSerde(&b, v)
-	return b.Bytes(), true
+	if w.space(); w.i != len(w.in) {
+		return nil, false // trailing data
+	}
+	return w.out, true
+}
+
+// serdeDepthLimit is serde_json's recursion limit: 128, spent before the check, so 127 levels.
+const serdeDepthLimit = 127
+
+type serdeWriter struct {
+	in      string
+	i       int
+	out     []byte
+	members []serdeMember // a stack: the open objects' members, innermost last
+}
+
+// serdeMember is one rendered `"key":value` of an object, out[start:end].
+type serdeMember struct {
+	key        string
+	start, end int
+}
+
+func (w *serdeWriter) space() {
+	for w.i < len(w.in) {
+		switch w.in[w.i] {
+		case ' ', '\t', '\n', '\r':
+			w.i++
+		default:
+			return
+		}
+	}
+}
+
+func (w *serdeWriter) literal(word string) bool {
+	if !strings.HasPrefix(w.in[w.i:], word) {
+		return false
+	}
+	w.i += len(word)
+	w.out = append(w.out, word...)
+	return true
+}
+
+func (w *serdeWriter) value(depth int) bool {
+	if w.i == len(w.in) {
+		return false
+	}
+	switch c := w.in[w.i]; {
+	case c == '{':
+		return depth > 0 && w.object(depth-1)
+	case c == '[':
+		return depth > 0 && w.array(depth-1)
+	case c == '"':
+		_, ok := w.string()
+		return ok
+	case c == 't':
+		return w.literal("true")
+	case c == 'f':
+		return w.literal("false")
+	case c == 'n':
+		return w.literal("null")
+	case c == '-' || c >= '0' && c <= '9':
+		return w.number()
+	}
+	return false
+}
+
+func (w *serdeWriter) array(depth int) bool {
+	w.i++
+	w.out = append(w.out, '[')
+	if w.space(); w.i < len(w.in) && w.in[w.i] == ']' {
+		w.i++
+		w.out = append(w.out, ']')
+		return true
+	}
+	for {
+		if w.space(); !w.value(depth) {
+			return false
+		}
+		if w.space(); w.i == len(w.in) {
+			return false
+		}
+		switch w.in[w.i] {
+		case ',':
+			w.i++
+			w.out = append(w.out, ',')
+		case ']':
+			w.i++
+			w.out = append(w.out, ']')
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+func (w *serdeWriter) object(depth int) bool {
+	w.i++
+	open := len(w.out)
+	w.out = append(w.out, '{')
+	if w.space(); w.i < len(w.in) && w.in[w.i] == '}' {
+		w.i++
+		w.out = append(w.out, '}')
+		return true
+	}
+	base := len(w.members)
+	defer func() { w.members = w.members[:base] }()
+	for {
+		if w.space(); w.i == len(w.in) || w.in[w.i] != '"' {
+			return false
+		}
+		start := len(w.out)
+		key, ok := w.string()
+		if !ok {
+			return false
+		}
+		if w.space(); w.i == len(w.in) || w.in[w.i] != ':' {
+			return false
+		}
+		w.i++
+		w.out = append(w.out, ':')
+		if w.space(); !w.value(depth) {
+			return false
+		}
+		w.members = append(w.members, serdeMember{key: key, start: start, end: len(w.out)})
+		if w.space(); w.i == len(w.in) {
+			return false
+		}
+		switch w.in[w.i] {
+		case ',':
+			w.i++
+			w.out = append(w.out, ',')
+		case '}':
+			w.i++
+			w.sortMembers(open, w.members[base:])
+			w.out = append(w.out, '}')
+			return true
+		default:
+			return false
+		}
+	}
+}
+
+// sortMembers rewrites the object rendered from out[open] in key order, keeping the last of
+// repeated keys. Objects already in order (serde's own output, most of what plugins send) are left.
+func (w *serdeWriter) sortMembers(open int, members []serdeMember) {
+	sorted := true
+	for i := 1; i < len(members) && sorted; i++ {
+		sorted = members[i-1].key < members[i].key
+	}
+	if sorted {
+		return
+	}
+	rendered := slices.Clone(w.out[open+1:])
+	slices.SortStableFunc(members, func(a, b serdeMember) int { return strings.Compare(a.key, b.key) })
+	w.out = append(w.out[:open], '{')
+	for i, m := range members {
+		if i+1 < len(members) && members[i+1].key == m.key {
+			continue // a later value for the same key replaces this one
+		}
+		if w.out[len(w.out)-1] != '{' {
+			w.out = append(w.out, ',')
+		}
+		w.out = append(w.out, rendered[m.start-open-1:m.end-open-1]...)
+	}
+}
+
+// string copies a JSON string at w.i (the opening quote) in serde's escaping and returns its
+// decoded text.
+func (w *serdeWriter) string() (string, bool) {
+	w.i++
+	start := w.i
+	for w.i < len(w.in) {
+		switch c := w.in[w.i]; {
+		case c == '"':
+			text := w.in[start:w.i]
+			w.i++
+			w.out = append(w.out, '"')
+			w.out = append(w.out, text...)
+			w.out = append(w.out, '"')
+			return text, true
+		case c == '\\':
+			w.i = start
+			return w.escapedString()
+		case c < 0x20:
+			return "", false
+		default:
+			w.i++
+		}
+	}
+	return "", false
+}
+
+// escapedString is string for text with escapes, which are decoded and written again.
+func (w *serdeWriter) escapedString() (string, bool) {
+	var text []byte
+	for w.i < len(w.in) {
+		c := w.in[w.i]
+		switch {
+		case c == '"':
+			w.i++
+			w.out = appendSerdeString(w.out, string(text))
+			return string(text), true
+		case c < 0x20:
+			return "", false
+		case c != '\\':
+			text = append(text, c)
+			w.i++
+			continue
+		}
+		if w.i+1 == len(w.in) {
+			return "", false
+		}
+		esc := w.in[w.i+1]
+		w.i += 2
+		switch esc {
+		case '"', '\\', '/':
+			text = append(text, esc)
+		case 'b':
+			text = append(text, '\b')
+		case 'f':
+			text = append(text, '\f')
+		case 'n':
+			text = append(text, '\n')
+		case 'r':
+			text = append(text, '\r')
+		case 't':
+			text = append(text, '\t')
+		case 'u':
+			r, ok := w.hex4()
+			if !ok {
+				return "", false
+			}
+			if utf16.IsSurrogate(r) {
+				// serde_json takes only a leading surrogate followed by an escaped trailing one.
+				if r >= 0xdc00 || !strings.HasPrefix(w.in[w.i:], "\\u") {
+					return "", false
+				}
+				w.i += 2
+				low, ok := w.hex4()
+				if r = utf16.DecodeRune(r, low); !ok || r == utf8.RuneError {
+					return "", false
+				}
+			}
+			text = utf8.AppendRune(text, r)
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+func (w *serdeWriter) hex4() (rune, bool) {
+	if len(w.in)-w.i < 4 {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(w.in[w.i:w.i+4], 16, 16)
+	w.i += 4
+	return rune(n), err == nil
+}
+
+func (w *serdeWriter) number() bool {
+	start := w.i
+	digits := func() int {
+		n := 0
+		for w.i < len(w.in) && w.in[w.i] >= '0' && w.in[w.i] <= '9' {
+			w.i++
+			n++
+		}
+		return n
+	}
+	if w.in[w.i] == '-' {
+		w.i++
+	}
+	if w.i < len(w.in) && w.in[w.i] == '0' {
+		w.i++
+	} else if digits() == 0 {
+		return false
+	}
+	if w.i < len(w.in) && w.in[w.i] == '.' {
+		w.i++
+		if digits() == 0 {
+			return false
+		}
+	}
+	if w.i < len(w.in) && (w.in[w.i] == 'e' || w.in[w.i] == 'E') {
+		w.i++
+		if w.i < len(w.in) && (w.in[w.i] == '+' || w.in[w.i] == '-') {
+			w.i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	text, ok := serdeNumber(w.in[start:w.i])
+	w.out = append(w.out, text...)
+	return ok
 }
 
 // MustSerdeJSON is SerdeJSON for text known to be JSON (null otherwise).
@@ -38,88 +331,157 @@ func MustSerdeJSON(text string) json.RawMessage {
 	return json.RawMessage("null")
 }
 
-func writeSerde(b *bytes.Buffer, v any) {
-	switch v := v.(type) {
-	case nil:
-		b.WriteString("null")
-	case bool:
-		b.WriteString(strconv.FormatBool(v))
-	case json.Number:
-		b.WriteString(serdeNumber(string(v)))
-	case string:
-		writeSerdeString(b, v)
-	case []any:
-		b.WriteByte('[')
-		for i, x := range v {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeSerde(b, x)
-		}
-		b.WriteByte(']')
-	case map[string]any:
-		keys := slices.Sorted(maps.Keys(v))
-		b.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			writeSerdeString(b, k)
-			b.WriteByte(':')
-			writeSerde(b, v[k])
-		}
-		b.WriteByte('}')
-	}
-}
-
-func writeSerdeString(b *bytes.Buffer, s string) {
-	b.WriteByte('"')
+// appendSerdeString appends s as serde_json writes a string: only '"', '\\' and control characters
+// escaped, the short forms where JSON has them.
+func appendSerdeString(b []byte, s string) []byte {
+	b = append(b, '"')
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
+		switch c := s[i]; {
 		case c == '"':
-			b.WriteString(`\"`)
+			b = append(b, `\"`...)
 		case c == '\\':
-			b.WriteString(`\\`)
+			b = append(b, `\\`...)
 		case c == '\n':
-			b.WriteString(`\n`)
+			b = append(b, `\n`...)
 		case c == '\r':
-			b.WriteString(`\r`)
+			b = append(b, `\r`...)
 		case c == '\t':
-			b.WriteString(`\t`)
+			b = append(b, `\t`...)
 		case c == '\b':
-			b.WriteString(`\b`)
+			b = append(b, `\b`...)
 		case c == '\f':
-			b.WriteString(`\f`)
+			b = append(b, `\f`...)
 		case c < 0x20:
-			fmt.Fprintf(b, `\u%04x`, c)
+			b = append(b, `\u00`...)
+			b = append(b, "0123456789abcdef"[c>>4], "0123456789abcdef"[c&15])
 		default:
-			b.WriteByte(c)
+			b = append(b, c)
 		}
 	}
-	b.WriteByte('"')
+	return append(b, '"')
 }
 
-// serdeNumber prints a JSON number as serde_json does without arbitrary_precision: integers that
-// fit u64 or i64 as they are, everything else as an f64 in ryu's format.
-func serdeNumber(lit string) string {
-	if !strings.ContainsAny(lit, ".eE") {
-		if _, err := strconv.ParseInt(lit, 10, 64); err == nil {
-			return lit
-		}
-		if _, err := strconv.ParseUint(lit, 10, 64); err == nil {
-			return lit
+// serdeNumber prints a JSON number literal (already checked against the grammar) as serde_json
+// does without arbitrary_precision: an integer that fits u64, or a negative one down to i64's
+// minimum, as it is; anything else becomes an f64, read by serde_json's own best-effort parser (not
+// correctly rounded: 929696.1415414353 reads as 929696.1415414352) and printed by serdeFloat.
+// ok is false for a number beyond f64, which serde_json refuses ("number out of range").
+func serdeNumber(lit string) (string, bool) {
+	neg := lit[0] == '-'
+	digits := lit[len("-")*boolInt(neg):]
+	var significand uint64
+	exponent := 0 // value = significand × 10^exponent
+	overflowed := false
+	i := 0
+	for ; i < len(digits) && isDigit(digits[i]); i++ {
+		if overflowed = overflowed || u64Overflows(significand, digits[i]); overflowed {
+			exponent++ // serde_json drops the digits past u64 and keeps their weight
+		} else {
+			significand = significand*10 + uint64(digits[i]-'0')
 		}
 	}
-	f, err := strconv.ParseFloat(lit, 64)
-	if err != nil || math.IsInf(f, 0) {
-		return "null" // serde_json cannot hold it either
+	if i == len(digits) && !overflowed {
+		if !neg || significand >= 1 && significand <= 1<<63 {
+			return lit, true
+		}
+		return serdeFloat(-float64(significand)), true // -0 and below i64's minimum
 	}
-	return ryuFormat(f)
+	if i < len(digits) && digits[i] == '.' {
+		// serde_json tries each fraction digit again even after the integer part overflowed,
+		// and drops the rest once one does not fit.
+		dropping := false
+		for i++; i < len(digits) && isDigit(digits[i]); i++ {
+			if dropping = dropping || u64Overflows(significand, digits[i]); !dropping {
+				significand = significand*10 + uint64(digits[i]-'0')
+				exponent--
+			}
+		}
+	}
+	if i < len(digits) { // e or E
+		i++
+		negExp := digits[i] == '-'
+		if digits[i] == '-' || digits[i] == '+' {
+			i++
+		}
+		exp := int64(0)
+		for ; i < len(digits); i++ {
+			if exp = exp*10 + int64(digits[i]-'0'); exp > math.MaxInt32 {
+				if significand != 0 && !negExp {
+					return "", false
+				}
+				return serdeFloat(math.Copysign(0, float64(-boolInt(neg)))), true
+			}
+		}
+		if negExp {
+			exp = -exp
+		}
+		exponent = int(max(math.MinInt32, min(math.MaxInt32, int64(exponent)+exp)))
+	}
+	f, ok := serdeFromParts(significand, exponent)
+	if neg {
+		f = -f
+	}
+	return serdeFloat(f), ok
 }
 
-// ryuFormat lays out the shortest round-trip digits of f the way the ryu crate's format64 does.
-func ryuFormat(f float64) string {
+// serdeFromParts is serde_json's f64_from_parts: the significand as an f64, multiplied or divided
+// once by a power of ten from its table (1e0…1e308), or divided by 1e308 until one fits.
+func serdeFromParts(significand uint64, exponent int) (float64, bool) {
+	f := float64(significand)
+	for {
+		if e := abs(exponent); e < len(pow10) {
+			if exponent < 0 {
+				return f / pow10[e], true
+			}
+			f *= pow10[e]
+			return f, !math.IsInf(f, 0)
+		}
+		if f == 0 {
+			return f, true
+		}
+		if exponent >= 0 {
+			return 0, false
+		}
+		f /= 1e308
+		exponent += 308
+	}
+}
+
+// pow10 holds 1e0…1e308 correctly rounded, as Rust's float literals in serde_json's table are
+// (math.Pow10 multiplies two table entries and is not always correctly rounded).
+var pow10 = func() (t [309]float64) {
+	for i := range t {
+		t[i], _ = strconv.ParseFloat("1e"+strconv.Itoa(i), 64)
+	}
+	return t
+}()
+
+// u64Overflows is serde_json's overflow!(n * 10 + digit, u64::MAX).
+func u64Overflows(n uint64, digit byte) bool {
+	const limit = math.MaxUint64
+	return n >= limit/10 && (n > limit/10 || uint64(digit-'0') > limit%10)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// serdeFloat lays out the shortest round-trip digits of f as serde_json's float writer does: 100.0,
+// 0.00001, 1e-6, 1e+16, 1.5e+300. That is the zmij crate of current serde_json (1.0.154 is the
+// oracle in the tests); older releases used ryu, which wrote no "+" in a positive exponent.
+func serdeFloat(f float64) string {
 	if f == 0 {
 		if math.Signbit(f) {
 			return "-0.0"
@@ -145,10 +507,16 @@ func ryuFormat(f float64) string {
 		out = digits[:point] + "." + digits[point:]
 	case point > -5 && point <= 0:
 		out = "0." + strings.Repeat("0", -point) + digits
-	case n == 1:
-		out = digits + "e" + strconv.Itoa(point-1)
 	default:
-		out = digits[:1] + "." + digits[1:] + "e" + strconv.Itoa(point-1)
+		mantissa := digits[:1]
+		if n > 1 {
+			mantissa += "." + digits[1:]
+		}
+		exp := strconv.Itoa(point - 1)
+		if point > 1 {
+			exp = "+" + exp
+		}
+		out = mantissa + "e" + exp
 	}
 	return sign + out
 }
