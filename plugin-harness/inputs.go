@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"io"
 	"maps"
 	"path/filepath"
@@ -54,20 +53,11 @@ func readJSON(flag, value, def string, stdin io.Reader) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out, ok := native.SerdeJSON(string(data))
-	if !ok {
-		return "", cli.Failf("%s: not valid JSON: %v", name, jsonProblem(data))
+	out, err := native.SerdeJSON(string(data))
+	if err != nil {
+		return "", cli.Failf("%s: not valid JSON: %v", name, err)
 	}
 	return string(out), nil
-}
-
-func jsonProblem(data []byte) error {
-	var v any
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&v); err != nil {
-		return err
-	}
-	return fmt.Errorf("trailing data after the first value")
 }
 
 // defaultContext is the reference test's context: one verified caller of test.tool.

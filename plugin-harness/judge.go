@@ -75,8 +75,10 @@ func judge(r *report, descriptorPkg *descriptor.Descriptor, reg *native.Registra
 		p.ID, p.Name, p.ProtocolVersion = embedded.ID, embedded.Name, embedded.ProtocolVersion
 		p.ManifestSource = "descriptor_yaml"
 	}
-	if reg.BackendProfile != nil && !json.Valid([]byte(*reg.BackendProfile)) {
-		return cli.Failf("%s: plugin '%s' declares an invalid backend_profile_json: not JSON", r.Package, reg.PluginID)
+	if reg.BackendProfile != nil {
+		if _, err := native.SerdeJSON(*reg.BackendProfile); err != nil {
+			return cli.Failf("%s: plugin '%s' declares an invalid backend_profile_json: not JSON (%v)", r.Package, reg.PluginID, err)
+		}
 	}
 	declared, err := cdylibCapabilities(reg)
 	if err != nil {

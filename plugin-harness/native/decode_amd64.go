@@ -49,9 +49,9 @@ func (d *decoder) jsonField(text *string, field string, invalid *[]string) json.
 	if text == nil {
 		return nil
 	}
-	out, ok := SerdeJSON(*text)
-	if !ok {
-		*invalid = append(*invalid, fmt.Sprintf("%s %s is not JSON (%q); the gateway drops it", d.what, field, clip(*text)))
+	out, err := SerdeJSON(*text)
+	if err != nil {
+		*invalid = append(*invalid, fmt.Sprintf("%s %s is not JSON (%q: %v); the gateway drops it", d.what, field, clip(*text), err))
 		return nil
 	}
 	return out

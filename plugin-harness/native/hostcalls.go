@@ -115,8 +115,8 @@ func nullAnswer(slot string, args map[string]string, alias string) string {
 	case "resolve_secret", "config_snapshot":
 		return `{"err":{"kind":"backend","reason":"` + notWired + `"}}`
 	case "issue_credential":
-		if !json.Valid([]byte(args["identity_json"])) {
-			return `{"err":{"kind":"backend","reason":` + quote("malformed identity_json: "+jsonError(args["identity_json"])) + `}}`
+		if _, err := SerdeJSON(args["identity_json"]); err != nil {
+			return `{"err":{"kind":"backend","reason":` + quote("malformed identity_json: "+err.Error()) + `}}`
 		}
 		// A Tier-1 identity never carries the host's integrity tag, so the gateway refuses to mint.
 		return `{"err":{"kind":"not_authorized","reason":` + quote(fmt.Sprintf("plugin '%s' presented an identity "+
@@ -128,21 +128,21 @@ func nullAnswer(slot string, args map[string]string, alias string) string {
 		}
 		return `{"err":{"kind":"write_failed","reason":"` + notWired + `"}}`
 	case "resolve_credentials":
-		value, ok := SerdeJSON(args["value_json"])
-		if !ok {
-			return transport("resolve_credentials: invalid value JSON: " + jsonError(args["value_json"]))
+		value, err := SerdeJSON(args["value_json"])
+		if err != nil {
+			return transport("resolve_credentials: invalid value JSON: " + err.Error())
 		}
 		return `{"ok":{"count":0,"value":` + string(value) + `}}`
 	case "cache_get", "fetch_content":
 		return `{"ok":null}`
 	case "store_content":
-		if !json.Valid([]byte(args["args_json"])) {
-			return transport("store_content: invalid args JSON: " + jsonError(args["args_json"]))
+		if _, err := SerdeJSON(args["args_json"]); err != nil {
+			return transport("store_content: invalid args JSON: " + err.Error())
 		}
 		return `{"err":{"error":"not_implemented"}}`
 	case "invoke_tool":
-		if !json.Valid([]byte(args["ctx_json"])) {
-			return transport("invoke_tool: invalid context JSON: " + jsonError(args["ctx_json"]))
+		if _, err := SerdeJSON(args["ctx_json"]); err != nil {
+			return transport("invoke_tool: invalid context JSON: " + err.Error())
 		}
 		return `{"err":{"error":"not_implemented"}}`
 	}
@@ -164,14 +164,11 @@ func auditEventProblem(text string) string {
 	return ""
 }
 
-// jsonError describes why text is not acceptable JSON, in serde_json's words where they are easy
-// to match; the exact serde text (with line and column) is not reproduced.
+// jsonError describes why text is not acceptable JSON in serde_json's words, with its line and
+// column; text that is JSON but of the wrong shape gets a plain sentence (serde's type errors are
+// not reproduced).
 func jsonError(text string) string {
-	var v any
-	if err := json.Unmarshal([]byte(text), &v); err != nil {
-		if strings.TrimSpace(text) == "" {
-			return "EOF while parsing a value at line 1 column 0"
-		}
+	if _, err := SerdeJSON(text); err != nil {
 		return err.Error()
 	}
 	return "the value does not have the expected shape"

@@ -2,6 +2,7 @@ package native
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -13,22 +14,35 @@ import (
 // SerdeJSON re-encodes JSON text the way the gateway's serde_json::to_string(&Value) prints it:
 // compact, object keys sorted (serde_json's default BTreeMap; a repeated key keeps its last value),
 // only '"', '\\' and control characters escaped, integers kept, other numbers in Rust's shortest float
-// form (1e2 → 100.0, -0 → -0.0). ok is false for what serde_json::from_str refuses: text that is not
-// JSON, trailing data, a lone surrogate escape, a number out of f64 range, nesting past 127 levels.
-// It runs once per decision field on every call, so it is a single pass with no tree.
-func SerdeJSON(text string) (out json.RawMessage, ok bool) {
-	if !utf8.ValidString(text) {
-		return nil, false
-	}
+// form (1e2 → 100.0, -0 → -0.0). It refuses what serde_json::from_str refuses — text that is not
+// JSON, trailing data, a lone surrogate escape, a number out of f64 range, nesting past 127
+// levels — with serde_json's message and position. It runs once per decision field on every call,
+// so it is a single pass with no tree.
+func SerdeJSON(text string) (json.RawMessage, error) {
 	w := serdeWriter{in: text, out: make([]byte, 0, len(text)+8)}
-	w.space()
-	if !w.value(serdeDepthLimit) {
-		return nil, false
+	if !utf8.ValidString(text) {
+		w.i = strings.IndexFunc(text, func(r rune) bool { return r == utf8.RuneError })
+		w.fail(peekError, "invalid unicode code point")
+		return nil, w.error()
+	}
+	if w.space(); !w.value(serdeDepthLimit) {
+		return nil, w.error()
 	}
 	if w.space(); w.i != len(w.in) {
-		return nil, false // trailing data
+		w.fail(peekError, "trailing characters")
+		return nil, w.error()
 	}
-	return w.out, true
+	return w.out, nil
+}
+
+// SerdeError is serde_json's refusal: its message, and the line and column (in bytes) it names.
+type SerdeError struct {
+	Msg          string
+	Line, Column int
+}
+
+func (e *SerdeError) Error() string {
+	return fmt.Sprintf("%s at line %d column %d", e.Msg, e.Line, e.Column)
 }
 
 // serdeDepthLimit is serde_json's recursion limit: 128, spent before the check, so 127 levels.
@@ -39,12 +53,41 @@ type serdeWriter struct {
 	i       int
 	out     []byte
 	members []serdeMember // a stack: the open objects' members, innermost last
+
+	msg   string // the first failure, and the offset serde_json reports it at
+	msgAt int
 }
 
 // serdeMember is one rendered `"key":value` of an object, out[start:end].
 type serdeMember struct {
 	key        string
 	start, end int
+}
+
+// serde_json places an error either after the last byte it consumed or on the byte it peeked at.
+const (
+	consumedError = 0
+	peekError     = 1
+)
+
+func (w *serdeWriter) fail(where int, msg string) bool {
+	if w.msg == "" {
+		w.msg, w.msgAt = msg, min(w.i+where, len(w.in))
+	}
+	return false
+}
+
+func (w *serdeWriter) error() error {
+	lineStart := strings.LastIndexByte(w.in[:w.msgAt], '\n') + 1
+	return &SerdeError{Msg: w.msg, Line: 1 + strings.Count(w.in[:lineStart], "\n"), Column: w.msgAt - lineStart}
+}
+
+// eof fails with serde_json's "EOF while parsing …" when the text has run out.
+func (w *serdeWriter) eof(what string) bool {
+	if w.i < len(w.in) {
+		return false
+	}
+	return !w.fail(consumedError, "EOF while parsing "+what)
 }
 
 func (w *serdeWriter) space() {
@@ -59,23 +102,33 @@ func (w *serdeWriter) space() {
 }
 
 func (w *serdeWriter) literal(word string) bool {
-	if !strings.HasPrefix(w.in[w.i:], word) {
-		return false
+	for j := 0; j < len(word); j, w.i = j+1, w.i+1 {
+		if w.i == len(w.in) {
+			return w.fail(consumedError, "EOF while parsing a value")
+		}
+		if w.in[w.i] != word[j] {
+			w.i++
+			return w.fail(consumedError, "expected ident")
+		}
 	}
-	w.i += len(word)
 	w.out = append(w.out, word...)
 	return true
 }
 
 func (w *serdeWriter) value(depth int) bool {
-	if w.i == len(w.in) {
+	if w.eof("a value") {
 		return false
 	}
 	switch c := w.in[w.i]; {
-	case c == '{':
-		return depth > 0 && w.object(depth-1)
-	case c == '[':
-		return depth > 0 && w.array(depth-1)
+	case c == '{' || c == '[':
+		if depth == 0 {
+			w.i++
+			return w.fail(consumedError, "recursion limit exceeded")
+		}
+		if c == '{' {
+			return w.object(depth - 1)
+		}
+		return w.array(depth - 1)
 	case c == '"':
 		_, ok := w.string()
 		return ok
@@ -88,34 +141,40 @@ func (w *serdeWriter) value(depth int) bool {
 	case c == '-' || c >= '0' && c <= '9':
 		return w.number()
 	}
-	return false
+	return w.fail(peekError, "expected value")
 }
 
 func (w *serdeWriter) array(depth int) bool {
 	w.i++
 	w.out = append(w.out, '[')
-	if w.space(); w.i < len(w.in) && w.in[w.i] == ']' {
+	if w.space(); w.eof("a list") {
+		return false
+	}
+	if w.in[w.i] == ']' {
 		w.i++
 		w.out = append(w.out, ']')
 		return true
 	}
 	for {
-		if w.space(); !w.value(depth) {
+		if !w.value(depth) {
 			return false
 		}
-		if w.space(); w.i == len(w.in) {
+		if w.space(); w.eof("a list") {
 			return false
 		}
 		switch w.in[w.i] {
 		case ',':
 			w.i++
 			w.out = append(w.out, ',')
+			if w.space(); w.i < len(w.in) && w.in[w.i] == ']' {
+				return w.fail(peekError, "trailing comma")
+			}
 		case ']':
 			w.i++
 			w.out = append(w.out, ']')
 			return true
 		default:
-			return false
+			return w.fail(peekError, "expected `,` or `]`")
 		}
 	}
 }
@@ -124,7 +183,10 @@ func (w *serdeWriter) object(depth int) bool {
 	w.i++
 	open := len(w.out)
 	w.out = append(w.out, '{')
-	if w.space(); w.i < len(w.in) && w.in[w.i] == '}' {
+	if w.space(); w.eof("an object") {
+		return false
+	}
+	if w.in[w.i] == '}' {
 		w.i++
 		w.out = append(w.out, '}')
 		return true
@@ -132,16 +194,22 @@ func (w *serdeWriter) object(depth int) bool {
 	base := len(w.members)
 	defer func() { w.members = w.members[:base] }()
 	for {
-		if w.space(); w.i == len(w.in) || w.in[w.i] != '"' {
+		if w.eof("an object") {
 			return false
+		}
+		if w.in[w.i] != '"' {
+			return w.fail(peekError, "key must be a string")
 		}
 		start := len(w.out)
 		key, ok := w.string()
 		if !ok {
 			return false
 		}
-		if w.space(); w.i == len(w.in) || w.in[w.i] != ':' {
+		if w.space(); w.eof("an object") {
 			return false
+		}
+		if w.in[w.i] != ':' {
+			return w.fail(peekError, "expected `:`")
 		}
 		w.i++
 		w.out = append(w.out, ':')
@@ -149,20 +217,23 @@ func (w *serdeWriter) object(depth int) bool {
 			return false
 		}
 		w.members = append(w.members, serdeMember{key: key, start: start, end: len(w.out)})
-		if w.space(); w.i == len(w.in) {
+		if w.space(); w.eof("an object") {
 			return false
 		}
 		switch w.in[w.i] {
 		case ',':
 			w.i++
 			w.out = append(w.out, ',')
+			if w.space(); w.i < len(w.in) && w.in[w.i] == '}' {
+				return w.fail(peekError, "trailing comma")
+			}
 		case '}':
 			w.i++
 			w.sortMembers(open, w.members[base:])
 			w.out = append(w.out, '}')
 			return true
 		default:
-			return false
+			return w.fail(peekError, "expected `,` or `}`")
 		}
 	}
 }
@@ -191,12 +262,14 @@ func (w *serdeWriter) sortMembers(open int, members []serdeMember) {
 	}
 }
 
+const controlInString = "control character (\\u0000-\\u001F) found while parsing a string"
+
 // string copies a JSON string at w.i (the opening quote) in serde's escaping and returns its
 // decoded text.
 func (w *serdeWriter) string() (string, bool) {
 	w.i++
 	start := w.i
-	for w.i < len(w.in) {
+	for ; w.i < len(w.in); w.i++ {
 		switch c := w.in[w.i]; {
 		case c == '"':
 			text := w.in[start:w.i]
@@ -209,12 +282,11 @@ func (w *serdeWriter) string() (string, bool) {
 			w.i = start
 			return w.escapedString()
 		case c < 0x20:
-			return "", false
-		default:
 			w.i++
+			return "", w.fail(consumedError, controlInString)
 		}
 	}
-	return "", false
+	return "", w.fail(consumedError, "EOF while parsing a string")
 }
 
 // escapedString is string for text with escapes, which are decoded and written again.
@@ -222,23 +294,22 @@ func (w *serdeWriter) escapedString() (string, bool) {
 	var text []byte
 	for w.i < len(w.in) {
 		c := w.in[w.i]
+		w.i++
 		switch {
 		case c == '"':
-			w.i++
 			w.out = appendSerdeString(w.out, string(text))
 			return string(text), true
 		case c < 0x20:
-			return "", false
+			return "", w.fail(consumedError, controlInString)
 		case c != '\\':
 			text = append(text, c)
-			w.i++
 			continue
 		}
-		if w.i+1 == len(w.in) {
+		if w.eof("a string") {
 			return "", false
 		}
-		esc := w.in[w.i+1]
-		w.i += 2
+		esc := w.in[w.i]
+		w.i++
 		switch esc {
 		case '"', '\\', '/':
 			text = append(text, esc)
@@ -259,73 +330,122 @@ func (w *serdeWriter) escapedString() (string, bool) {
 			}
 			if utf16.IsSurrogate(r) {
 				// serde_json takes only a leading surrogate followed by an escaped trailing one.
-				if r >= 0xdc00 || !strings.HasPrefix(w.in[w.i:], "\\u") {
-					return "", false
+				if r >= 0xdc00 {
+					return "", w.fail(consumedError, "lone leading surrogate in hex escape")
 				}
-				w.i += 2
+				for _, want := range []byte{'\\', 'u'} {
+					if w.eof("a string") {
+						return "", false
+					}
+					if w.i++; w.in[w.i-1] != want {
+						return "", w.fail(consumedError, "unexpected end of hex escape")
+					}
+				}
 				low, ok := w.hex4()
-				if r = utf16.DecodeRune(r, low); !ok || r == utf8.RuneError {
+				if !ok {
 					return "", false
 				}
+				if low < 0xdc00 || low > 0xdfff {
+					return "", w.fail(consumedError, "lone leading surrogate in hex escape")
+				}
+				r = utf16.DecodeRune(r, low)
 			}
 			text = utf8.AppendRune(text, r)
 		default:
-			return "", false
+			return "", w.fail(consumedError, "invalid escape")
 		}
 	}
-	return "", false
+	return "", w.fail(consumedError, "EOF while parsing a string")
 }
 
+// hex4 reads the four digits of a \\u escape; like serde_json it takes all four bytes first.
 func (w *serdeWriter) hex4() (rune, bool) {
 	if len(w.in)-w.i < 4 {
-		return 0, false
+		w.i = len(w.in)
+		return 0, w.fail(consumedError, "EOF while parsing a string")
 	}
-	n, err := strconv.ParseUint(w.in[w.i:w.i+4], 16, 16)
+	var n rune
+	for _, c := range []byte(w.in[w.i : w.i+4]) {
+		switch {
+		case c >= '0' && c <= '9':
+			n = n<<4 | rune(c-'0')
+		case c >= 'a' && c <= 'f':
+			n = n<<4 | rune(c-'a'+10)
+		case c >= 'A' && c <= 'F':
+			n = n<<4 | rune(c-'A'+10)
+		default:
+			w.i += 4
+			return 0, w.fail(consumedError, "invalid escape")
+		}
+	}
 	w.i += 4
-	return rune(n), err == nil
+	return n, true
 }
 
 func (w *serdeWriter) number() bool {
 	start := w.i
-	digits := func() int {
-		n := 0
-		for w.i < len(w.in) && w.in[w.i] >= '0' && w.in[w.i] <= '9' {
-			w.i++
-			n++
+	digits := func() bool {
+		if w.eof("a value") {
+			return false
 		}
-		return n
+		if !isDigit(w.in[w.i]) {
+			w.i++
+			return w.fail(consumedError, "invalid number")
+		}
+		for w.i < len(w.in) && isDigit(w.in[w.i]) {
+			w.i++
+		}
+		return true
 	}
 	if w.in[w.i] == '-' {
 		w.i++
 	}
 	if w.i < len(w.in) && w.in[w.i] == '0' {
-		w.i++
-	} else if digits() == 0 {
+		if w.i++; w.i < len(w.in) && isDigit(w.in[w.i]) {
+			return w.fail(peekError, "invalid number")
+		}
+	} else if !digits() {
 		return false
 	}
 	if w.i < len(w.in) && w.in[w.i] == '.' {
 		w.i++
-		if digits() == 0 {
+		if !digits() {
 			return false
 		}
 	}
 	if w.i < len(w.in) && (w.in[w.i] == 'e' || w.in[w.i] == 'E') {
+		zero := strings.Trim(w.in[start:w.i], "-0.") == ""
 		w.i++
-		if w.i < len(w.in) && (w.in[w.i] == '+' || w.in[w.i] == '-') {
+		negative := w.i < len(w.in) && w.in[w.i] == '-'
+		if w.i < len(w.in) && (w.in[w.i] == '+' || negative) {
 			w.i++
 		}
-		if digits() == 0 {
+		from := w.i
+		if !digits() {
 			return false
+		}
+		// serde_json stops at the digit that takes the exponent past i32 when that means infinity.
+		if !zero && !negative {
+			exp := int64(0)
+			for j := from; j < w.i; j++ {
+				if exp = exp*10 + int64(w.in[j]-'0'); exp > math.MaxInt32 {
+					w.i = j + 1
+					return w.fail(consumedError, "number out of range")
+				}
+			}
 		}
 	}
 	text, ok := serdeNumber(w.in[start:w.i])
+	if !ok {
+		return w.fail(consumedError, "number out of range")
+	}
 	w.out = append(w.out, text...)
-	return ok
+	return true
 }
 
 // MustSerdeJSON is SerdeJSON for text known to be JSON (null otherwise).
 func MustSerdeJSON(text string) json.RawMessage {
-	if out, ok := SerdeJSON(text); ok {
+	if out, err := SerdeJSON(text); err == nil {
 		return out
 	}
 	return json.RawMessage("null")
