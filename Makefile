@@ -28,8 +28,11 @@ demo:
 
 bench: build
 	@bash scripts/bench
-	@echo "== plugin-harness: load (dlopen + register + make) and evaluate_pre_dispatch in the worker"
+	@echo "== plugin-harness: load (dlopen + register + make) and evaluate_pre_dispatch in the worker (C fixture)"
 	@go test -run '^$$' -bench . -benchtime 20000x ./plugin-harness/native/
+	@echo "== the same on the Rust abi_stable fixture"
+	@MCPG_BENCH_PLUGIN=$$(bash scripts/build-fixtures 2>/dev/null)/rust-gate.so \
+		go test -run '^$$' -bench . -benchtime 5000x ./plugin-harness/native/
 
 fuzz:
 	@bash scripts/fuzz $(FUZZTIME)

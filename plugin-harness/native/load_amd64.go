@@ -37,9 +37,10 @@ const (
 // Library is a loaded plugin: its registration stays in this buffer because the vtables the
 // entities point at are read from it; the library is never closed (the worker exits instead).
 type Library struct {
-	reg   []uintptr // the 240-byte PluginRegistration
-	alloc *alloc
-	Reg   *Registration
+	handle uintptr   // dlopen's; only the benchmarks dlclose it
+	reg    []uintptr // the 240-byte PluginRegistration
+	alloc  *alloc
+	Reg    *Registration
 }
 
 // RuntimeHeadroom is address space kept for the Go runtime on top of a memory limit: it reserves a
@@ -74,7 +75,7 @@ func Open(path string, phase func(string)) (*Library, error) {
 		return nil, errors.New("missing mcpg_plugin_abi_layout symbol — plugin predates the ABI type-identity check " +
 			"or was built against an incompatible MCPG protocol; rebuild it against this host")
 	}
-	lib := &Library{Reg: &Registration{}}
+	lib := &Library{handle: handle, Reg: &Registration{}}
 	reg := lib.Reg
 	layout := call(layoutFn, [6]uintptr{}, nil)
 	if layout == 0 {
