@@ -45,6 +45,11 @@ type HostAnswers struct {
 
 // ParseHostAnswers reads a --host-services file: a JSON object keyed by slot name.
 func ParseHostAnswers(data []byte) (*HostAnswers, error) {
+	// Checked as serde_json reads it first, so that every answer has a serde form (none becomes
+	// null) and an error names the place in the file.
+	if _, err := SerdeJSON(string(data)); err != nil {
+		return nil, fmt.Errorf("not JSON the gateway could read: %v", err)
+	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil {
 		return nil, fmt.Errorf("expected a JSON object keyed by host-service slot: %v", err)
