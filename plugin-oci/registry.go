@@ -293,14 +293,11 @@ func (s *registryStore) uploadOnce(ctx context.Context, b blob) (rerr error) {
 		}
 		d = dd.String()
 	}
-	u, err := url.Parse(loc)
+	commit, err := withDigest(loc, d)
 	if err != nil {
 		return err
 	}
-	q := u.Query()
-	q.Set("digest", d)
-	u.RawQuery = q.Encode()
-	req, err = http.NewRequestWithContext(ctx, http.MethodPut, u.String(), nil)
+	req, err = http.NewRequestWithContext(ctx, http.MethodPut, commit, nil)
 	if err != nil {
 		return err
 	}
@@ -316,18 +313,15 @@ func (s *registryStore) uploadOnce(ctx context.Context, b blob) (rerr error) {
 // distribution spec's monolithic upload): one request fewer than POST/PATCH/PUT, and the registry
 // hashes and commits in one pass instead of saving and resuming its hash state.
 func (s *registryStore) putMonolithic(ctx context.Context, loc string, b blob) error {
-	u, err := url.Parse(loc)
+	commit, err := withDigest(loc, b.Digest)
 	if err != nil {
 		return err
 	}
-	q := u.Query()
-	q.Set("digest", b.Digest)
-	u.RawQuery = q.Encode()
 	body, err := b.open()
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, u.String(), body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, commit, body)
 	if err != nil {
 		body.Close()
 		return err
@@ -340,6 +334,18 @@ func (s *registryStore) putMonolithic(ctx context.Context, loc string, b blob) e
 	}
 	defer resp.Body.Close()
 	return transport.CheckError(resp, http.StatusCreated)
+}
+
+// withDigest is an upload location with ?digest= added, the URL that commits the upload.
+func withDigest(loc, digest string) (string, error) {
+	u, err := url.Parse(loc)
+	if err != nil {
+		return "", err
+	}
+	q := u.Query()
+	q.Set("digest", digest)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
 }
 
 // startUpload opens an upload session and returns its location.

@@ -36,6 +36,20 @@ type quiet struct{}
 func (quiet) Phase(string) {}
 func (quiet) Call(*Call)   {}
 
+// openGate loads the fixture and makes its tool_gate with config "{}".
+func openGate(b *testing.B, path string) (*Library, *instance) {
+	lib, err := Open(path, func(string) {})
+	if err != nil {
+		b.Fatal(err)
+	}
+	inst := lib.entity(0, "tool_gate")
+	theHost.alloc = lib.alloc
+	if !inst.make("{}", quiet{}) {
+		b.Fatal("make returned null")
+	}
+	return lib, inst
+}
+
 // BenchmarkLoad is the gateway's load: dlopen + register + make, then drop (the issue's target:
 // < 1 ms; the gateway measures 686 µs). Each iteration dlcloses the library, so the next dlopen
 // maps, relocates and initialises it again, from the page cache as a gateway loading a package it
@@ -47,15 +61,7 @@ func BenchmarkReload(b *testing.B) { benchmarkLoad(b, false) }
 func benchmarkLoad(b *testing.B, unload bool) {
 	path := fixturePath(b)
 	for b.Loop() {
-		lib, err := Open(path, func(string) {})
-		if err != nil {
-			b.Fatal(err)
-		}
-		inst := &instance{lib: lib, vt: word(lib.base()+regEntities) + entityVTable, kind: "tool_gate"}
-		theHost.alloc = lib.alloc
-		if !inst.make("{}", quiet{}) {
-			b.Fatal("make returned null")
-		}
+		lib, inst := openGate(b, path)
 		inst.drop(quiet{})
 		lib.Close()
 		if unload {
@@ -70,16 +76,7 @@ func benchmarkLoad(b *testing.B, unload bool) {
 // call, decoding and freeing the decision and its JSON marshalling (target: < 3 µs; the gateway
 // measures 1.69 µs inline, 34 µs ferried).
 func BenchmarkEvaluatePreDispatch(b *testing.B) {
-	path := fixturePath(b)
-	lib, err := Open(path, func(string) {})
-	if err != nil {
-		b.Fatal(err)
-	}
-	inst := &instance{lib: lib, vt: word(lib.base()+regEntities) + entityVTable, kind: "tool_gate"}
-	theHost.alloc = lib.alloc
-	if !inst.make("{}", quiet{}) {
-		b.Fatal("make returned null")
-	}
+	_, inst := openGate(b, fixturePath(b))
 	p := &Plan{Context: benchContext(), Arguments: `{"name":"bob"}`, Config: "{}", Result: "null", Repeat: 1}
 	_, do := inst.evaluatePre(p)
 	var times []time.Duration

@@ -57,6 +57,16 @@ func (d *decoder) jsonField(text *string, field string, invalid *[]string) json.
 	return out
 }
 
+// requiredJSON reads a JSON RString field that is always present; what is not JSON is shown as
+// fallback, the value the gateway puts in its place.
+func (d *decoder) requiredJSON(addr uintptr, field, fallback string, invalid *[]string) json.RawMessage {
+	text := d.str(addr, field)
+	if out := d.jsonField(&text, field, invalid); out != nil {
+		return out
+	}
+	return json.RawMessage(fallback)
+}
+
 func (d *decoder) strings(addr uintptr, field string) []string {
 	ptr, n, err := vecElems(addr)
 	d.owned = append(d.owned, addr) // the vector's destructor drops its elements too
@@ -118,24 +128,15 @@ func decodeGate(addr uintptr, slot string) (*GateDecision, []string, []string) {
 		if tag == 1 {
 			g.ErrorData = d.jsonField(d.option(addr+40, "error_data_json"), "error_data_json", &warnings)
 		} else {
-			text := d.str(addr+40, "challenge_data_json")
-			if g.ChallengeData = d.jsonField(&text, "challenge_data_json", &warnings); g.ChallengeData == nil {
-				g.ChallengeData = json.RawMessage("null")
-			}
+			g.ChallengeData = d.requiredJSON(addr+40, "challenge_data_json", "null", &warnings)
 		}
 	case 3:
 		g.Decision = "pending_approval"
 		d.what = slot + "'s PendingApproval"
 		id, deadline, summary := d.str(addr+8, "approval_id"), d.str(addr+40, "deadline_at"), d.str(addr+72, "summary")
 		g.ApprovalID, g.DeadlineAt, g.Summary = &id, &deadline, &summary
-		targets := d.str(addr+104, "target_notifiers_json")
-		if g.TargetNotifiers = d.jsonField(&targets, "target_notifiers_json", &warnings); g.TargetNotifiers == nil {
-			g.TargetNotifiers = json.RawMessage("[]")
-		}
-		meta := d.str(addr+136, "metadata_json")
-		if g.Metadata = d.jsonField(&meta, "metadata_json", &warnings); g.Metadata == nil {
-			g.Metadata = json.RawMessage("null") // always present in this variant
-		}
+		g.TargetNotifiers = d.requiredJSON(addr+104, "target_notifiers_json", "[]", &warnings)
+		g.Metadata = d.requiredJSON(addr+136, "metadata_json", "null", &warnings) // always present here
 	default:
 		// Undefined behaviour in Rust; the layout of the payload is unknown, so nothing is freed.
 		return nil, []string{fmt.Sprintf("%s returned an RGateDecision with tag %d (ABI v2 knows 0 Allow, 1 Deny, 2 Challenge, 3 PendingApproval)", slot, tag)}, nil
@@ -155,10 +156,7 @@ func decodeTransform(addr uintptr, slot string) (*TransformResult, []string, []s
 	case 1:
 		r.Outcome = "modified"
 		d.what = slot + "'s Modified"
-		text := d.str(addr+8, "value_json")
-		if r.Value = d.jsonField(&text, "value_json", &warnings); r.Value == nil {
-			r.Value = json.RawMessage("null")
-		}
+		r.Value = d.requiredJSON(addr+8, "value_json", "null", &warnings)
 	case 2:
 		r.Outcome = "error"
 		d.what = slot + "'s Error"

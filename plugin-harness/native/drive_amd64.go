@@ -45,8 +45,7 @@ func (l *Library) Drive(p *Plan, ev Events) error {
 	if idx < 0 {
 		return fmt.Errorf("plugin does not export a %s entity", p.Class)
 	}
-	entities := word(l.base() + regEntities)
-	inst := &instance{lib: l, vt: entities + uintptr(idx*sizeEntity) + entityVTable, kind: p.Class}
+	inst := l.entity(idx, p.Class)
 	if !inst.make(p.Config, ev) {
 		return nil
 	}
@@ -320,6 +319,11 @@ func (i *instance) resolveIdentity(p *Plan) (map[string]json.RawMessage, func() 
 	}
 }
 
+// entity is an instance-to-be of the registration's entity idx, a kind, through its vtable.
+func (l *Library) entity(idx int, kind string) *instance {
+	return &instance{lib: l, vt: word(l.base()+regEntities) + uintptr(idx*sizeEntity) + entityVTable, kind: kind}
+}
+
 // DeriveManifest is the gateway's fallback when the registration embeds no descriptor_yaml
 // (§1.3 step 7): make the first entity with config "{}" and the null host, read manifest_json,
 // drop the instance. It returns the manifest text.
@@ -329,7 +333,7 @@ func (l *Library) DeriveManifest(ev Events) (string, error) {
 		return "", fmt.Errorf("plugin registration exports no entities")
 	}
 	first := l.Reg.Entities[0]
-	inst := &instance{lib: l, vt: word(l.base()+regEntities) + entityVTable, kind: first.Kind}
+	inst := l.entity(0, first.Kind)
 	if !Driven(first.Kind) {
 		// Every kind shares make/manifest_json at +0/+8, but drop_instance moves with the vtable.
 		return "", fmt.Errorf("the registration embeds no descriptor_yaml and its first entity is a %s, whose "+
