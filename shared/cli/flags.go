@@ -58,6 +58,9 @@ func (f *FlagSet) Parse(args []string) ([]string, error) {
 		err := f.FlagSet.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
 			fmt.Fprint(f.stdout, f.help)
+			if o, ok := f.stdout.(HelpObserver); ok {
+				o.ObserveHelp(f.Name(), f.help, f.Names())
+			}
 			return nil, ErrHelp
 		}
 		if err != nil {
@@ -74,6 +77,19 @@ func (f *FlagSet) Parse(args []string) ([]string, error) {
 		positional = append(positional, rest[0])
 		args = rest[1:]
 	}
+}
+
+// HelpObserver is implemented by a help destination that also wants to know which flags the
+// command registered: clitest.CheckHelpFlags uses it so a help text cannot drift from its flags.
+type HelpObserver interface {
+	ObserveHelp(command, help string, flagNames []string)
+}
+
+// Names lists the registered flag names, sorted; a short form ("o") is a name of its own.
+func (f *FlagSet) Names() []string {
+	var names []string
+	f.VisitAll(func(fl *flag.Flag) { names = append(names, fl.Name) })
+	return names
 }
 
 func flagReason(err error) string {
