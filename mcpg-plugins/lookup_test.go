@@ -10,9 +10,11 @@ func TestValidCommandName(t *testing.T) {
 		"foo": true, "foo-bar": true, "foo.v2": true,
 		"": false, "-x": false, "--list": false, "a/b": false, "../sh": false, `a\b`: false, "a:b": false, ".": false, "..": false,
 	} {
-		if got := validCommandName(name); got != want {
-			t.Errorf("validCommandName(%q) = %v, want %v", name, got, want)
-		}
+		t.Run(name, func(t *testing.T) {
+			if got := validCommandName(name); got != want {
+				t.Errorf("validCommandName(%q) = %v, want %v", name, got, want)
+			}
+		})
 	}
 }
 
@@ -32,9 +34,11 @@ func TestToolTable(t *testing.T) {
 	for cmd, want := range map[string]string{"hash": "plugin-hash", "list": "plugin-hash", "sign": "plugin-sign", "verify": "plugin-sign",
 		"pack": "plugin-pack", "unpack": "plugin-pack", "inspect": "plugin-pack", "push": "plugin-oci", "pull": "plugin-oci",
 		"cache": "plugin-oci", "test": "plugin-harness", "new": "plugin-new"} {
-		if tl := toolFor(cmd); tl == nil || tl.name != want {
-			t.Errorf("toolFor(%q) = %v, want %s", cmd, tl, want)
-		}
+		t.Run(cmd, func(t *testing.T) {
+			if tl := toolFor(cmd); tl == nil || tl.name != want {
+				t.Errorf("toolFor(%q) = %v, want %s", cmd, tl, want)
+			}
+		})
 	}
 	if toolFor("foo") != nil {
 		t.Error("toolFor(foo) should be nil")

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -27,24 +28,28 @@ func testEnv(stdin io.Reader) (*cli.Env, *bytes.Buffer, *bytes.Buffer) {
 func TestHashStream(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, size := range []int{0, 1, 4095, digest.BufferSize - 1, digest.BufferSize, digest.BufferSize + 1, 5*digest.BufferSize + 17} {
-		data := make([]byte, size)
-		for i := range data {
-			data[i] = byte(r.Uint32())
-		}
-		want := sha256.Sum256(data)
-		for name, rd := range map[string]io.Reader{
-			"plain":    bytes.NewReader(data),
-			"onebyte":  iotest.OneByteReader(bytes.NewReader(data)),
-			"halfread": iotest.HalfReader(bytes.NewReader(data)),
-		} {
-			if name == "onebyte" && size > 1<<16 {
-				continue
+		t.Run("size "+strconv.Itoa(size), func(t *testing.T) {
+			data := make([]byte, size)
+			for i := range data {
+				data[i] = byte(r.Uint32())
 			}
-			d, n, err := hashStream(rd)
-			if err != nil || n != int64(size) || hex.EncodeToString(want[:]) != d.Hex() {
-				t.Errorf("%s/%d: got %s, %d, %v; want %x", name, size, d.Hex(), n, err, want)
+			want := sha256.Sum256(data)
+			for name, rd := range map[string]io.Reader{
+				"plain":    bytes.NewReader(data),
+				"onebyte":  iotest.OneByteReader(bytes.NewReader(data)),
+				"halfread": iotest.HalfReader(bytes.NewReader(data)),
+			} {
+				t.Run(name, func(t *testing.T) {
+					if name == "onebyte" && size > 1<<16 {
+						return
+					}
+					d, n, err := hashStream(rd)
+					if err != nil || n != int64(size) || hex.EncodeToString(want[:]) != d.Hex() {
+						t.Errorf("%s/%d: got %s, %d, %v; want %x", name, size, d.Hex(), n, err, want)
+					}
+				})
 			}
-		}
+		})
 	}
 }
 

@@ -2,6 +2,7 @@ package artifact
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -33,10 +34,12 @@ func TestScannerExact(t *testing.T) {
 	want := []byte(fixtureYAML)
 	data := append(append(append([]byte{}, binaryNoise...), want...), binaryNoise...)
 	for _, chunk := range []int{1, 3, 17, 64, 4096, len(binaryNoise) + 5, len(data)} {
-		e := scan(data, want, chunk)
-		if !e.Exact || e.Offset != int64(len(binaryNoise)) || e.Markers != 1 {
-			t.Errorf("chunk %d: %+v", chunk, e)
-		}
+		t.Run("chunk "+strconv.Itoa(chunk), func(t *testing.T) {
+			e := scan(data, want, chunk)
+			if !e.Exact || e.Offset != int64(len(binaryNoise)) || e.Markers != 1 {
+				t.Errorf("chunk %d: %+v", chunk, e)
+			}
+		})
 	}
 	// Two copies, the second exact: the first is a near-miss.
 	near := bytes.Replace(want, []byte("Circuit"), []byte("Circle!"), 1)
@@ -69,15 +72,17 @@ func TestScannerVerdicts(t *testing.T) {
 		{"unreadable", embed("schema: mcpg.dev/plugin/v1\nid: [broken\n"), "no readable plugin.yaml", ""},
 		{"after NUL, before binary", append(append(append([]byte{}, binaryNoise...), strings.Replace(fixtureYAML, "Circuit Breaker", "Old", 1)...), binaryNoise...), "", `embedded "Old"`},
 	} {
-		for _, chunk := range []int{7, 1 << 20} {
-			warning, err := scan(c.data, []byte(fixtureYAML), chunk).Verdict(packaged)
-			if c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
-				t.Errorf("%s/%d: err %v, want %q", c.name, chunk, err, c.err)
+		t.Run(c.name, func(t *testing.T) {
+			for _, chunk := range []int{7, 1 << 20} {
+				warning, err := scan(c.data, []byte(fixtureYAML), chunk).Verdict(packaged)
+				if c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+					t.Errorf("%s/%d: err %v, want %q", c.name, chunk, err, c.err)
+				}
+				if c.warn == "" && warning != "" || !strings.Contains(warning, c.warn) {
+					t.Errorf("%s/%d: warning %q, want %q", c.name, chunk, warning, c.warn)
+				}
 			}
-			if c.warn == "" && warning != "" || !strings.Contains(warning, c.warn) {
-				t.Errorf("%s/%d: warning %q, want %q", c.name, chunk, warning, c.warn)
-			}
-		}
+		})
 	}
 }
 
@@ -113,9 +118,11 @@ func TestCheckWasm(t *testing.T) {
 		{"\x00asm", false, "only 4 bytes"},
 		{"", false, "only 0 bytes"},
 	} {
-		got, err := CheckWasm(strings.NewReader(c.data))
-		if got != c.component || c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
-			t.Errorf("%q: %v %v", c.data, got, err)
-		}
+		t.Run(c.data, func(t *testing.T) {
+			got, err := CheckWasm(strings.NewReader(c.data))
+			if got != c.component || c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+				t.Errorf("%q: %v %v", c.data, got, err)
+			}
+		})
 	}
 }

@@ -164,9 +164,11 @@ func TestOpenFileSpoolsStdin(t *testing.T) {
 func TestSuggest(t *testing.T) {
 	cmds := []string{"hash", "list", "sign", "verify", "pack", "unpack", "inspect"}
 	for in, want := range map[string]string{"verfy": "verify", "hsah": "hash", "unpak": "unpack", "insp": "inspect", "zzz": "", "deploy": ""} {
-		if got := Suggest(in, cmds); got != want {
-			t.Errorf("Suggest(%q) = %q, want %q", in, got, want)
-		}
+		t.Run(in, func(t *testing.T) {
+			if got := Suggest(in, cmds); got != want {
+				t.Errorf("Suggest(%q) = %q, want %q", in, got, want)
+			}
+		})
 	}
 }
 

@@ -11,10 +11,12 @@ func TestArtifactRuntime(t *testing.T) {
 		"plugin.so": RuntimeNative, "plugin.wasm": RuntimeWasm, "a.b.wasm": RuntimeWasm,
 		"libfoo.SO": "", "foo.wasm.sig": "", "foo": "", ".so": "", "libfoo.so.1": "", "foo.zip": "",
 	} {
-		got, ok := ArtifactRuntime(name)
-		if got != want || ok != (want != "") {
-			t.Errorf("ArtifactRuntime(%q) = %q, %v; want %q", name, got, ok, want)
-		}
+		t.Run(name, func(t *testing.T) {
+			got, ok := ArtifactRuntime(name)
+			if got != want || ok != (want != "") {
+				t.Errorf("ArtifactRuntime(%q) = %q, %v; want %q", name, got, ok, want)
+			}
+		})
 	}
 }
 
@@ -69,9 +71,11 @@ func TestRuntimeHelpers(t *testing.T) {
 		t.Error("IsNative/IsWasm on a native descriptor")
 	}
 	for _, c := range Classes {
-		want := c == "tool_gate" || c == "transform" || c == "identity_provider"
-		if WasmClassAllowed(c) != want {
-			t.Errorf("WasmClassAllowed(%q) = %v", c, !want)
-		}
+		t.Run(c, func(t *testing.T) {
+			want := c == "tool_gate" || c == "transform" || c == "identity_provider"
+			if WasmClassAllowed(c) != want {
+				t.Errorf("WasmClassAllowed(%q) = %v", c, !want)
+			}
+		})
 	}
 }

@@ -11,9 +11,11 @@ func TestShortName(t *testing.T) {
 		"a.b.":                     "", // as the host's rsplit('.').next()
 		"":                         "",
 	} {
-		if got := ShortName(id); got != want {
-			t.Errorf("ShortName(%q) = %q, want %q", id, got, want)
-		}
+		t.Run(id, func(t *testing.T) {
+			if got := ShortName(id); got != want {
+				t.Errorf("ShortName(%q) = %q, want %q", id, got, want)
+			}
+		})
 	}
 }
 
@@ -23,9 +25,11 @@ func TestCanonicalFilename(t *testing.T) {
 		{"masking", "0.2.3", "wasi", "wasm", "mcpg-plugin-masking_0.2.3_wasi_wasm.zip"},
 		{ShortName("dev.mcpg.backend.sql"), "1.2.3", "linux", "musl-amd64", "mcpg-plugin-sql_1.2.3_linux_musl-amd64.zip"},
 	} {
-		if got := CanonicalFilename(tc.name, tc.version, tc.os, tc.arch); got != tc.want {
-			t.Errorf("CanonicalFilename(%q, %q, %q, %q) = %q, want %q", tc.name, tc.version, tc.os, tc.arch, got, tc.want)
-		}
+		t.Run(tc.want, func(t *testing.T) {
+			if got := CanonicalFilename(tc.name, tc.version, tc.os, tc.arch); got != tc.want {
+				t.Errorf("CanonicalFilename(%q, %q, %q, %q) = %q, want %q", tc.name, tc.version, tc.os, tc.arch, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -53,14 +57,18 @@ func TestClassSuggestion(t *testing.T) {
 		"xyz":              "",
 		"":                 "",
 	} {
-		if got := ClassSuggestion(in); got != want {
-			t.Errorf("ClassSuggestion(%q) = %q, want %q", in, got, want)
-		}
+		t.Run(in, func(t *testing.T) {
+			if got := ClassSuggestion(in); got != want {
+				t.Errorf("ClassSuggestion(%q) = %q, want %q", in, got, want)
+			}
+		})
 	}
 	for _, c := range Classes {
-		if ClassSuggestion(c) != c {
-			t.Errorf("ClassSuggestion(%q) = %q", c, ClassSuggestion(c))
-		}
+		t.Run(c, func(t *testing.T) {
+			if ClassSuggestion(c) != c {
+				t.Errorf("ClassSuggestion(%q) = %q", c, ClassSuggestion(c))
+			}
+		})
 	}
 }
 
@@ -76,8 +84,10 @@ func TestRuntimeSuggestion(t *testing.T) {
 		"v1":               "",
 		"martian":          "",
 	} {
-		if got := RuntimeSuggestion(in); got != want {
-			t.Errorf("RuntimeSuggestion(%q) = %q, want %q", in, got, want)
-		}
+		t.Run(in, func(t *testing.T) {
+			if got := RuntimeSuggestion(in); got != want {
+				t.Errorf("RuntimeSuggestion(%q) = %q, want %q", in, got, want)
+			}
+		})
 	}
 }

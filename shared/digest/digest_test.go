@@ -21,30 +21,36 @@ var vectors = []struct{ msg, hex string }{
 
 func TestContractVectors(t *testing.T) {
 	for _, v := range vectors {
-		d, n, err := FromReader(strings.NewReader(v.msg))
-		if err != nil || n != int64(len(v.msg)) {
-			t.Fatalf("FromReader(%q): n=%d err=%v", v.msg, n, err)
-		}
-		if d.Hex() != v.hex || d.String() != "sha256:"+v.hex || Of([]byte(v.msg)) != d {
-			t.Errorf("%q: got %s, want %s", v.msg, d.Hex(), v.hex)
-		}
-		if d.Short() != v.hex[:16] {
-			t.Errorf("Short: %s", d.Short())
-		}
+		t.Run(v.msg, func(t *testing.T) {
+			d, n, err := FromReader(strings.NewReader(v.msg))
+			if err != nil || n != int64(len(v.msg)) {
+				t.Fatalf("FromReader(%q): n=%d err=%v", v.msg, n, err)
+			}
+			if d.Hex() != v.hex || d.String() != "sha256:"+v.hex || Of([]byte(v.msg)) != d {
+				t.Errorf("%q: got %s, want %s", v.msg, d.Hex(), v.hex)
+			}
+			if d.Short() != v.hex[:16] {
+				t.Errorf("Short: %s", d.Short())
+			}
+		})
 	}
 }
 
 func TestParse(t *testing.T) {
 	h := vectors[1].hex
 	for _, s := range []string{h, "sha256:" + h, "SHA256:" + strings.ToUpper(h), " " + h + "\n"} {
-		d, err := Parse(s)
-		if err != nil || d.Hex() != h {
-			t.Errorf("Parse(%q) = %v, %v", s, d, err)
-		}
+		t.Run(s, func(t *testing.T) {
+			d, err := Parse(s)
+			if err != nil || d.Hex() != h {
+				t.Errorf("Parse(%q) = %v, %v", s, d, err)
+			}
+		})
 	}
 	for _, s := range []string{"", "sha256:", h[:63], h + "0", "sha512:" + h, strings.Replace(h, "b", "g", 1)} {
-		if _, err := Parse(s); err == nil {
-			t.Errorf("Parse(%q) accepted", s)
-		}
+		t.Run(s, func(t *testing.T) {
+			if _, err := Parse(s); err == nil {
+				t.Errorf("Parse(%q) accepted", s)
+			}
+		})
 	}
 }

@@ -3,9 +3,12 @@ package dockercfg
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -105,24 +108,26 @@ func TestKeyMatching(t *testing.T) {
 		{map[string]string{"http://ghcr.io": alice, "https://ghcr.io": bob}, "ghcr.io", "bob"},
 	}
 	for _, tc := range tests {
-		var b strings.Builder
-		b.WriteString(`{"auths":{`)
-		i := 0
-		for k, v := range tc.keys {
-			if i > 0 {
-				b.WriteString(",")
+		t.Run(tc.host+" in "+strings.Join(slices.Sorted(maps.Keys(tc.keys)), " "), func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString(`{"auths":{`)
+			i := 0
+			for k, v := range tc.keys {
+				if i > 0 {
+					b.WriteString(",")
+				}
+				i++
+				b.WriteString(`"` + k + `":{"auth":"` + v + `"}`)
 			}
-			i++
-			b.WriteString(`"` + k + `":{"auth":"` + v + `"}`)
-		}
-		b.WriteString(`}}`)
-		got, err := resolve(t, b.String(), tc.host, "")
-		if err != nil {
-			t.Fatalf("%v %s: %v", tc.keys, tc.host, err)
-		}
-		if got.Username != tc.want {
-			t.Errorf("keys %v, host %s: got user %q, want %q", tc.keys, tc.host, got.Username, tc.want)
-		}
+			b.WriteString(`}}`)
+			got, err := resolve(t, b.String(), tc.host, "")
+			if err != nil {
+				t.Fatalf("%v %s: %v", tc.keys, tc.host, err)
+			}
+			if got.Username != tc.want {
+				t.Errorf("keys %v, host %s: got user %q, want %q", tc.keys, tc.host, got.Username, tc.want)
+			}
+		})
 	}
 }
 
@@ -130,10 +135,12 @@ func TestAnonymous(t *testing.T) {
 	for _, json := range []string{`{}`, `{"auths":{}}`, `{"auths":{"ghcr.io":{}}}`, `{"auths":{"ghcr.io":{"username":"u"}}}`,
 		`{"credsStore":"  "}`, `{"auths":null,"credHelpers":null,"credsStore":null}`, `{"HttpHeaders":{"X":"y"},"psFormat":"x"}`,
 		`{"auths":{"ghcr.io":{"identitytoken":"tok"}}}`} {
-		got, err := resolve(t, json, "ghcr.io", "")
-		if err != nil || !got.Anonymous() {
-			t.Errorf("%s: got %v, %v; want anonymous", json, got, err)
-		}
+		t.Run(json, func(t *testing.T) {
+			got, err := resolve(t, json, "ghcr.io", "")
+			if err != nil || !got.Anonymous() {
+				t.Errorf("%s: got %v, %v; want anonymous", json, got, err)
+			}
+		})
 	}
 }
 
@@ -170,17 +177,19 @@ func TestMalformed(t *testing.T) {
 		{`{"credHelpers":["x"]}`, `credHelpers: expected an object, found an array`},
 	}
 	for _, tc := range tests {
-		_, err := resolve(t, tc.json, "ghcr.io", "")
-		var e *Error
-		if !errors.As(err, &e) {
-			t.Errorf("%s: got %v, want *Error", tc.json, err)
-			continue
-		}
-		msg := err.Error()
-		if !strings.HasSuffix(msg, ": "+tc.want) || !strings.HasPrefix(msg, e.Path+": ") || !strings.HasSuffix(e.Path, "config.json") {
-			t.Errorf("%s:\n got  %s\n want <path>/config.json: %s", tc.json, msg, tc.want)
-		}
-		assertNoSecret(t, msg, "wonderland", "YWxpY2U6d29uZGVybGFuZ")
+		t.Run(tc.want, func(t *testing.T) {
+			_, err := resolve(t, tc.json, "ghcr.io", "")
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Errorf("%s: got %v, want *Error", tc.json, err)
+				return
+			}
+			msg := err.Error()
+			if !strings.HasSuffix(msg, ": "+tc.want) || !strings.HasPrefix(msg, e.Path+": ") || !strings.HasSuffix(e.Path, "config.json") {
+				t.Errorf("%s:\n got  %s\n want <path>/config.json: %s", tc.json, msg, tc.want)
+			}
+			assertNoSecret(t, msg, "wonderland", "YWxpY2U6d29uZGVybGFuZ")
+		})
 	}
 }
 
@@ -225,10 +234,12 @@ func TestDefaultPath(t *testing.T) {
 		{map[string]string{"DOCKER_CONFIG": "/etc/dc"}, "/etc/dc/config.json"},
 	}
 	for _, tc := range tests {
-		got, err := DefaultPath(env(tc.env))
-		if err != nil || got != tc.want {
-			t.Errorf("%v: got %q, %v; want %q", tc.env, got, err, tc.want)
-		}
+		t.Run(fmt.Sprint(tc.env), func(t *testing.T) {
+			got, err := DefaultPath(env(tc.env))
+			if err != nil || got != tc.want {
+				t.Errorf("%v: got %q, %v; want %q", tc.env, got, err, tc.want)
+			}
+		})
 	}
 	if _, err := DefaultPath(env(nil)); !errors.Is(err, ErrNoHome) {
 		t.Errorf("no HOME: got %v", err)

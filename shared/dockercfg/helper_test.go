@@ -100,27 +100,29 @@ func TestHelperFailures(t *testing.T) {
 		{`{"credsStore":"killed"}`, `credsStore=killed: docker-credential-killed get failed: signal: killed`},
 	}
 	for _, tc := range tests {
-		c, err := Load(writeConfig(t, tc.json))
-		if err != nil {
-			t.Fatal(err)
-		}
-		start := time.Now()
-		_, err = c.Resolve(context.Background(), "ghcr.io", Runner{
-			Getenv:    testPath(bin),
-			Timeout:   300 * time.Millisecond,
-			MaxOutput: 4096,
+		t.Run(tc.json, func(t *testing.T) {
+			c, err := Load(writeConfig(t, tc.json))
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			_, err = c.Resolve(context.Background(), "ghcr.io", Runner{
+				Getenv:    testPath(bin),
+				Timeout:   300 * time.Millisecond,
+				MaxOutput: 4096,
+			})
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("%s: took %s", tc.json, d)
+			}
+			if err == nil {
+				t.Errorf("%s: no error", tc.json)
+				return
+			}
+			if want := c.Path + ": " + tc.want; err.Error() != want {
+				t.Errorf("%s:\n got  %s\n want %s", tc.json, err, want)
+			}
+			assertNoSecret(t, err.Error())
 		})
-		if d := time.Since(start); d > 5*time.Second {
-			t.Errorf("%s: took %s", tc.json, d)
-		}
-		if err == nil {
-			t.Errorf("%s: no error", tc.json)
-			continue
-		}
-		if want := c.Path + ": " + tc.want; err.Error() != want {
-			t.Errorf("%s:\n got  %s\n want %s", tc.json, err, want)
-		}
-		assertNoSecret(t, err.Error())
 	}
 }
 
@@ -131,16 +133,18 @@ func TestHelperLookupIsolation(t *testing.T) {
 	writeHelper(t, bin, "iso", `cat >/dev/null; printf '{"Username":"u","Secret":"s"}'`)
 	t.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	for _, path := range []string{"", t.TempDir(), ".", "rel/" + filepath.Base(bin)} {
-		c, _ := Parse("config.json", []byte(`{"credsStore":"iso"}`))
-		_, err := c.Resolve(context.Background(), "h", Runner{Getenv: func(k string) string {
-			if k == "PATH" {
-				return path
+		t.Run("PATH="+path, func(t *testing.T) {
+			c, _ := Parse("config.json", []byte(`{"credsStore":"iso"}`))
+			_, err := c.Resolve(context.Background(), "h", Runner{Getenv: func(k string) string {
+				if k == "PATH" {
+					return path
+				}
+				return ""
+			}})
+			if err == nil || !strings.Contains(err.Error(), "not found in $PATH") {
+				t.Errorf("PATH=%q: got %v, want not found", path, err)
 			}
-			return ""
-		}})
-		if err == nil || !strings.Contains(err.Error(), "not found in $PATH") {
-			t.Errorf("PATH=%q: got %v, want not found", path, err)
-		}
+		})
 	}
 	// the same directory given explicitly is used, and the helper sees that PATH
 	writeHelper(t, bin, "seepath", `cat >/dev/null; printf '{"Username":"%s","Secret":"s"}' "$PATH"`)

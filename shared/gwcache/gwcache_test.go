@@ -27,17 +27,21 @@ func TestFileName(t *testing.T) {
 		{"a b\tc", "a_b_c.zip"},
 		{"[::1]:5000/x:y", "___1__5000_x_y.zip"},
 	} {
-		if got := FileName(tc.ref); got != tc.want {
-			t.Errorf("FileName(%q) = %q, want %q", tc.ref, got, tc.want)
-		}
+		t.Run(tc.ref, func(t *testing.T) {
+			if got := FileName(tc.ref); got != tc.want {
+				t.Errorf("FileName(%q) = %q, want %q", tc.ref, got, tc.want)
+			}
+		})
 	}
 	if got := SidecarName("/c/a.zip"); got != "/c/a.zip.layer-sha256" {
 		t.Errorf("SidecarName = %q", got)
 	}
 	for name, want := range map[string]bool{"a.zip.layer-sha256": true, "a.layer-sha256": false, ".zip.layer-sha256": true, "a.zip": false} {
-		if _, ok := ZipOfSidecar(name); ok != want {
-			t.Errorf("ZipOfSidecar(%q) ok = %v, want %v", name, ok, want)
-		}
+		t.Run(name, func(t *testing.T) {
+			if _, ok := ZipOfSidecar(name); ok != want {
+				t.Errorf("ZipOfSidecar(%q) ok = %v, want %v", name, ok, want)
+			}
+		})
 	}
 }
 
@@ -59,9 +63,11 @@ func TestDefaultDir(t *testing.T) {
 		{env("XDG_CACHE_HOME", "rel"), "rel/mcpg/plugins/oci"},
 		{env(), "/var/cache/mcpg/plugins/oci"},
 	} {
-		if got := DefaultDir(tc.env); got != tc.want {
-			t.Errorf("DefaultDir = %q, want %q", got, tc.want)
-		}
+		t.Run(tc.want, func(t *testing.T) {
+			if got := DefaultDir(tc.env); got != tc.want {
+				t.Errorf("DefaultDir = %q, want %q", got, tc.want)
+			}
+		})
 	}
 	if got := UnpackCacheDir(TempDir(env("TMPDIR", "/t"))); got != "/t/mcpg-plugin-cache" {
 		t.Errorf("UnpackCacheDir = %q", got)
@@ -74,9 +80,11 @@ func TestDefaultDir(t *testing.T) {
 		t.Errorf("UnpackKey = %q", got)
 	}
 	for _, bad := range []string{"5CC1DB2D8B2122B8", "5cc1db2d8b2122b", "5cc1db2d8b2122b8a", "5cc1db2d8b2122bg"} {
-		if IsUnpackKey(bad) {
-			t.Errorf("IsUnpackKey(%q) = true", bad)
-		}
+		t.Run(bad, func(t *testing.T) {
+			if IsUnpackKey(bad) {
+				t.Errorf("IsUnpackKey(%q) = true", bad)
+			}
+		})
 	}
 }
 
@@ -102,13 +110,15 @@ func TestParseSidecar(t *testing.T) {
 		{"", false},
 		{hex64 + "\xff", false},
 	} {
-		d, ok := ParseSidecar([]byte(tc.in))
-		if ok != tc.ok {
-			t.Errorf("ParseSidecar(%q) ok = %v, want %v", tc.in, ok, tc.ok)
-		}
-		if ok && d.Hex() != hex64 {
-			t.Errorf("ParseSidecar(%q) = %s", tc.in, d)
-		}
+		t.Run(tc.in, func(t *testing.T) {
+			d, ok := ParseSidecar([]byte(tc.in))
+			if ok != tc.ok {
+				t.Errorf("ParseSidecar(%q) ok = %v, want %v", tc.in, ok, tc.ok)
+			}
+			if ok && d.Hex() != hex64 {
+				t.Errorf("ParseSidecar(%q) = %s", tc.in, d)
+			}
+		})
 	}
 	dir := t.TempDir()
 	if _, ok := ReadSidecar(filepath.Join(dir, "missing")); ok {
@@ -301,9 +311,11 @@ func TestTempFiles(t *testing.T) {
 		".mcpg-plugins.lock":          false,
 		".x.zip.layer-sha256.tmp-1a2": false,
 	} {
-		if got := IsTempName(name); got != want {
-			t.Errorf("IsTempName(%q) = %v, want %v", name, got, want)
-		}
+		t.Run(name, func(t *testing.T) {
+			if got := IsTempName(name); got != want {
+				t.Errorf("IsTempName(%q) = %v, want %v", name, got, want)
+			}
+		})
 	}
 	// A temporary file being written is locked by its writer; once the writer is gone it is not.
 	dir := t.TempDir()

@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/big"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -25,18 +26,20 @@ func randomBytes(r *rand.Rand, n int) []byte {
 func TestSignMatchesStdlib(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for i, size := range messageSizes {
-		priv := ed25519.NewKeyFromSeed(randomBytes(rng, 32))
-		msg := randomBytes(rng, size)
-		sig, sum, err := SignAndHash(priv, bytes.NewReader(msg), int64(len(msg)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if want := ed25519.Sign(priv, msg); !bytes.Equal(sig, want) {
-			t.Fatalf("case %d (size %d): signature differs from crypto/ed25519", i, size)
-		}
-		if want := sha256Of(msg); sum != want {
-			t.Fatalf("case %d: SHA-256 differs", i)
-		}
+		t.Run("size "+strconv.Itoa(size), func(t *testing.T) {
+			priv := ed25519.NewKeyFromSeed(randomBytes(rng, 32))
+			msg := randomBytes(rng, size)
+			sig, sum, err := SignAndHash(priv, bytes.NewReader(msg), int64(len(msg)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := ed25519.Sign(priv, msg); !bytes.Equal(sig, want) {
+				t.Fatalf("case %d (size %d): signature differs from crypto/ed25519", i, size)
+			}
+			if want := sha256Of(msg); sum != want {
+				t.Fatalf("case %d: SHA-256 differs", i)
+			}
+		})
 	}
 }
 
@@ -62,38 +65,40 @@ func TestVerifyAgreesWithStdlib(t *testing.T) {
 	}
 
 	for _, size := range messageSizes {
-		priv := ed25519.NewKeyFromSeed(randomBytes(rng, 32))
-		pub := priv.Public().(ed25519.PublicKey)
-		msg := randomBytes(rng, size)
-		sig := ed25519.Sign(priv, msg)
-		if !check(pub, msg, sig) {
-			t.Fatal("valid signature rejected")
-		}
-		for range 8 { // one flipped bit anywhere in the signature
-			bad := bytes.Clone(sig)
-			bad[rng.IntN(64)] ^= 1 << rng.IntN(8)
-			check(pub, msg, bad)
-		}
-		if size > 0 {
-			bad := bytes.Clone(msg)
-			bad[rng.IntN(size)] ^= 1
-			check(pub, bad, sig)
-		}
-		check(pub, msg, sig[:63])
-		check(pub, msg, append(bytes.Clone(sig), 0))
-		check(pub, msg, nil)
-		check(pub, msg, sig[:63])
-		check(ed25519.PublicKey(randomBytes(rng, 32)), msg, sig)
-		check(ed25519.PublicKey(randomBytes(rng, 32)), msg, randomBytes(rng, 64))
+		t.Run("size "+strconv.Itoa(size), func(t *testing.T) {
+			priv := ed25519.NewKeyFromSeed(randomBytes(rng, 32))
+			pub := priv.Public().(ed25519.PublicKey)
+			msg := randomBytes(rng, size)
+			sig := ed25519.Sign(priv, msg)
+			if !check(pub, msg, sig) {
+				t.Fatal("valid signature rejected")
+			}
+			for range 8 { // one flipped bit anywhere in the signature
+				bad := bytes.Clone(sig)
+				bad[rng.IntN(64)] ^= 1 << rng.IntN(8)
+				check(pub, msg, bad)
+			}
+			if size > 0 {
+				bad := bytes.Clone(msg)
+				bad[rng.IntN(size)] ^= 1
+				check(pub, bad, sig)
+			}
+			check(pub, msg, sig[:63])
+			check(pub, msg, append(bytes.Clone(sig), 0))
+			check(pub, msg, nil)
+			check(pub, msg, sig[:63])
+			check(ed25519.PublicKey(randomBytes(rng, 32)), msg, sig)
+			check(ed25519.PublicKey(randomBytes(rng, 32)), msg, randomBytes(rng, 64))
 
-		// S + L is the same scalar, non-canonically encoded: must be rejected.
-		s := new(big.Int).SetBytes(reverse(sig[32:]))
-		s.Add(s, groupOrder)
-		high := bytes.Clone(sig)
-		copy(high[32:], reverse(s.FillBytes(make([]byte, 32))))
-		if check(pub, msg, high) {
-			t.Fatal("S + L accepted")
-		}
+			// S + L is the same scalar, non-canonically encoded: must be rejected.
+			s := new(big.Int).SetBytes(reverse(sig[32:]))
+			s.Add(s, groupOrder)
+			high := bytes.Clone(sig)
+			copy(high[32:], reverse(s.FillBytes(make([]byte, 32))))
+			if check(pub, msg, high) {
+				t.Fatal("S + L accepted")
+			}
+		})
 	}
 
 	// Small-order and non-canonical public keys and R values; with S = 0 and R, A of small order

@@ -20,10 +20,12 @@ func TestLoadPublicKey(t *testing.T) {
 	os.WriteFile(big, make([]byte, MaxKeyFile+1), 0o644)
 
 	for _, arg := range []string{pemFile, hex.EncodeToString(pub), "0x" + hex.EncodeToString(pub)} {
-		got, _, err := LoadPublicKey(arg)
-		if err != nil || !got.Equal(pub) {
-			t.Errorf("LoadPublicKey(%q) = %x, %v", arg, got, err)
-		}
+		t.Run(arg, func(t *testing.T) {
+			got, _, err := LoadPublicKey(arg)
+			if err != nil || !got.Equal(pub) {
+				t.Errorf("LoadPublicKey(%q) = %x, %v", arg, got, err)
+			}
+		})
 	}
 	for arg, code := range map[string]int{
 		filepath.Join(dir, "missing"): cli.ExitIO,
@@ -31,8 +33,10 @@ func TestLoadPublicKey(t *testing.T) {
 		big:                           cli.ExitFailed,
 		"/proc/self/mem":              cli.ExitIO,
 	} {
-		if _, _, err := LoadPublicKey(arg); cli.CodeOf(err) != code {
-			t.Errorf("LoadPublicKey(%q): %v (exit %d), want exit %d", arg, err, cli.CodeOf(err), code)
-		}
+		t.Run(arg, func(t *testing.T) {
+			if _, _, err := LoadPublicKey(arg); cli.CodeOf(err) != code {
+				t.Errorf("LoadPublicKey(%q): %v (exit %d), want exit %d", arg, err, cli.CodeOf(err), code)
+			}
+		})
 	}
 }

@@ -23,8 +23,10 @@ func TestSidecarPath(t *testing.T) {
 		"/abs/path/p.dylib": "/abs/path/p.dylib.sig",
 		"x.\xff":            "x.bin.sig",
 	} {
-		if got := SidecarPath(in); got != want {
-			t.Errorf("SidecarPath(%q) = %q, want %q", in, got, want)
-		}
+		t.Run(in, func(t *testing.T) {
+			if got := SidecarPath(in); got != want {
+				t.Errorf("SidecarPath(%q) = %q, want %q", in, got, want)
+			}
+		})
 	}
 }

@@ -76,9 +76,11 @@ func TestConfigEscaping(t *testing.T) {
 		{"\u2028\u2029", "\"\u2028\u2029\""},
 		{"bad\xffend", "\"bad\uFFFDend\""},
 	} {
-		if got := string(appendSerdeString(nil, tc.in)); got != tc.want {
-			t.Errorf("appendSerdeString(%q) = %q, want %q", tc.in, got, tc.want)
-		}
+		t.Run(tc.in, func(t *testing.T) {
+			if got := string(appendSerdeString(nil, tc.in)); got != tc.want {
+				t.Errorf("appendSerdeString(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
 	}
 	// The whole config stays valid JSON that decodes back to the same fields.
 	d := vectorDescriptor()
@@ -119,9 +121,11 @@ func TestParseManifestAccepts(t *testing.T) {
 		" { \"schemaVersion\" :\t2 ,\n \"config\" : { \"mediaType\" : \"x\" , \"digest\" : \"" + zeroDigest + "\" , \"size\" : 0 } , \"layers\" : [ " + layerJSON(LayerMediaType) + " ] } \n",
 		`{"mediaType":null,"artifactType":null,"schemaVersion":2,"config":{"mediaType":"x","digest":"` + zeroDigest + `","size":0},"layers":[` + layerJSON(LayerMediaType) + `]}`,
 	} {
-		if _, err := ParseManifest([]byte(in)); err != nil {
-			t.Errorf("ParseManifest(%s): %v", in, err)
-		}
+		t.Run(caseName(in), func(t *testing.T) {
+			if _, err := ParseManifest([]byte(in)); err != nil {
+				t.Errorf("ParseManifest(%s): %v", in, err)
+			}
+		})
 	}
 }
 
@@ -167,14 +171,16 @@ func TestParseManifestRejects(t *testing.T) {
 		{strings.Repeat("[", 20000), "not a JSON object"},
 		{`{"schemaVersion":2,"a":` + strings.Repeat("[", 20000) + `}`, "invalid JSON"},
 	} {
-		_, err := ParseManifest([]byte(tc.in))
-		if err == nil || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("ParseManifest(%.80s): %v, want %q", tc.in, err, tc.want)
-			continue
-		}
-		if !strings.HasPrefix(err.Error(), "manifest: ") || strings.Contains(err.Error(), "\n") || len(err.Error()) > 400 {
-			t.Errorf("error is not one short line: %q", err)
-		}
+		t.Run(tc.want, func(t *testing.T) {
+			_, err := ParseManifest([]byte(tc.in))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("ParseManifest(%.80s): %v, want %q", tc.in, err, tc.want)
+				return
+			}
+			if !strings.HasPrefix(err.Error(), "manifest: ") || strings.Contains(err.Error(), "\n") || len(err.Error()) > 400 {
+				t.Errorf("error is not one short line: %q", err)
+			}
+		})
 	}
 }
 
@@ -203,10 +209,12 @@ func TestParseConfigRejects(t *testing.T) {
 		{strings.Replace(vectorConfig, `}`, `,"id":"x"}`, 1), `duplicate key "id"`},
 		{`{"pad":"` + strings.Repeat("x", MaxConfigSize) + `"}`, "at most"},
 	} {
-		_, err := ParseConfig([]byte(tc.in))
-		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "config: ") {
-			t.Errorf("ParseConfig(%.80s): %v, want %q", tc.in, err, tc.want)
-		}
+		t.Run(tc.want, func(t *testing.T) {
+			_, err := ParseConfig([]byte(tc.in))
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "config: ") {
+				t.Errorf("ParseConfig(%.80s): %v, want %q", tc.in, err, tc.want)
+			}
+		})
 	}
 	// Unknown fields are ignored, as serde does.
 	if _, err := ParseConfig([]byte(strings.Replace(vectorConfig, `}`, `,"license":"MIT","extra":{"a":[1]}}`, 1))); err != nil {

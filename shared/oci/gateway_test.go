@@ -39,22 +39,28 @@ func TestPlatformCandidates(t *testing.T) {
 		// Only the first ":" of the last segment starts the tag.
 		{"audit:a:b", "linux-amd64", []string{"audit:a:b-linux-amd64", "audit:a:b-wasi-wasm"}},
 	} {
-		if got := PlatformCandidates(tc.ref, tc.native); !slices.Equal(got, tc.want) {
-			t.Errorf("PlatformCandidates(%q, %q) = %q, want %q", tc.ref, tc.native, got, tc.want)
-		}
+		t.Run(tc.ref+" on "+tc.native, func(t *testing.T) {
+			if got := PlatformCandidates(tc.ref, tc.native); !slices.Equal(got, tc.want) {
+				t.Errorf("PlatformCandidates(%q, %q) = %q, want %q", tc.ref, tc.native, got, tc.want)
+			}
+		})
 	}
 }
 
 func TestTagHasPlatform(t *testing.T) {
 	for _, yes := range []string{"0.1.0-dev.18-linux-amd64", "protocol-1-linux-musl-arm64", "1.2.3-darwin-arm64", "protocol-1-wasi-wasm", "wasi-wasm", "x-windows-arm64"} {
-		if !TagHasPlatform(yes) {
-			t.Errorf("TagHasPlatform(%q) = false", yes)
-		}
+		t.Run(yes, func(t *testing.T) {
+			if !TagHasPlatform(yes) {
+				t.Errorf("TagHasPlatform(%q) = false", yes)
+			}
+		})
 	}
 	for _, no := range []string{"0.1.0-dev.18", "protocol-1", "1.2.3", "latest", "1.2.3-rc.1", "xlinux-amd64", "linux-amd64x", "linux-386", ""} {
-		if TagHasPlatform(no) {
-			t.Errorf("TagHasPlatform(%q) = true", no)
-		}
+		t.Run(no, func(t *testing.T) {
+			if TagHasPlatform(no) {
+				t.Errorf("TagHasPlatform(%q) = true", no)
+			}
+		})
 	}
 }
 
@@ -71,9 +77,11 @@ func TestNormaliseReference(t *testing.T) {
 		{"localhost:5000", "r.io", "r.io/localhost:5000"}, // no "/": never qualified
 		{"Localhost/x", "r.io", "r.io/Localhost/x"},
 	} {
-		if got := NormaliseReference(tc.ref, tc.reg); got != tc.want {
-			t.Errorf("NormaliseReference(%q, %q) = %q, want %q", tc.ref, tc.reg, got, tc.want)
-		}
+		t.Run(tc.ref, func(t *testing.T) {
+			if got := NormaliseReference(tc.ref, tc.reg); got != tc.want {
+				t.Errorf("NormaliseReference(%q, %q) = %q, want %q", tc.ref, tc.reg, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -86,15 +94,17 @@ func TestDefaultRegistryFrom(t *testing.T) {
 		{"r.io//", "r.io"},
 		{"localhost:5000", "localhost:5000"},
 	} {
-		got := DefaultRegistryFrom(func(k string) string {
-			if k != EnvDefaultRegistry {
-				t.Fatalf("read %q", k)
+		t.Run(tc.env, func(t *testing.T) {
+			got := DefaultRegistryFrom(func(k string) string {
+				if k != EnvDefaultRegistry {
+					t.Fatalf("read %q", k)
+				}
+				return tc.env
+			})
+			if got != tc.want {
+				t.Errorf("env %q: got %q, want %q", tc.env, got, tc.want)
 			}
-			return tc.env
 		})
-		if got != tc.want {
-			t.Errorf("env %q: got %q, want %q", tc.env, got, tc.want)
-		}
 	}
 }
 
@@ -105,9 +115,11 @@ func TestMirrorRewrite(t *testing.T) {
 		{"localhost:5000/audit@sha256:" + hexA, "m.io", "m.io/audit@sha256:" + hexA},
 		{"noslash", "m.io", "m.io/"},
 	} {
-		if got := MirrorRewrite(tc.ref, tc.mirror); got != tc.want {
-			t.Errorf("MirrorRewrite(%q, %q) = %q, want %q", tc.ref, tc.mirror, got, tc.want)
-		}
+		t.Run(tc.ref+" via "+tc.mirror, func(t *testing.T) {
+			if got := MirrorRewrite(tc.ref, tc.mirror); got != tc.want {
+				t.Errorf("MirrorRewrite(%q, %q) = %q, want %q", tc.ref, tc.mirror, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -127,10 +139,12 @@ func TestPinnedDigest(t *testing.T) {
 		{"foo@sha256:" + hexA + "0", "", false},
 		{"foo@sha512:" + hexA + hexA, "", false},
 	} {
-		got, ok := PinnedDigest(tc.ref)
-		if got != tc.want || ok != tc.ok {
-			t.Errorf("PinnedDigest(%q) = %q, %v; want %q, %v", tc.ref, got, ok, tc.want, tc.ok)
-		}
+		t.Run(tc.ref, func(t *testing.T) {
+			got, ok := PinnedDigest(tc.ref)
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("PinnedDigest(%q) = %q, %v; want %q, %v", tc.ref, got, ok, tc.want, tc.ok)
+			}
+		})
 	}
 }
 
@@ -145,16 +159,18 @@ func TestGatewayTags(t *testing.T) {
 		{"1.0.0", "darwin", "arm64", []string{"1.0.0-darwin-arm64", "protocol-1-darwin-arm64"}},
 		{"", "windows", "amd64", []string{"protocol-1-windows-amd64"}},
 	} {
-		got := GatewayTags(tc.version, tc.goos, tc.arch)
-		if !slices.Equal(got, tc.want) {
-			t.Errorf("GatewayTags(%q, %q, %q) = %q, want %q", tc.version, tc.goos, tc.arch, got, tc.want)
-		}
-		// Every tag the push side makes must be one the gateway pulls verbatim.
-		for _, tag := range got {
-			if c := PlatformCandidates("r.io/p:"+tag, "linux-amd64"); len(c) != 1 {
-				t.Errorf("gateway would expand tag %q to %q", tag, c)
+		t.Run(tc.version+"-"+tc.goos+"-"+tc.arch, func(t *testing.T) {
+			got := GatewayTags(tc.version, tc.goos, tc.arch)
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("GatewayTags(%q, %q, %q) = %q, want %q", tc.version, tc.goos, tc.arch, got, tc.want)
 			}
-		}
+			// Every tag the push side makes must be one the gateway pulls verbatim.
+			for _, tag := range got {
+				if c := PlatformCandidates("r.io/p:"+tag, "linux-amd64"); len(c) != 1 {
+					t.Errorf("gateway would expand tag %q to %q", tag, c)
+				}
+			}
+		})
 	}
 	if IsPlatformToken(PlatformToken("linux", "386")) || !IsPlatformToken(PlatformToken("linux", "musl-amd64")) {
 		t.Error("IsPlatformToken")
@@ -168,9 +184,11 @@ func TestNativePlatform(t *testing.T) {
 		{"windows", "arm64", "windows-arm64"}, {"windows", "386", "windows-amd64"},
 		{"freebsd", "riscv64", "linux-amd64"}, // the gateway's fallbacks
 	} {
-		if got := nativePlatform(tc.goos, tc.arch); got != tc.want {
-			t.Errorf("nativePlatform(%q, %q) = %q, want %q", tc.goos, tc.arch, got, tc.want)
-		}
+		t.Run(tc.goos+"-"+tc.arch, func(t *testing.T) {
+			if got := nativePlatform(tc.goos, tc.arch); got != tc.want {
+				t.Errorf("nativePlatform(%q, %q) = %q, want %q", tc.goos, tc.arch, got, tc.want)
+			}
+		})
 	}
 	if !IsPlatformToken(NativePlatform()) {
 		t.Errorf("NativePlatform() = %q", NativePlatform())
@@ -187,9 +205,11 @@ func TestRegistryHost(t *testing.T) {
 		{"r.io", "r.io"},
 		{"[::1]:5000/p", "[::1]:5000"},
 	} {
-		if got := RegistryHost(tc.ref); got != tc.want {
-			t.Errorf("RegistryHost(%q) = %q, want %q", tc.ref, got, tc.want)
-		}
+		t.Run(tc.ref, func(t *testing.T) {
+			if got := RegistryHost(tc.ref); got != tc.want {
+				t.Errorf("RegistryHost(%q) = %q, want %q", tc.ref, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -207,9 +227,11 @@ func TestDefaultPullOutput(t *testing.T) {
 		{"org/", "_latest.zip"},
 		{"", "_latest.zip"},
 	} {
-		if got := DefaultPullOutput(tc.ref); got != tc.want {
-			t.Errorf("DefaultPullOutput(%q) = %q, want %q", tc.ref, got, tc.want)
-		}
+		t.Run(tc.ref, func(t *testing.T) {
+			if got := DefaultPullOutput(tc.ref); got != tc.want {
+				t.Errorf("DefaultPullOutput(%q) = %q, want %q", tc.ref, got, tc.want)
+			}
+		})
 	}
 }
 
@@ -223,8 +245,10 @@ func TestSanitize(t *testing.T) {
 		{"é/ü\x00 ", "_____"}, // one "_" per character, not per byte
 		{"bad\xffutf8", "bad_utf8"},
 	} {
-		if got := Sanitize(tc.in); got != tc.want {
-			t.Errorf("Sanitize(%q) = %q, want %q", tc.in, got, tc.want)
-		}
+		t.Run(tc.in, func(t *testing.T) {
+			if got := Sanitize(tc.in); got != tc.want {
+				t.Errorf("Sanitize(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
 	}
 }

@@ -37,21 +37,23 @@ func TestParseReference(t *testing.T) {
 		{"index.docker.io/x", Reference{"docker.io", "library/x", "", ""}, "docker.io/library/x"},
 		{"docker.io/library/x", Reference{"docker.io", "library/x", "", ""}, ""},
 	} {
-		got, err := ParseReference(tc.in)
-		if err != nil {
-			t.Errorf("ParseReference(%q): %v", tc.in, err)
-			continue
-		}
-		if got != tc.want {
-			t.Errorf("ParseReference(%q) = %#v, want %#v", tc.in, got, tc.want)
-		}
-		want := tc.str
-		if want == "" {
-			want = tc.in
-		}
-		if got.String() != want {
-			t.Errorf("ParseReference(%q).String() = %q, want %q", tc.in, got.String(), want)
-		}
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := ParseReference(tc.in)
+			if err != nil {
+				t.Errorf("ParseReference(%q): %v", tc.in, err)
+				return
+			}
+			if got != tc.want {
+				t.Errorf("ParseReference(%q) = %#v, want %#v", tc.in, got, tc.want)
+			}
+			want := tc.str
+			if want == "" {
+				want = tc.in
+			}
+			if got.String() != want {
+				t.Errorf("ParseReference(%q).String() = %q, want %q", tc.in, got.String(), want)
+			}
+		})
 	}
 }
 
@@ -104,18 +106,20 @@ func TestParseReferenceErrors(t *testing.T) {
 		{"x/" + strings.Repeat("a", 254), "repository is 256 characters"}, // docker.io/ implicit, no library/
 		{strings.Repeat("a/", 3000), "bytes long"},
 	} {
-		_, err := ParseReference(tc.in)
-		var re *ReferenceError
-		if !errors.As(err, &re) {
-			t.Errorf("ParseReference(%q) = %v, want a *ReferenceError", tc.in, err)
-			continue
-		}
-		if !strings.Contains(err.Error(), tc.reason) {
-			t.Errorf("ParseReference(%q) error %q, want it to contain %q", tc.in, err, tc.reason)
-		}
-		if !strings.HasPrefix(err.Error(), "reference \"") || strings.Contains(err.Error(), "\n") || len(err.Error()) > 600 {
-			t.Errorf("ParseReference(%q) error is not one short line naming the reference: %q", tc.in, err)
-		}
+		t.Run(caseName(tc.in), func(t *testing.T) {
+			_, err := ParseReference(tc.in)
+			var re *ReferenceError
+			if !errors.As(err, &re) {
+				t.Errorf("ParseReference(%q) = %v, want a *ReferenceError", tc.in, err)
+				return
+			}
+			if !strings.Contains(err.Error(), tc.reason) {
+				t.Errorf("ParseReference(%q) error %q, want it to contain %q", tc.in, err, tc.reason)
+			}
+			if !strings.HasPrefix(err.Error(), "reference \"") || strings.Contains(err.Error(), "\n") || len(err.Error()) > 600 {
+				t.Errorf("ParseReference(%q) error is not one short line naming the reference: %q", tc.in, err)
+			}
+		})
 	}
 }
 
@@ -139,11 +143,13 @@ func TestReferenceHelpers(t *testing.T) {
 // handed to ParseReference.
 func TestCandidatesParse(t *testing.T) {
 	for _, ref := range []string{"audit", "audit:1.0.0", "localhost:5000/audit", "r.io/a:protocol-1", "r.io/a@sha256:" + hexA} {
-		for _, c := range PlatformCandidates(NormaliseReference(ref, DefaultRegistry), "linux-musl-arm64") {
-			if _, err := ParseReference(c); err != nil {
-				t.Errorf("candidate of %q: %v", ref, err)
+		t.Run(ref, func(t *testing.T) {
+			for _, c := range PlatformCandidates(NormaliseReference(ref, DefaultRegistry), "linux-musl-arm64") {
+				if _, err := ParseReference(c); err != nil {
+					t.Errorf("candidate of %q: %v", ref, err)
+				}
 			}
-		}
+		})
 	}
 }
 

@@ -29,10 +29,12 @@ func TestParseValid(t *testing.T) {
 		t.Error("clean artifact revoked")
 	}
 	for _, minimal := range []string{`{"version":1}`, `{"version":1,"revocations":[]}`, " {\"version\":1,\"issued_at\":null}\n"} {
-		l, err := Parse("r.json", []byte(minimal))
-		if err != nil || len(l.Entries) != 0 || l.IssuedAt != "" {
-			t.Errorf("%s: %v", minimal, err)
-		}
+		t.Run(minimal, func(t *testing.T) {
+			l, err := Parse("r.json", []byte(minimal))
+			if err != nil || len(l.Entries) != 0 || l.IssuedAt != "" {
+				t.Errorf("%s: %v", minimal, err)
+			}
+		})
 	}
 }
 

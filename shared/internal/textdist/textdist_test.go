@@ -14,8 +14,10 @@ func TestLevenshtein(t *testing.T) {
 		{"identity", "identity_provider", 9}, {"tool-gate", "tool_gate", 1},
 		{strings.Repeat("a", 65), "a", 65},
 	} {
-		if got := Levenshtein(c.a, c.b); got != c.want {
-			t.Errorf("Levenshtein(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
-		}
+		t.Run(c.a+" → "+c.b, func(t *testing.T) {
+			if got := Levenshtein(c.a, c.b); got != c.want {
+				t.Errorf("Levenshtein(%q, %q) = %d, want %d", c.a, c.b, got, c.want)
+			}
+		})
 	}
 }
