@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/serdejson"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"go.yaml.in/yaml/v3"
 )
@@ -53,7 +54,7 @@ func readJSON(flag, value, def string, stdin io.Reader) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out, err := native.SerdeJSON(string(data))
+	out, err := serdejson.Reencode(string(data))
 	if err != nil {
 		return "", cli.Failf("%s: not valid JSON: %v", name, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/serdejson"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
@@ -76,7 +77,7 @@ func judge(r *report, descriptorPkg *descriptor.Descriptor, reg *native.Registra
 		p.ManifestSource = "descriptor_yaml"
 	}
 	if reg.BackendProfile != nil {
-		if _, err := native.SerdeJSON(*reg.BackendProfile); err != nil {
+		if _, err := serdejson.Reencode(*reg.BackendProfile); err != nil {
 			return cli.Failf("%s: plugin '%s' declares an invalid backend_profile_json: not JSON (%v)", r.Package, reg.PluginID, err)
 		}
 	}

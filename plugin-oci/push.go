@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -462,12 +461,12 @@ func bytesBlob(d oci.Descriptor, b []byte) blob {
 
 // gatewayTagsFor works out <version>-<platform> and protocol-1-<platform> for the package.
 func gatewayTagsFor(p *pushPackage, arg, version, goos, arch string) ([]string, error) {
-	canon := parseCanonicalName(arg)
+	canon, named := descriptor.ParseCanonicalFilename(arg)
 	if version == "" {
-		if canon == nil {
+		if !named {
 			return nil, cli.Usagef("--gateway-tags: give --version: %s is not named mcpg-plugin-<name>_<version>_<os>_<arch>.zip", p.name)
 		}
-		version = canon.version
+		version = canon.Version
 	}
 	if checkTagArg(version) != nil || len(version) > oci.MaxTagLength-len("-linux-musl-amd64") {
 		return nil, cli.Usagef("--gateway-tags: version %q cannot start a tag (letters, digits, '_', '.' and '-' (not first))", version)
@@ -485,8 +484,8 @@ func gatewayTagsFor(p *pushPackage, arg, version, goos, arch string) ([]string, 
 			return nil, cli.Usagef("--gateway-tags: --os and --arch go together (e.g. --os linux --arch musl-amd64)")
 		}
 		platform = oci.PlatformToken(goos, arch)
-	case canon != nil:
-		platform = oci.PlatformToken(canon.goos, canon.arch)
+	case named:
+		platform = oci.PlatformToken(canon.OS, canon.Arch)
 	default:
 		return nil, cli.Usagef("--gateway-tags: cannot tell the platform of native package %s (glibc or musl?): pass --os and --arch as given to plugin-pack pack, or push the file under its canonical name mcpg-plugin-<name>_<version>_<os>_<arch>.zip", p.name)
 	}
@@ -497,32 +496,6 @@ func gatewayTagsFor(p *pushPackage, arg, version, goos, arch string) ([]string, 
 		return nil, cli.Usagef("--gateway-tags: platform %q is not one the gateway resolves (%s)", platform, strings.Join(oci.PlatformTokens, ", "))
 	}
 	return []string{version + "-" + platform, "protocol-" + oci.ProtocolMajor + "-" + platform}, nil
-}
-
-type canonicalName struct{ name, version, goos, arch string }
-
-// parseCanonicalName reads mcpg-plugin-<NAME>_<VERSION>_<OS>_<ARCH>.zip (contract.md §1.4) from
-// the right, since a name may contain '_' but version, os and arch do not.
-func parseCanonicalName(path string) *canonicalName {
-	base := filepath.Base(path)
-	rest, ok := strings.CutPrefix(base, "mcpg-plugin-")
-	if !ok {
-		return nil
-	}
-	rest, ok = strings.CutSuffix(rest, ".zip")
-	if !ok {
-		return nil
-	}
-	parts := strings.Split(rest, "_")
-	if len(parts) < 4 {
-		return nil
-	}
-	n := len(parts)
-	c := &canonicalName{name: strings.Join(parts[:n-3], "_"), version: parts[n-3], goos: parts[n-2], arch: parts[n-1]}
-	if c.name == "" || c.version == "" || c.goos == "" || c.arch == "" {
-		return nil
-	}
-	return c
 }
 
 func dedupe(s []string) []string {

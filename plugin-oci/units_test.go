@@ -79,20 +79,7 @@ func (w *syncWriter) String() string {
 	return w.b.String()
 }
 
-func TestCanonicalName(t *testing.T) {
-	for in, want := range map[string]*canonicalName{
-		"dist/mcpg-plugin-circuit-breaker_1.0.0_linux_amd64.zip": {"circuit-breaker", "1.0.0", "linux", "amd64"},
-		"mcpg-plugin-backend-sql_1.2.3_linux_musl-amd64.zip":     {"backend-sql", "1.2.3", "linux", "musl-amd64"},
-		"mcpg-plugin-masking_0.2.3_wasi_wasm.zip":                {"masking", "0.2.3", "wasi", "wasm"},
-		"mcpg-plugin-my_plugin_0.1.0-rc.1_darwin_arm64.zip":      {"my_plugin", "0.1.0-rc.1", "darwin", "arm64"},
-		"gate.zip": nil, "mcpg-plugin-x_1_linux.zip": nil, "mcpg-plugin-_1_linux_amd64.zip": nil,
-		"mcpg-plugin-x_1_linux_amd64.tar.gz": nil,
-	} {
-		got := parseCanonicalName(in)
-		if (got == nil) != (want == nil) || got != nil && *got != *want {
-			t.Errorf("parseCanonicalName(%q) = %+v, want %+v", in, got, want)
-		}
-	}
+func TestPlatformOSArch(t *testing.T) {
 	for tok, want := range map[string][2]string{
 		"linux-amd64": {"linux", "amd64"}, "linux-musl-arm64": {"linux", "arm64"}, "wasi-wasm": {"wasi", "wasm"},
 		"darwin-arm64": {"darwin", "arm64"}, "windows-amd64": {"windows", "amd64"},

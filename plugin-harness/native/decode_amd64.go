@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"unsafe"
+
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/serdejson"
 )
 
 // decoder reads a value the plugin returned, collects what breaks the contract, and frees every
@@ -49,7 +51,7 @@ func (d *decoder) jsonField(text *string, field string, invalid *[]string) json.
 	if text == nil {
 		return nil
 	}
-	out, err := SerdeJSON(*text)
+	out, err := serdejson.Reencode(*text)
 	if err != nil {
 		*invalid = append(*invalid, fmt.Sprintf("%s %s is not JSON (%q: %v); the gateway drops it", d.what, field, clip(*text), err))
 		return nil

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"time"
 	"unsafe"
+
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/serdejson"
 )
 
 // Vtable slot offsets, relative to the vtable at entity+40 (native-abi.md §2.4).
@@ -81,7 +83,7 @@ func (i *instance) lifecycleSlot(gateOff, identityOff uintptr) uintptr {
 // by-value RStrings the plugin consumes; inner_name is always empty, as from the gateway.
 func (i *instance) make(config string, ev Events) bool {
 	ev.Phase("make")
-	c := &Call{Slot: "make", Inputs: map[string]json.RawMessage{"config": MustSerdeJSON(config), "inner_name": json.RawMessage(`""`)}}
+	c := &Call{Slot: "make", Inputs: map[string]json.RawMessage{"config": serdejson.ReencodeOrNull(config), "inner_name": json.RawMessage(`""`)}}
 	stack := words(27)
 	copy(stack, theHost.handleRef())
 	i.lib.alloc.put(addrOf(stack[19:]), config)
@@ -120,7 +122,7 @@ func (i *instance) manifest(ev Events) bool {
 			c.Violations = append(c.Violations, fmt.Sprintf("invalid manifest from native %s plugin: %s", label(i.kind), problem))
 			c.Output, _ = json.Marshal(text)
 		} else {
-			c.Output = MustSerdeJSON(text)
+			c.Output = serdejson.ReencodeOrNull(text)
 		}
 	}
 	ev.Call(c)
@@ -219,9 +221,9 @@ func inputs(kv ...any) map[string]json.RawMessage {
 func (i *instance) evaluatePre(p *Plan) (map[string]json.RawMessage, func() outcome) {
 	meta := json.RawMessage("null")
 	if p.Meta != nil {
-		meta = MustSerdeJSON(*p.Meta)
+		meta = serdejson.ReencodeOrNull(*p.Meta)
 	}
-	in := inputs("context", p.Context, "arguments", MustSerdeJSON(p.Arguments), "meta", meta, "config", MustSerdeJSON(p.Config))
+	in := inputs("context", p.Context, "arguments", serdejson.ReencodeOrNull(p.Arguments), "meta", meta, "config", serdejson.ReencodeOrNull(p.Config))
 	fn := i.slot(slotFirstCall)
 	return in, func() outcome {
 		stack := words(63)
@@ -242,8 +244,8 @@ func (i *instance) evaluatePre(p *Plan) (map[string]json.RawMessage, func() outc
 }
 
 func (i *instance) evaluatePost(p *Plan) (map[string]json.RawMessage, func() outcome) {
-	in := inputs("context", p.Context, "arguments", MustSerdeJSON(p.Arguments), "result", MustSerdeJSON(p.Result),
-		"execution_duration_ms", p.DurationMS, "config", MustSerdeJSON(p.Config))
+	in := inputs("context", p.Context, "arguments", serdejson.ReencodeOrNull(p.Arguments), "result", serdejson.ReencodeOrNull(p.Result),
+		"execution_duration_ms", p.DurationMS, "config", serdejson.ReencodeOrNull(p.Config))
 	fn := i.slot(slotSecondCall)
 	return in, func() outcome {
 		stack := words(63)
@@ -275,7 +277,7 @@ func (i *instance) transform(off uintptr, text string) func(p *Plan) (map[string
 		slot, field = "transform_result", "result"
 	}
 	return func(p *Plan) (map[string]json.RawMessage, func() outcome) {
-		in := inputs("context", p.Context, field, MustSerdeJSON(text), "config", MustSerdeJSON(p.Config))
+		in := inputs("context", p.Context, field, serdejson.ReencodeOrNull(text), "config", serdejson.ReencodeOrNull(p.Config))
 		fn := i.slot(off)
 		return in, func() outcome {
 			stack := words(ctxWords)
@@ -299,7 +301,7 @@ func (i *instance) transform(off uintptr, text string) func(p *Plan) (map[string
 
 func (i *instance) resolveIdentity(p *Plan) (map[string]json.RawMessage, func() outcome) {
 	headers := headersJSON(p.Headers)
-	in := inputs("headers", json.RawMessage(headers), "metadata", MustSerdeJSON(p.Metadata), "config", MustSerdeJSON(p.Config))
+	in := inputs("headers", json.RawMessage(headers), "metadata", serdejson.ReencodeOrNull(p.Metadata), "config", serdejson.ReencodeOrNull(p.Config))
 	fn := i.slot(slotFirstCall)
 	return in, func() outcome {
 		stack := words(2)

@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/serdejson"
 )
 
 // HostCall is one call the plugin made into the host (HostServicesVTable, native-abi.md §2.4).
@@ -47,7 +49,7 @@ type HostAnswers struct {
 func ParseHostAnswers(data []byte) (*HostAnswers, error) {
 	// Checked as serde_json reads it first, so that every answer has a serde form (none becomes
 	// null) and an error names the place in the file.
-	if _, err := SerdeJSON(string(data)); err != nil {
+	if _, err := serdejson.Reencode(string(data)); err != nil {
 		return nil, fmt.Errorf("not JSON the gateway could read: %v", err)
 	}
 	var top map[string]json.RawMessage
@@ -80,14 +82,14 @@ func ParseHostAnswers(data []byte) (*HostAnswers, error) {
 				if err := checkEnvelope(v); err != nil {
 					return nil, fmt.Errorf("%s[%q]: %v", slot, k, err)
 				}
-				m[k] = MustSerdeJSON(string(v))
+				m[k] = serdejson.ReencodeOrNull(string(v))
 			}
 			a.Keyed[slot] = m
 		case answerSlots[slot]:
 			if err := checkEnvelope(raw); err != nil {
 				return nil, fmt.Errorf("%s: %v", slot, err)
 			}
-			a.Direct[slot] = MustSerdeJSON(string(raw))
+			a.Direct[slot] = serdejson.ReencodeOrNull(string(raw))
 		default:
 			known := slices.Concat([]string{"alias", "span_start"}, slices.Collect(maps.Keys(keyedSlots)),
 				slices.Collect(maps.Keys(answerSlots)))
@@ -120,7 +122,7 @@ func nullAnswer(slot string, args map[string]string, alias string) string {
 	case "resolve_secret", "config_snapshot":
 		return `{"err":{"kind":"backend","reason":"` + notWired + `"}}`
 	case "issue_credential":
-		if _, err := SerdeJSON(args["identity_json"]); err != nil {
+		if _, err := serdejson.Reencode(args["identity_json"]); err != nil {
 			return `{"err":{"kind":"backend","reason":` + quote("malformed identity_json: "+err.Error()) + `}}`
 		}
 		// A Tier-1 identity never carries the host's integrity tag, so the gateway refuses to mint.
@@ -133,7 +135,7 @@ func nullAnswer(slot string, args map[string]string, alias string) string {
 		}
 		return `{"err":{"kind":"write_failed","reason":"` + notWired + `"}}`
 	case "resolve_credentials":
-		value, err := SerdeJSON(args["value_json"])
+		value, err := serdejson.Reencode(args["value_json"])
 		if err != nil {
 			return transport("resolve_credentials: invalid value JSON: " + err.Error())
 		}
@@ -141,12 +143,12 @@ func nullAnswer(slot string, args map[string]string, alias string) string {
 	case "cache_get", "fetch_content":
 		return `{"ok":null}`
 	case "store_content":
-		if _, err := SerdeJSON(args["args_json"]); err != nil {
+		if _, err := serdejson.Reencode(args["args_json"]); err != nil {
 			return transport("store_content: invalid args JSON: " + err.Error())
 		}
 		return `{"err":{"error":"not_implemented"}}`
 	case "invoke_tool":
-		if _, err := SerdeJSON(args["ctx_json"]); err != nil {
+		if _, err := serdejson.Reencode(args["ctx_json"]); err != nil {
 			return transport("invoke_tool: invalid context JSON: " + err.Error())
 		}
 		return `{"err":{"error":"not_implemented"}}`
@@ -173,14 +175,14 @@ func auditEventProblem(text string) string {
 // column; text that is JSON but of the wrong shape gets a plain sentence (serde's type errors are
 // not reproduced).
 func jsonError(text string) string {
-	if _, err := SerdeJSON(text); err != nil {
+	if _, err := serdejson.Reencode(text); err != nil {
 		return err.Error()
 	}
 	return "the value does not have the expected shape"
 }
 
 func quote(s string) string {
-	b, _ := SerdeJSON(mustMarshal(s))
+	b, _ := serdejson.Reencode(mustMarshal(s))
 	return string(b)
 }
 

@@ -1,6 +1,7 @@
 package descriptor
 
 import (
+	"path/filepath"
 	"strconv"
 	"strings"
 	"unicode"
@@ -17,6 +18,33 @@ func ShortName(id string) string {
 // CanonicalFilename is mcpg-plugin-<NAME>_<VERSION>_<OS>_<ARCH>.zip (contract.md §1.4).
 func CanonicalFilename(name, version, goos, arch string) string {
 	return "mcpg-plugin-" + name + "_" + version + "_" + goos + "_" + arch + ".zip"
+}
+
+// CanonicalName is what a canonical file name says (see CanonicalFilename).
+type CanonicalName struct{ Name, Version, OS, Arch string }
+
+// ParseCanonicalFilename reads mcpg-plugin-<NAME>_<VERSION>_<OS>_<ARCH>.zip (contract.md §1.4)
+// from the base of path, from the right, since a name may contain '_' but version, os and arch do
+// not. ok is false when the base name is not of that form.
+func ParseCanonicalFilename(path string) (c CanonicalName, ok bool) {
+	rest, ok := strings.CutPrefix(filepath.Base(path), "mcpg-plugin-")
+	if !ok {
+		return CanonicalName{}, false
+	}
+	rest, ok = strings.CutSuffix(rest, ".zip")
+	if !ok {
+		return CanonicalName{}, false
+	}
+	parts := strings.Split(rest, "_")
+	if len(parts) < 4 {
+		return CanonicalName{}, false
+	}
+	n := len(parts)
+	c = CanonicalName{Name: strings.Join(parts[:n-3], "_"), Version: parts[n-3], OS: parts[n-2], Arch: parts[n-1]}
+	if c.Name == "" || c.Version == "" || c.OS == "" || c.Arch == "" {
+		return CanonicalName{}, false
+	}
+	return c, true
 }
 
 // ClassSuggestion returns the valid class closest to s ("identity" → "identity_provider"), or "".

@@ -33,6 +33,24 @@ func TestCanonicalFilename(t *testing.T) {
 	}
 }
 
+func TestParseCanonicalFilename(t *testing.T) {
+	for in, want := range map[string]*CanonicalName{
+		"dist/mcpg-plugin-circuit-breaker_1.0.0_linux_amd64.zip": {"circuit-breaker", "1.0.0", "linux", "amd64"},
+		"mcpg-plugin-backend-sql_1.2.3_linux_musl-amd64.zip":     {"backend-sql", "1.2.3", "linux", "musl-amd64"},
+		"mcpg-plugin-masking_0.2.3_wasi_wasm.zip":                {"masking", "0.2.3", "wasi", "wasm"},
+		"mcpg-plugin-my_plugin_0.1.0-rc.1_darwin_arm64.zip":      {"my_plugin", "0.1.0-rc.1", "darwin", "arm64"},
+		"gate.zip": nil, "mcpg-plugin-x_1_linux.zip": nil, "mcpg-plugin-_1_linux_amd64.zip": nil,
+		"mcpg-plugin-x_1_linux_amd64.tar.gz": nil,
+	} {
+		t.Run(in, func(t *testing.T) {
+			got, ok := ParseCanonicalFilename(in)
+			if ok != (want != nil) || ok && got != *want || !ok && got != (CanonicalName{}) {
+				t.Errorf("ParseCanonicalFilename(%q) = %+v, %v; want %+v", in, got, ok, want)
+			}
+		})
+	}
+}
+
 func TestClassSuggestion(t *testing.T) {
 	for in, want := range map[string]string{
 		"identity":         "identity_provider",

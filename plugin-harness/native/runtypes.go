@@ -1,5 +1,8 @@
 package native
 
+// What a run is given (Plan) and what it reports (Registration, Call, Timing, through Events): the
+// values the worker process and its parent exchange as JSON.
+
 import "encoding/json"
 
 // Registration is what was read from mcpg_plugin_abi_layout and mcpg_plugin_register, copied out

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
+	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
+)
+
+// packInputs is everything that goes into the package, each part checked as far as it can be
+// before writing; the checks that need the artifact's whole content run while it is compressed.
+type packInputs struct {
+	desc *descriptor.Descriptor
+	art  *packArtifact
+	sig  packSignature
+	lic  packLicense
+}
+
+// packSignature is --signature's bytes and, with --key, the key that must verify them.
+type packSignature struct {
+	raw []byte            // nil: the package is unsigned
+	pub ed25519.PublicKey // nil: no --key, nothing to verify
+}
+
+// packLicense is the LICENSE entry's text and where it came from.
+type packLicense struct {
+	text []byte // nil: the package has no LICENSE
+	path string
+	auto bool // found beside the descriptor rather than given with -l
+}
+
+func (p *packRun) loadDescriptor() (*descriptor.Descriptor, error) {
+	data, err := readLimited(p.o.descriptor, descriptor.MaxSize, "a descriptor")
+	if err != nil {
+		return nil, err
+	}
+	d, err := descriptor.Parse(data)
+	if err != nil {
+		var probs descriptor.Problems
+		if errors.As(err, &probs) {
+			return nil, p.problems(probs)
+		}
+		return nil, cli.Failf("%s: %v", p.o.descriptor, err)
+	}
+	return d, nil
+}
+
+// problems prints every descriptor finding, one line each, and fails if any is an error.
+func (p *packRun) problems(probs descriptor.Problems) error {
+	seen := map[string]bool{}
+	var errs []string
+	for _, q := range probs {
+		line := problemLine(p.o.descriptor, q)
+		if seen[line] {
+			continue
+		}
+		seen[line] = true
+		if q.Warning {
+			p.warn.add("%s", line)
+		} else {
+			errs = append(errs, line)
+		}
+	}
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return cli.Failf("%s", errs[0])
+	}
+	for _, e := range errs[:len(errs)-1] {
+		fmt.Fprintf(p.env.Stderr, "error: %s\n", e)
+	}
+	return cli.Failf("%s", errs[len(errs)-1])
+}
+
+func (p *packRun) loadSignature() (packSignature, error) {
+	if p.o.signature == "" {
+		if side := keys.SidecarPath(p.o.artifact); p.o.artifact != "-" {
+			if st, err := os.Stat(side); err == nil && st.Mode().IsRegular() {
+				p.warn.add("%s lies beside the artifact but no --signature was given: the package will be unsigned (add -s %s to include it)", side, side)
+			}
+		}
+		return packSignature{}, nil
+	}
+	sig, err := readLimited(p.o.signature, 1<<10, "a signature")
+	if err != nil {
+		return packSignature{}, err
+	}
+	if len(sig) != keys.SignatureSize {
+		return packSignature{}, cli.Failf("%s: expected a raw %d-byte Ed25519 signature, found %d bytes%s", p.o.signature, keys.SignatureSize, len(sig), signatureHint(sig))
+	}
+	if p.o.key == "" {
+		return packSignature{raw: sig}, nil
+	}
+	pub, err := loadPublicKey(p.o.key)
+	if err != nil {
+		return packSignature{}, err
+	}
+	return packSignature{raw: sig, pub: pub}, nil
+}
+
+var (
+	hexSig    = regexp.MustCompile(`^[0-9a-fA-F]{128}$`)
+	base64Sig = regexp.MustCompile(`^[A-Za-z0-9+/]{86}==$`)
+)
+
+// signatureHint recognises the usual ways a signature gets mangled.
+func signatureHint(sig []byte) string {
+	t := strings.TrimSpace(string(sig))
+	switch {
+	case hexSig.MatchString(t):
+		return "; it is hex text: the package needs the raw bytes (xxd -r -p)"
+	case base64Sig.MatchString(t):
+		return "; it is base64 text: the package needs the raw bytes (base64 -d)"
+	case strings.HasPrefix(t, "-----BEGIN SSH SIGNATURE"):
+		return "; it is an SSH signature (ssh-keygen -Y sign): sign with plugin-sign sign instead"
+	case len(sig) == 0:
+		return " (an empty file)"
+	}
+	return ""
+}
+
+func (p *packRun) loadLicense() (packLicense, error) {
+	path, auto := p.o.license, false
+	if path == "" {
+		cand := filepath.Join(filepath.Dir(p.o.descriptor), "LICENSE")
+		if st, err := os.Stat(cand); err != nil || !st.Mode().IsRegular() {
+			return packLicense{}, nil
+		}
+		path, auto = cand, true
+	}
+	data, err := readLimited(path, pkgzip.DefaultLimits.MaxSmallSize, "a LICENSE entry")
+	if err != nil {
+		return packLicense{}, err
+	}
+	if len(data) == 0 {
+		return packLicense{}, cli.Failf("%s: the licence file is empty; expected the licence text", path)
+	}
+	return packLicense{text: data, path: path, auto: auto}, nil
+}
+
+// readLimited reads a small input file, refusing more than limit bytes.
+func readLimited(path string, limit int64, what string) ([]byte, error) {
+	r, err := cli.OpenInput(path, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, cli.IOError("read", path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, cli.Failf("%s: more than %d bytes; %s may be at most %d bytes", path, limit, what, limit)
+	}
+	return data, nil
+}
