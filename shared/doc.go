@@ -1,4 +1,31 @@
-// Package shared is the library every mcpg-plugins tool is built on. It has no code of its own; the nouns
-// live in its sub-packages: cli (conventions every binary shares), digest (SHA-256 in the forms the
-// gateway uses), descriptor (plugin.yaml), pkgzip (the package ZIP), keys (Ed25519 keys and signatures).
+// Package shared is the library every mcpg-plugins tool is built on. It has no code of its own; each
+// sub-package owns one noun. The rules they implement are in docs/contract.md and docs/native-abi.md.
+//
+// The gateway's formats:
+//   - artifact: static checks of a plugin artifact before packing — native library format,
+//     platform and exports, WebAssembly component preamble, the plugin.yaml embedded in it.
+//   - descriptor: plugin.yaml — parsing exactly as the gateway does, schema and load-time
+//     validation, the comparison with an embedded copy, canonical package file names.
+//   - digest: SHA-256 over streams, in the gateway's two spellings (sha256:<hex> and bare hex).
+//   - keys: Ed25519 keys in every form users hold them, streaming sign and verify, the .sig
+//     sidecar path.
+//   - pkgzip: the package zip — the reproducible writer, the strict reader, atomic extraction.
+//   - revocation: the gateway's revocation list, with its exact validation.
+//
+// Distribution and the gateway's disk:
+//   - oci: the network-free part of OCI distribution — references, the gateway's reference
+//     resolution, the exact config and manifest bytes, manifest parsing.
+//   - ociclient: the push/pull engine over registries and OCI image layout directories.
+//   - dockercfg: registry credentials from a docker config.json, resolved as the gateway does.
+//   - gwcache: the gateway's OCI pull cache and unpack cache — names, sidecars, the lock, writing a
+//     pulled zip safely.
+//   - digestcache: remembered digests and validity of large files, keyed by file identity.
+//
+// Plumbing:
+//   - cli: what every binary shares — exit codes, error and hint formatting, flags, --json output.
+//   - fileio: atomic output files, stdin spooling, bounded small-file reads, interrupt cleanup.
+//   - retry: one retry helper — predicate, backoff, Retry-After.
+//   - buildinfo: the version string every tool reports.
+//   - clitest: testscript setup and the script commands every tool's tests share (tests only).
+//   - internal/textdist: edit distance for "did you mean" suggestions.
 package shared
