@@ -6,7 +6,7 @@ BIN      ?= bin
 PREFIX   ?= $(HOME)/.local
 TOOLS    := mcpg-plugins plugin-hash plugin-sign plugin-pack plugin-oci plugin-harness
 VERSION  ?= 0.1.0-dev+$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-LDFLAGS  := -s -w -X github.com/mcpg-dev/mcpg-plugins/shared/cli.Version=$(VERSION)
+LDFLAGS  := -s -w -X github.com/mcpg-dev/mcpg-plugins/shared/buildinfo.Version=$(VERSION)
 
 .PHONY: all build test demo bench fuzz install uninstall clean
 

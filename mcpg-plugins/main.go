@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/mcpg-dev/mcpg-plugins/shared/buildinfo"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 )
 
@@ -42,7 +43,7 @@ func run(env *cli.Env, argv []string) error {
 	case "version":
 		return d.version(args[1:])
 	case "--version":
-		fmt.Fprintf(env.Stdout, "%s %s\n", d.self, cli.Version)
+		fmt.Fprintf(env.Stdout, "%s %s\n", d.self, buildinfo.Version)
 		return nil
 	case "commands", "--list":
 		return d.commands(args[1:])

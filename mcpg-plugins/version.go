@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mcpg-dev/mcpg-plugins/shared/buildinfo"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 )
 
@@ -51,7 +52,7 @@ func (d *dispatcher) version(args []string) error {
 	if err != nil {
 		return err
 	}
-	rep := versionReport{Name: d.self, Version: cli.Version, Path: d.find.self, Tools: make([]toolVersion, len(tools))}
+	rep := versionReport{Name: d.self, Version: buildinfo.Version, Path: d.find.self, Tools: make([]toolVersion, len(tools))}
 	var wg sync.WaitGroup
 	for i := range tools {
 		wg.Add(1)

@@ -12,6 +12,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/serdejson"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -26,9 +27,9 @@ func readInput(flag, value string, stdin io.Reader) ([]byte, string, error) {
 		return []byte(trimmed), "--" + flag, nil
 	}
 	name := value
-	r, err := cli.OpenInput(value, stdin)
+	r, err := fileio.OpenInput(value, stdin)
 	if err != nil {
-		return nil, "", cli.IOError("read --"+flag, value, err)
+		return nil, "", fileio.IOError("read --"+flag, value, err)
 	}
 	defer r.Close()
 	if value == "-" {
@@ -36,7 +37,7 @@ func readInput(flag, value string, stdin io.Reader) ([]byte, string, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxInputFile+1))
 	if err != nil {
-		return nil, "", cli.IOError("read --"+flag, value, err)
+		return nil, "", fileio.IOError("read --"+flag, value, err)
 	}
 	if len(data) > maxInputFile {
 		return nil, "", cli.Failf("--%s %s: larger than %d MiB; expected a small JSON document", flag, name, maxInputFile>>20)

@@ -16,6 +16,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
@@ -170,7 +171,7 @@ func runTest(env *cli.Env, args []string) error {
 	var pub ed25519.PublicKey
 	if f.key != "" {
 		if pub, _, err = keys.LoadPublicKey(f.key); err != nil {
-			return err
+			return cli.KeyArgError(err)
 		}
 	}
 	plan, err := buildPlan(&f, env.Stdin)
@@ -180,7 +181,7 @@ func runTest(env *cli.Env, args []string) error {
 
 	pkg, closePkg, err := pkgzip.OpenFile(pos[0], env.Stdin, pkgzip.DefaultLimits)
 	if err != nil {
-		return pkgzip.ExitError(err)
+		return err
 	}
 	defer closePkg()
 	desc := pkg.Descriptor
@@ -198,11 +199,11 @@ func runTest(env *cli.Env, args []string) error {
 	plan.Alias = desc.ID // the reference test uses the descriptor id as the operator alias
 	dir, err := os.MkdirTemp("", "plugin-harness-")
 	if err != nil {
-		return cli.IOError("create a directory in", os.TempDir(), err)
+		return fileio.IOError("create a directory in", os.TempDir(), err)
 	}
 	defer os.RemoveAll(dir)
 	if err := pkg.Extract(dir); err != nil {
-		return pkgzip.ExitError(err)
+		return err
 	}
 	artifact := filepath.Join(dir, pkgzip.EntryNative)
 
@@ -298,7 +299,7 @@ func readDescriptor(path string) (*descriptor.Descriptor, error) {
 func verifyArtifact(r *report, pkg *pkgzip.Package, artifact string, pub ed25519.PublicKey, keyPath string) error {
 	f, err := os.Open(artifact)
 	if err != nil {
-		return cli.IOError("read", artifact, err)
+		return fileio.IOError("read", artifact, err)
 	}
 	defer f.Close()
 	if pub != nil && pkg.Signature == nil {
@@ -311,7 +312,7 @@ func verifyArtifact(r *report, pkg *pkgzip.Package, artifact string, pub ed25519
 	}
 	ok, sum, _, err := keys.VerifyAndHash(pub, f, pkg.Signature)
 	if err != nil {
-		return cli.IOError("read", artifact, err)
+		return fileio.IOError("read", artifact, err)
 	}
 	r.SHA256 = sum.Hex()
 	if pub == nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 const hashHelp = `Usage: plugin-hash hash [--json] <file|->...
@@ -89,7 +90,7 @@ func runHash(env *cli.Env, args []string) error {
 			continue
 		}
 		if r.PackageError != "" {
-			env.Warnf("%s is a zip but not a valid plugin package (%s); printed the digest of the file itself", cli.DisplayName(name), r.PackageError)
+			env.Warnf("%s is a zip but not a valid plugin package (%s); printed the digest of the file itself", fileio.DisplayName(name), r.PackageError)
 		}
 		if asJSON {
 			results = append(results, r)
@@ -124,7 +125,7 @@ func countStdin(files []string) int {
 }
 
 func printHash(w io.Writer, r hashResult, several bool) {
-	display := cli.DisplayName(r.Path)
+	display := fileio.DisplayName(r.Path)
 	switch r.Kind {
 	case kindPackage:
 		fmt.Fprintf(w, "artifact  %s  (%s inside %s — pin this in plugins[].signature.sha256)\n", r.Artifact.Digest, r.ArtifactEntry, display)
@@ -150,7 +151,7 @@ func hashOne(env *cli.Env, name string) (hashResult, error) {
 		}
 		return hashStreamInput(env.Stdin, name)
 	}
-	in, err := cli.OpenInput(name, env.Stdin)
+	in, err := fileio.OpenInput(name, env.Stdin)
 	if err != nil {
 		return hashResult{}, err
 	}
@@ -158,7 +159,7 @@ func hashOne(env *cli.Env, name string) (hashResult, error) {
 	f := in.(*os.File)
 	st, err := f.Stat()
 	if err != nil {
-		return hashResult{}, cli.IOError("read", name, err)
+		return hashResult{}, fileio.IOError("read", name, err)
 	}
 	if !st.Mode().IsRegular() { // a FIFO or device: read it once, like stdin
 		return hashStreamInput(f, name)
@@ -187,7 +188,7 @@ func regularAtStart(r io.Reader) (*os.File, int64, bool) {
 func hashPlain(r io.Reader, name string) (hashResult, error) {
 	d, n, err := hashStream(r)
 	if err != nil {
-		return hashResult{}, cli.IOError("read", cli.DisplayName(name), err)
+		return hashResult{}, fileio.IOError("read", fileio.DisplayName(name), err)
 	}
 	return hashResult{Path: name, Kind: kindArtifact, sum: newSum(d, n)}, nil
 }
@@ -198,26 +199,26 @@ func hashStreamInput(r io.Reader, name string) (hashResult, error) {
 	head := make([]byte, 4)
 	n, err := io.ReadFull(r, head)
 	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return hashResult{}, cli.IOError("read", cli.DisplayName(name), err)
+		return hashResult{}, fileio.IOError("read", fileio.DisplayName(name), err)
 	}
 	r = io.MultiReader(bytes.NewReader(head[:n]), r)
 	if !isZipMagic(head[:n]) {
 		return hashPlain(r, name)
 	}
-	f, cleanup, err := cli.Spool(r)
+	f, cleanup, err := fileio.Spool(r)
 	if err != nil {
 		return hashResult{}, err
 	}
 	defer cleanup()
 	st, err := f.Stat()
 	if err != nil {
-		return hashResult{}, cli.IOError("read", "the stdin spool file", err)
+		return hashResult{}, fileio.IOError("read", "the stdin spool file", err)
 	}
 	return hashZipFile(f, st.Size(), name)
 }
 
 func hashZipFile(f *os.File, size int64, name string) (hashResult, error) {
-	display := cli.DisplayName(name)
+	display := fileio.DisplayName(name)
 	p, openErr, err := hashPackage(f, size, display)
 	if err != nil {
 		return hashResult{}, artifactError(display, err)
@@ -240,13 +241,12 @@ func hashZipFile(f *os.File, size int64, name string) (hashResult, error) {
 // artifactError makes a read failure inside a package name the package: reading the zip itself is
 // an I/O error, a bad entry (CRC, limits) is a rejected input.
 func artifactError(name string, err error) error {
-	var ce *cli.Error
-	if errors.As(err, &ce) {
+	if cli.HasCode(err) {
 		return err
 	}
 	var pe *os.PathError
 	if errors.As(err, &pe) {
-		return cli.IOError("read", name, err)
+		return fileio.IOError("read", name, err)
 	}
 	msg := err.Error()
 	if !strings.HasPrefix(msg, name) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 )
 
@@ -127,14 +128,14 @@ func runList(env *cli.Env, args []string) error {
 func listDir(dir string) (*listResult, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
-		return nil, cli.IOError("read", dir, err)
+		return nil, fileio.IOError("read", dir, err)
 	}
 	if !st.IsDir() {
 		return nil, cli.Failf("not a directory: %s (list takes a directory of plugins)", dir)
 	}
 	entries, err := os.ReadDir(dir) // sorted by name (the reference prints readdir order)
 	if err != nil {
-		return nil, cli.IOError("read", dir, err)
+		return nil, fileio.IOError("read", dir, err)
 	}
 	res := &listResult{Dir: dir, Artifacts: []listArtifact{}, Packages: []listPackage{}}
 	for _, e := range entries {
@@ -175,8 +176,8 @@ func resolve(path string, e fs.DirEntry) (link string, info fs.FileInfo, err err
 // shows, and says whether it was an I/O failure (unreadable) rather than bad content (invalid).
 func reason(path string, err error) (msg string, unreadable bool) {
 	var pe *fs.PathError
-	if errors.As(err, &pe) && !errors.As(err, new(*cli.Error)) {
-		err = cli.IOError("read", path, err)
+	if errors.As(err, &pe) && !cli.HasCode(err) {
+		err = fileio.IOError("read", path, err)
 	}
 	unreadable = cli.CodeOf(err) == cli.ExitIO || errors.As(err, &pe)
 	msg = err.Error()

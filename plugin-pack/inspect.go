@@ -10,6 +10,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/artifact"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
@@ -58,18 +59,18 @@ func runInspect(env *cli.Env, args []string) error {
 			return err
 		}
 	}
-	f, closeFile, err := cli.OpenFile(pos[0], env.Stdin)
+	f, closeFile, err := fileio.OpenFile(pos[0], env.Stdin)
 	if err != nil {
 		return err
 	}
 	defer closeFile()
 	st, err := f.Stat()
 	if err != nil {
-		return cli.IOError("read", cli.DisplayName(pos[0]), err)
+		return fileio.IOError("read", fileio.DisplayName(pos[0]), err)
 	}
-	pkg, err := pkgzip.Open(f, st.Size(), cli.DisplayName(pos[0]), pkgzip.DefaultLimits)
+	pkg, err := pkgzip.Open(f, st.Size(), fileio.DisplayName(pos[0]), pkgzip.DefaultLimits)
 	if err != nil {
-		return pkgzip.ExitError(err)
+		return err
 	}
 	warn := &warnings{env: env}
 	rep, failure := inspect(pkg, f, pub, keyArg, warn)
@@ -169,7 +170,7 @@ func inspect(pkg *pkgzip.Package, zipFile io.ReaderAt, pub ed25519.PublicKey, ke
 		err = z.err
 	}
 	if err != nil {
-		return nil, pkgzip.ExitError(err)
+		return nil, err
 	}
 	rep.Digest = z.d.String()
 	rep.SHA256 = z.d.Hex()
@@ -300,5 +301,5 @@ func printInspect(w io.Writer, r *inspectReport) {
 // loadPublicKey reads --key: a key file in any form keys.ParsePublicKey takes, or 64 hex digits.
 func loadPublicKey(arg string) (ed25519.PublicKey, error) {
 	pub, _, err := keys.LoadPublicKey(arg)
-	return pub, err
+	return pub, cli.KeyArgError(err)
 }

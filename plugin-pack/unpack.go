@@ -6,6 +6,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
@@ -67,7 +68,7 @@ func runUnpack(env *cli.Env, args []string) error {
 	}
 	pkg, closePkg, err := pkgzip.OpenFile(archive, env.Stdin, pkgzip.DefaultLimits)
 	if err != nil {
-		return pkgzip.ExitError(err)
+		return err
 	}
 	defer closePkg()
 	warn := &warnings{env: env}
@@ -75,7 +76,7 @@ func runUnpack(env *cli.Env, args []string) error {
 		return err
 	}
 	if err := pkg.Extract(target); err != nil {
-		return pkgzip.ExitError(err)
+		return err
 	}
 
 	d := pkg.Descriptor
@@ -87,13 +88,13 @@ func runUnpack(env *cli.Env, args []string) error {
 			files = append(files, unpackedFile{Name: e.Name, Path: joinPath(target, e.Name), Size: e.Size})
 		}
 		return cli.WriteJSON(env.Stdout, unpackReport{
-			Archive: cli.DisplayName(archive), Target: target, ID: d.ID, Name: d.Name, Class: d.Class,
+			Archive: fileio.DisplayName(archive), Target: target, ID: d.ID, Name: d.Name, Class: d.Class,
 			Runtime: d.Runtime, ProtocolVersion: d.ProtocolVersion, Artifact: artifactPath,
 			Signature: sigPath, License: licPath, Files: files, Warnings: warn.all(),
 		})
 	}
 	w := env.Stdout
-	fmt.Fprintf(w, "unpacked: %s\n", cli.DisplayName(archive))
+	fmt.Fprintf(w, "unpacked: %s\n", fileio.DisplayName(archive))
 	fmt.Fprintf(w, "  target:     %s\n", target)
 	fmt.Fprintf(w, "  id:         %s\n", d.ID)
 	fmt.Fprintf(w, "  name:       %s\n", d.Name)

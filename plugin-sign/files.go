@@ -7,45 +7,14 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
-// Size caps for the small files read whole: keys, passphrases, signatures, revocation lists.
+// Size caps for the small files read whole (with fileio.ReadSmall): keys, passphrases, revocation lists.
 const (
 	maxKeyFile        = 64 << 10
 	maxRevocationList = 64 << 20
 )
-
-// readSmall reads a whole small file, refusing one larger than limit (what says what it is
-// supposed to be, for the message).
-func readSmall(path string, limit int64, what string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, cli.IOError("read", path, err)
-	}
-	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, cli.Failf("cannot read %s: it is a directory, not %s", path, what)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, cli.IOError("read", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, cli.Failf("%s: more than %s is too large for %s", path, sizeString(limit), what)
-	}
-	return data, nil
-}
-
-func sizeString(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%d MiB", n>>20)
-	case n >= 1<<10:
-		return fmt.Sprintf("%d KiB", n>>10)
-	}
-	return fmt.Sprintf("%d bytes", n)
-}
 
 // readSignatureFile reads a detached signature, failing the way the gateway's verifier words
 // it; a file of any size is read only up to one byte past 64.
@@ -55,7 +24,7 @@ func readSignatureFile(path string) ([]byte, error) {
 		return nil, missingSignature("signature file not found: " + path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("failed to read signature: %s", cli.IOError("read", path, err).Error()[len("cannot read "):])
+		return nil, fmt.Errorf("failed to read signature: %s: %s", path, fileio.Reason(err))
 	}
 	defer f.Close()
 	st, err := f.Stat()
@@ -64,7 +33,7 @@ func readSignatureFile(path string) ([]byte, error) {
 	}
 	sig, err := io.ReadAll(io.LimitReader(f, 65))
 	if err != nil {
-		return nil, fmt.Errorf("failed to read signature: %s", cli.IOError("read", path, err).Error()[len("cannot read "):])
+		return nil, fmt.Errorf("failed to read signature: %s: %s", path, fileio.Reason(err))
 	}
 	return sig, checkSignatureLength(len(sig), st.Size())
 }

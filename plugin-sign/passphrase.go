@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 	"golang.org/x/term"
 )
@@ -16,7 +17,7 @@ import (
 func passphraseSource(env *cli.Env, file, keyName string) (keys.Passphrase, error) {
 	switch {
 	case file != "":
-		data, err := readSmall(file, maxKeyFile, "a passphrase file")
+		data, err := fileio.ReadSmall(file, maxKeyFile, "a passphrase file")
 		if err != nil {
 			return nil, err
 		}

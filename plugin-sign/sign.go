@@ -12,6 +12,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 )
 
@@ -93,7 +94,7 @@ func runSign(env *cli.Env, args []string) error {
 		keyFormat keys.Format
 	)
 	if o.key != "" {
-		data, err := readSmall(o.key, maxKeyFile, "a key file")
+		data, err := fileio.ReadSmall(o.key, maxKeyFile, "a key file")
 		if err != nil {
 			return err
 		}
@@ -109,17 +110,17 @@ func runSign(env *cli.Env, args []string) error {
 		return err
 	}
 
-	f, closeInput, err := cli.OpenFile(o.artifact, env.Stdin)
+	f, closeInput, err := fileio.OpenFile(o.artifact, env.Stdin)
 	if err != nil {
 		return err
 	}
 	defer closeInput()
 	st, err := f.Stat()
 	if err != nil {
-		return cli.IOError("read", o.artifact, err)
+		return fileio.IOError("read", o.artifact, err)
 	}
 	if isZip(f) {
-		env.Warnf("%s is a zip file: the gateway checks a package's plugin.sig over the artifact inside (plugin.so or plugin.wasm), not over the zip; sign the artifact, then pack it with --signature", cli.DisplayName(o.artifact))
+		env.Warnf("%s is a zip file: the gateway checks a package's plugin.sig over the artifact inside (plugin.so or plugin.wasm), not over the zip; sign the artifact, then pack it with --signature", fileio.DisplayName(o.artifact))
 	}
 
 	sigPath := o.output
@@ -152,7 +153,7 @@ func runSign(env *cli.Env, args []string) error {
 			signer = "subprocess"
 		}
 		return cli.WriteJSON(env.Stdout, signReport{
-			Artifact: cli.DisplayName(o.artifact), SignatureFile: out.Name(), Signature: hex.EncodeToString(sig),
+			Artifact: fileio.DisplayName(o.artifact), SignatureFile: out.Name(), Signature: hex.EncodeToString(sig),
 			SHA256: sum.Hex(), Size: st.Size(), PublicKey: hex.EncodeToString(pub), PublicKeyPEM: keys.PublicKeyPEM(pub),
 			KeyFormat: string(keyFormat), Signer: signer,
 		})
@@ -161,7 +162,7 @@ func runSign(env *cli.Env, args []string) error {
 	if sigPath == "-" {
 		receipt = env.Stderr
 	}
-	fmt.Fprintf(receipt, "Signed: %s\n", cli.DisplayName(o.artifact))
+	fmt.Fprintf(receipt, "Signed: %s\n", fileio.DisplayName(o.artifact))
 	fmt.Fprintf(receipt, "  Signature: %s\n", out.Name())
 	fmt.Fprintf(receipt, "  SHA-256:   %s\n", sum.Hex())
 	fmt.Fprintf(receipt, "  Public key: %s\n", hex.EncodeToString(pub))
@@ -239,7 +240,7 @@ func (o *signOpts) check(flags *cli.FlagSet, pos []string) error {
 // form.
 func resolvePublicKey(value string) (ed25519.PublicKey, keys.Format, error) {
 	if path, ok := strings.CutPrefix(value, "file:"); ok {
-		data, err := readSmall(path, maxKeyFile, "a public key file")
+		data, err := fileio.ReadSmall(path, maxKeyFile, "a public key file")
 		if err != nil {
 			return nil, "", err
 		}
@@ -266,9 +267,9 @@ func resolvePublicKey(value string) (ed25519.PublicKey, keys.Format, error) {
 // signReadError words a failure while streaming the artifact.
 func signReadError(name string, err error) error {
 	if errors.Is(err, keys.ErrChanged) {
-		return cli.Failf("%s: %v; nothing was written, sign it again once it is complete", cli.DisplayName(name), err)
+		return cli.Failf("%s: %v; nothing was written, sign it again once it is complete", fileio.DisplayName(name), err)
 	}
-	return cli.IOError("read", cli.DisplayName(name), err)
+	return fileio.IOError("read", fileio.DisplayName(name), err)
 }
 
 // isZip reports whether f starts with a zip local file header.

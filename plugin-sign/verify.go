@@ -10,6 +10,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 	"github.com/mcpg-dev/mcpg-plugins/shared/revocation"
@@ -100,7 +101,7 @@ func runVerify(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	rep := &verifyReport{Input: cli.DisplayName(o.input)}
+	rep := &verifyReport{Input: fileio.DisplayName(o.input)}
 
 	// Inputs that can be rejected before reading the artifact are, first.
 	pub, err := loadPublicKey(o.key, &rep.Signature)
@@ -109,7 +110,7 @@ func runVerify(env *cli.Env, args []string) error {
 	}
 	var list *revocation.List
 	if o.revocations != "" {
-		data, err := readSmall(o.revocations, maxRevocationList, "a revocation list")
+		data, err := fileio.ReadSmall(o.revocations, maxRevocationList, "a revocation list")
 		if err != nil {
 			return err
 		}
@@ -118,14 +119,14 @@ func runVerify(env *cli.Env, args []string) error {
 		}
 	}
 
-	f, closeInput, err := cli.OpenFile(o.input, env.Stdin)
+	f, closeInput, err := fileio.OpenFile(o.input, env.Stdin)
 	if err != nil {
 		return err
 	}
 	defer closeInput()
 	st, err := f.Stat()
 	if err != nil {
-		return cli.IOError("read", rep.Input, err)
+		return fileio.IOError("read", rep.Input, err)
 	}
 	var s subject
 	if isZip(f) {
@@ -153,9 +154,9 @@ func runVerify(env *cli.Env, args []string) error {
 	ok, sum, n, err := keys.VerifyAndHash(pub, s.artifact, s.sig)
 	if err != nil {
 		if rep.Package {
-			return pkgzip.ExitError(err)
+			return err
 		}
-		return cli.IOError("read", rep.Input, err)
+		return fileio.IOError("read", rep.Input, err)
 	}
 	rep.SHA256, rep.Size, rep.Signature.OK = sum.Hex(), n, ok
 	rep.Verified = !rep.Signature.Checked || ok
@@ -226,7 +227,7 @@ func loadPublicKey(key string, res *signatureResult) (ed25519.PublicKey, error) 
 	}
 	pub, format, err := keys.LoadPublicKey(key)
 	if err != nil {
-		return nil, err
+		return nil, cli.KeyArgError(err)
 	}
 	res.Checked, res.PublicKey, res.KeyFormat = true, hex.EncodeToString(pub), string(format)
 	return pub, nil
@@ -244,11 +245,11 @@ type subject struct {
 func openPackage(o *verifyOpts, rep *verifyReport, f io.ReaderAt, size int64) (subject, error) {
 	pkg, err := pkgzip.Open(f, size, rep.Input, pkgzip.DefaultLimits)
 	if err != nil {
-		return subject{}, pkgzip.ExitError(err)
+		return subject{}, err
 	}
 	rc, err := pkg.Artifact()
 	if err != nil {
-		return subject{}, pkgzip.ExitError(err)
+		return subject{}, err
 	}
 	s := subject{artifact: rc}
 	rep.Package, rep.Artifact = true, pkg.ArtifactName

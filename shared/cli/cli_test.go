@@ -3,12 +3,17 @@ package cli
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"syscall"
 	"testing"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/buildinfo"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 func TestFlagsInterspersed(t *testing.T) {
@@ -72,13 +77,53 @@ func TestReportAndCodes(t *testing.T) {
 	if CodeOf(errors.New("plain")) != ExitFailed {
 		t.Error("plain errors are failures")
 	}
-	err := IOError("write", "out.zip", &os.PathError{Op: "write", Path: "/tmp/.out.zip.tmp-1", Err: syscall.ENOSPC})
-	if CodeOf(err) != ExitIO || err.Error() != "cannot write out.zip: no space left on device" {
-		t.Errorf("IOError: %q", err)
+}
+
+// Libraries return *fileio.Error and bare *fs.PathError values; the exit codes are decided here.
+func TestCodesOfLibraryErrors(t *testing.T) {
+	enospc := &os.PathError{Op: "write", Path: "/tmp/.out.zip.tmp-1", Err: syscall.ENOSPC}
+	ioErr := fileio.IOError("write", "out.zip", enospc)
+	bare := &fs.PathError{Op: "open", Path: "k", Err: syscall.ENOENT}
+	for _, c := range []struct {
+		name string
+		err  error
+		code int
+		msg  string
+	}{
+		{"fileio error", ioErr, ExitIO, "cannot write out.zip: no space left on device"},
+		{"wrapped fileio error", fmt.Errorf("pull: %w", ioErr), ExitIO, "pull: cannot write out.zip: no space left on device"},
+		{"bare path error", bare, ExitIO, "cannot open k: no such file or directory"},
+		{"wrapped path error stays a failure", fmt.Errorf("digest: %w", bare), ExitFailed, "digest: open k: no such file or directory"},
+		{"cli error outside a fileio error", &Error{Code: ExitNetwork, Msg: "net", Err: ioErr}, ExitNetwork, "net"},
+		{"fileio error outside a cli error", fileio.IOError("read", "x", Failf("inner")), ExitIO, "cannot read x: inner"},
+		{"hint keeps the code", WithHint(ioErr, "free some space"), ExitIO, "cannot write out.zip: no space left on device"},
+		{"hint on a bare path error", WithHint(bare, "h"), ExitIO, "cannot open k: no such file or directory"},
+		{"plain", errors.New("plain"), ExitFailed, "plain"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if code := Report(&buf, c.err); code != c.code || CodeOf(c.err) != c.code {
+				t.Errorf("exit %d (CodeOf %d), want %d", code, CodeOf(c.err), c.code)
+			}
+			if line, _, _ := strings.Cut(buf.String(), "\n"); line != "error: "+c.msg {
+				t.Errorf("printed %q, want %q", line, "error: "+c.msg)
+			}
+		})
 	}
-	err = IOError("read", "k", &os.PathError{Op: "open", Path: "k", Err: syscall.ENOENT})
-	if err.Error() != "cannot read k: no such file or directory" {
-		t.Errorf("IOError: %q", err)
+	if !HasCode(ioErr) || !HasCode(Failf("x")) || HasCode(bare) || HasCode(errors.New("x")) {
+		t.Error("HasCode")
+	}
+}
+
+func TestKeyArgError(t *testing.T) {
+	missing := fileio.IOError("read", "k.pub", &fs.PathError{Op: "stat", Path: "k.pub", Err: syscall.ENOENT})
+	var buf bytes.Buffer
+	if code := Report(&buf, KeyArgError(missing)); code != ExitIO ||
+		buf.String() != "error: cannot read k.pub: no such file or directory\nhint: --key takes a key file, or the public key as 64 hex digits\n" {
+		t.Errorf("exit %d, %q", code, buf.String())
+	}
+	if plain := errors.New("not a key"); KeyArgError(plain) != plain || KeyArgError(nil) != nil {
+		t.Error("other errors must pass unchanged")
 	}
 }
 
@@ -116,13 +161,10 @@ func TestAtomicCommitAndAbort(t *testing.T) {
 	}
 	assertOnly(t, dir, "out.bin")
 
-	if err := WriteFileAtomic(filepath.Join(dir, "x"), []byte("x"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := CreateAtomic(dir, 0o644); err == nil || CodeOf(err) != ExitFailed {
+	if _, err := CreateOutput(dir, 0o644, nil); err == nil || CodeOf(err) != ExitFailed {
 		t.Errorf("writing over a directory: %v", err)
 	}
-	if _, err := CreateAtomic(filepath.Join(dir, "missing", "f"), 0o644); CodeOf(err) != ExitIO {
+	if _, err := CreateOutput(filepath.Join(dir, "missing", "f"), 0o644, nil); CodeOf(err) != ExitIO {
 		t.Errorf("missing directory: %v", err)
 	}
 }
@@ -136,28 +178,6 @@ func TestStdoutOutput(t *testing.T) {
 	out.Write([]byte("abc"))
 	if out.Commit() != nil || buf.String() != "abc" {
 		t.Fatal("stdout output")
-	}
-}
-
-func TestOpenFileSpoolsStdin(t *testing.T) {
-	f, closeFn, err := OpenFile("-", strings.NewReader("hello"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := f.Name()
-	b := make([]byte, 5)
-	if _, err := f.ReadAt(b, 0); err != nil || string(b) != "hello" {
-		t.Fatalf("spooled %q, %v", b, err)
-	}
-	closeFn()
-	if _, err := os.Stat(name); !os.IsNotExist(err) {
-		t.Error("spool file left behind")
-	}
-	if _, _, err := OpenFile(t.TempDir(), nil); CodeOf(err) != ExitFailed {
-		t.Errorf("directory: %v", err)
-	}
-	if _, _, err := OpenFile(filepath.Join(t.TempDir(), "nope"), nil); CodeOf(err) != ExitIO {
-		t.Errorf("missing: %v", err)
 	}
 }
 
@@ -187,7 +207,7 @@ func TestToolRun(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != ExitUsage || !strings.Contains(e.Hint, "plugin-x verify") {
 		t.Errorf("typo: %#v", err)
 	}
-	if err := tool.Run(env, []string{"--version"}); err != nil || out.String() != "plugin-x "+Version+"\n" {
+	if err := tool.Run(env, []string{"--version"}); err != nil || out.String() != "plugin-x "+buildinfo.Version+"\n" {
 		t.Errorf("--version: %q", out.String())
 	}
 	out.Reset()

@@ -4,7 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"syscall"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // Error is an error that carries its exit code and an optional hint saying what to do next.
@@ -18,7 +19,8 @@ type Error struct {
 func (e *Error) Error() string { return e.Msg }
 func (e *Error) Unwrap() error { return e.Err }
 
-// WithHint returns a copy of err carrying hint; plain errors become ExitFailed errors.
+// WithHint returns a copy of err carrying hint; other errors keep the exit code and message
+// CodeOf and Message give them.
 func WithHint(err error, hint string) error {
 	var e *Error
 	if errors.As(err, &e) {
@@ -26,7 +28,7 @@ func WithHint(err error, hint string) error {
 		c.Hint = hint
 		return &c
 	}
-	return &Error{Code: ExitFailed, Msg: err.Error(), Hint: hint, Err: err}
+	return &Error{Code: CodeOf(err), Msg: Message(err), Hint: hint, Err: err}
 }
 
 // Usagef reports a wrong command line (exit 2).
@@ -44,44 +46,54 @@ func Unsupportedf(format string, a ...any) error {
 	return &Error{Code: ExitUnsupported, Msg: fmt.Sprintf(format, a...)}
 }
 
-// IOError reports that path could not be read or written (exit 3), in one line that names the
-// file and the operation: "cannot write out.zip: no space left on device".
-func IOError(op, path string, err error) error {
-	return &Error{Code: ExitIO, Msg: fmt.Sprintf("cannot %s %s: %s", op, path, ioReason(err)), Err: err}
-}
-
-// ioReason strips the path the os package already put into err, so messages name the file once.
-func ioReason(err error) string {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	var le *LinkError
-	if errors.As(err, &le) {
-		err = le.Err
-	}
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such file or directory"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	case errors.Is(err, syscall.ENOSPC):
-		return "no space left on device"
-	}
-	return err.Error()
-}
-
-// LinkError mirrors os.LinkError so ioReason can unwrap rename failures without importing os here.
-type LinkError = linkError
-
-// CodeOf returns the exit code err should produce.
+// CodeOf returns the exit code err should produce. Libraries return plain errors, so the mapping
+// lives here: the outermost *Error or *fileio.Error in the chain decides (a file that could not be
+// read or written is ExitIO), a bare *fs.PathError is ExitIO too, anything else is ExitFailed.
 func CodeOf(err error) int {
 	if err == nil {
 		return ExitOK
 	}
-	var e *Error
-	if errors.As(err, &e) {
+	switch e := outermost(err).(type) {
+	case *Error:
 		return e.Code
+	case *fileio.Error:
+		return ExitIO
+	}
+	if _, ok := err.(*fs.PathError); ok {
+		return ExitIO
 	}
 	return ExitFailed
+}
+
+// Message is err as the "error:" line words it: a bare *fs.PathError (what the os package and
+// pkgzip return) names the file once, like a *fileio.Error: "cannot open x: permission denied".
+func Message(err error) string {
+	if pe, ok := err.(*fs.PathError); ok {
+		return fileio.IOError(pe.Op, pe.Path, pe.Err).Error()
+	}
+	return err.Error()
+}
+
+// HasCode reports whether err already carries its exit code: an *Error or a *fileio.Error is in its
+// chain. Callers rewording other errors leave such an error as it is.
+func HasCode(err error) bool { return outermost(err) != nil }
+
+// outermost finds the first *Error or *fileio.Error in err's chain, in the order errors.As
+// searches it, or nil.
+func outermost(err error) error {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case *Error, *fileio.Error:
+		return e
+	case interface{ Unwrap() error }:
+		return outermost(e.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, inner := range e.Unwrap() {
+			if found := outermost(inner); found != nil {
+				return found
+			}
+		}
+	}
+	return nil
 }

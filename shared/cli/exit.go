@@ -1,5 +1,6 @@
-// Package cli holds what every mcpg-plugins binary shares: the exit-code table, error formatting,
-// interspersed flag parsing, "-" for stdin/stdout, atomic output files, interrupt cleanup and --json.
+// Package cli holds what every mcpg-plugins binary shares: the exit-code table and the mapping of
+// errors onto it, error and hint formatting, interspersed flag parsing, "-" for stdout, the signal
+// handling that runs fileio's interrupt cleanups, and --json. Files themselves are shared/fileio's.
 package cli
 
 // Exit codes, the same in every binary. Scripts may rely on them; never renumber.

@@ -6,8 +6,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"sync"
 	"syscall"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // Env is what a command sees of the world; tests substitute every field.
@@ -32,8 +33,8 @@ func (e *Env) Warnf(format string, a ...any) {
 var ErrHelp = errors.New("help requested")
 
 // Main runs a binary's command and exits with the code from the shared table. It prints
-// "error: <msg>" (and "hint: <hint>") on stderr, and on SIGINT/SIGTERM removes registered
-// partial outputs before exiting 130.
+// "error: <msg>" (and "hint: <hint>") on stderr, and on SIGINT/SIGTERM removes the partial outputs
+// registered with fileio.OnInterrupt before exiting 130.
 func Main(run func(env *Env, args []string) error) {
 	env := OSEnv()
 	stopSignals := handleInterrupts()
@@ -51,7 +52,7 @@ func Report(stderr io.Writer, err error) int {
 	if errors.As(err, &silent) {
 		return silent.Code
 	}
-	fmt.Fprintf(stderr, "error: %s\n", err.Error())
+	fmt.Fprintf(stderr, "error: %s\n", Message(err))
 	var e *Error
 	if errors.As(err, &e) && e.Hint != "" {
 		fmt.Fprintf(stderr, "hint: %s\n", e.Hint)
@@ -65,27 +66,6 @@ type SilentError struct{ Code int }
 
 func (e *SilentError) Error() string { return fmt.Sprintf("exit %d", e.Code) }
 
-// Cleanups registered here run if the process is interrupted, so no partial file survives Ctrl-C.
-var (
-	cleanupMu sync.Mutex
-	cleanups  = map[int]func(){}
-	cleanupID int
-)
-
-// OnInterrupt registers f to run on SIGINT/SIGTERM; the returned func unregisters it.
-func OnInterrupt(f func()) (unregister func()) {
-	cleanupMu.Lock()
-	defer cleanupMu.Unlock()
-	cleanupID++
-	id := cleanupID
-	cleanups[id] = f
-	return func() {
-		cleanupMu.Lock()
-		delete(cleanups, id)
-		cleanupMu.Unlock()
-	}
-}
-
 func handleInterrupts() (stop func()) {
 	ch := make(chan os.Signal, 1)
 	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
@@ -93,11 +73,7 @@ func handleInterrupts() (stop func()) {
 	go func() {
 		select {
 		case <-ch:
-			cleanupMu.Lock()
-			for _, f := range cleanups {
-				f()
-			}
-			cleanupMu.Unlock()
+			fileio.RunInterruptCleanups()
 			fmt.Fprintln(os.Stderr, "interrupted: partial outputs removed")
 			os.Exit(ExitInterrupted)
 		case <-done:

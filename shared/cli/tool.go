@@ -5,12 +5,9 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mcpg-dev/mcpg-plugins/shared/buildinfo"
 	"github.com/mcpg-dev/mcpg-plugins/shared/internal/textdist"
 )
-
-// Version is the release of every mcpg-plugins binary, stamped at build time with
-// -ldflags "-X github.com/mcpg-dev/mcpg-plugins/shared/cli.Version=…".
-var Version = "0.1.0-dev"
 
 // Command is one subcommand of a tool binary (e.g. "verify" of plugin-sign).
 type Command struct {
@@ -41,7 +38,7 @@ func (t Tool) Run(env *Env, args []string) error {
 		fmt.Fprint(env.Stdout, t.Usage())
 		return nil
 	case "--version", "version":
-		fmt.Fprintf(env.Stdout, "%s %s\n", t.Name, Version)
+		fmt.Fprintf(env.Stdout, "%s %s\n", t.Name, buildinfo.Version)
 		return nil
 	}
 	for _, c := range t.Commands {

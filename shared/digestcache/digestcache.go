@@ -17,8 +17,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // Cache is a directory of entries, one small file per identity.
@@ -56,7 +56,7 @@ func (c *Cache) Store(f *os.File, d digest.Digest) {
 	if !ok || os.MkdirAll(c.dir, 0o700) != nil {
 		return
 	}
-	_ = cli.WriteFileAtomic(name, []byte(d.String()+"\n"), 0o600)
+	_ = fileio.WriteFileAtomic(name, []byte(d.String()+"\n"), 0o600)
 	c.sweep()
 }
 
@@ -95,7 +95,7 @@ func (c *Cache) Vouch(f *os.File, claim string) {
 	if !ok || os.MkdirAll(c.dir, 0o700) != nil {
 		return
 	}
-	_ = cli.WriteFileAtomic(name, []byte(claim+"\n"), 0o600)
+	_ = fileio.WriteFileAtomic(name, []byte(claim+"\n"), 0o600)
 	c.sweep()
 }
 

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // StoreLockWait is how long StorePull waits for the cache lock, held by another pull's commit
@@ -58,7 +58,7 @@ func Store(dir, firstCandidate string, zip io.Reader, want *digest.Digest) (Stor
 		return Stored{}, errors.New("gwcache: empty reference")
 	}
 	if err := os.MkdirAll(dir, 0o777); err != nil {
-		return Stored{}, cli.IOError("create cache directory", dir, err)
+		return Stored{}, fileio.IOError("create cache directory", dir, err)
 	}
 	s := Stored{Path: filepath.Join(dir, FileName(firstCandidate))}
 	s.Sidecar = SidecarName(s.Path)
@@ -69,11 +69,11 @@ func Store(dir, firstCandidate string, zip io.Reader, want *digest.Digest) (Stor
 	if err != nil {
 		return Stored{}, err
 	}
-	out, err := cli.CreateAtomic(s.Path, 0o666)
+	out, err := fileio.CreateAtomic(s.Path, 0o666)
 	if err == nil {
 		if _, lerr := tryLock(out.File()); lerr != nil {
 			out.Abort()
-			err = cli.IOError("lock", out.File().Name(), lerr)
+			err = fileio.IOError("lock", out.File().Name(), lerr)
 		}
 	}
 	l.Unlock()
@@ -89,7 +89,7 @@ func Store(dir, firstCandidate string, zip io.Reader, want *digest.Digest) (Stor
 	}
 	s.Digest, s.Size = digest.FromHash(h), n
 	if want != nil && s.Digest != *want {
-		return Stored{}, cli.Failf("%s: the pulled zip's digest is %s, expected %s; the cache was not changed", s.Path, s.Digest, *want)
+		return Stored{}, fmt.Errorf("%s: the pulled zip's digest is %s, expected %s; the cache was not changed", s.Path, s.Digest, *want)
 	}
 
 	l, err = lockFor(dir)
@@ -99,7 +99,7 @@ func Store(dir, firstCandidate string, zip io.Reader, want *digest.Digest) (Stor
 	defer l.Unlock()
 	crashPoint("zip streamed")
 	if err := os.Remove(s.Sidecar); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return Stored{}, cli.IOError("remove", s.Sidecar, err)
+		return Stored{}, fileio.IOError("remove", s.Sidecar, err)
 	}
 	if err := syncDir(dir); err != nil {
 		return Stored{}, err
@@ -112,7 +112,7 @@ func Store(dir, firstCandidate string, zip io.Reader, want *digest.Digest) (Stor
 		return Stored{}, err
 	}
 	crashPoint("zip renamed")
-	if err := cli.WriteFileAtomic(s.Sidecar, SidecarContent(s.Digest), 0o666); err != nil {
+	if err := fileio.WriteFileAtomic(s.Sidecar, SidecarContent(s.Digest), 0o666); err != nil {
 		return Stored{}, err
 	}
 	return s, syncDir(dir)
@@ -125,18 +125,18 @@ func lockFor(dir string) (*CacheLock, error) {
 	l, err := Lock(dir, StoreLockWait)
 	switch {
 	case errors.Is(err, ErrLocked):
-		return nil, cli.Failf("cannot write into the cache %s: still locked by another process after %s (a running cache gc or pull)", dir, StoreLockWait)
+		return nil, fmt.Errorf("cannot write into the cache %s: still locked by another process after %s (a running cache gc or pull)", dir, StoreLockWait)
 	case err != nil:
-		return nil, cli.IOError("lock", filepath.Join(dir, LockFileName), err)
+		return nil, fileio.IOError("lock", filepath.Join(dir, LockFileName), err)
 	}
 	return l, nil
 }
 
-// readOrWriteError keeps write errors (already cli errors naming the file) and words others as a
-// failed read of the source.
+// readOrWriteError keeps write errors (already *fileio.Error values naming the file) and words
+// others as a failed read of the source.
 func readOrWriteError(err error, path string) error {
-	var ce *cli.Error
-	if errors.As(err, &ce) {
+	var fe *fileio.Error
+	if errors.As(err, &fe) {
 		return err
 	}
 	return fmt.Errorf("cannot read the zip for %s: %w", path, err)
@@ -145,17 +145,17 @@ func readOrWriteError(err error, path string) error {
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
-		return cli.IOError("sync", dir, err)
+		return fileio.IOError("sync", dir, err)
 	}
 	defer d.Close()
 	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return cli.IOError("sync", dir, err)
+		return fileio.IOError("sync", dir, err)
 	}
 	return nil
 }
 
 // IsTempName reports whether name is one of StorePull's temporary files (".<zip>.tmp-<n>" or
-// ".<zip>.layer-sha256.tmp-<n>", cli.CreateAtomic's naming) — what gc may clean up.
+// ".<zip>.layer-sha256.tmp-<n>", fileio.CreateAtomic's naming) — what gc may clean up.
 func IsTempName(name string) bool {
 	if !strings.HasPrefix(name, ".") {
 		return false

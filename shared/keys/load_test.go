@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/hex"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
 
-	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 func TestLoadPublicKey(t *testing.T) {
@@ -27,16 +29,26 @@ func TestLoadPublicKey(t *testing.T) {
 			}
 		})
 	}
-	for arg, code := range map[string]int{
-		filepath.Join(dir, "missing"): cli.ExitIO,
-		dir:                           cli.ExitFailed,
-		big:                           cli.ExitFailed,
-		"/proc/self/mem":              cli.ExitIO,
+	// A file that cannot be read is a *fileio.Error (exit 3 in every tool), anything else wrong a
+	// plain error (exit 1).
+	for _, c := range []struct {
+		name, arg string
+		ioErr     bool
+	}{
+		{"missing", filepath.Join(dir, "missing"), true},
+		{"directory", dir, false},
+		{"too large", big, false},
+		{"unreadable", "/proc/self/mem", true},
 	} {
-		t.Run(arg, func(t *testing.T) {
-			if _, _, err := LoadPublicKey(arg); cli.CodeOf(err) != code {
-				t.Errorf("LoadPublicKey(%q): %v (exit %d), want exit %d", arg, err, cli.CodeOf(err), code)
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := LoadPublicKey(c.arg)
+			var fe *fileio.Error
+			if err == nil || errors.As(err, &fe) != c.ioErr {
+				t.Errorf("LoadPublicKey(%q): %v (%T), want an I/O error: %v", c.arg, err, err, c.ioErr)
 			}
 		})
+	}
+	if _, _, err := LoadPublicKey(filepath.Join(dir, "missing")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: %v does not say so to errors.Is", err)
 	}
 }

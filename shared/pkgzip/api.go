@@ -6,11 +6,12 @@ package pkgzip
 import (
 	"archive/zip"
 	"errors"
-	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"io/fs"
 	"time"
 
+	"github.com/mcpg-dev/mcpg-plugins/shared/buildinfo"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // The five entry names a package may hold, all at the archive root.
@@ -86,23 +87,18 @@ func (e *FormatError) Error() string {
 // ValidClaim names, for shared/digestcache, the fact "this exact file passed Open and a full read of
 // every entry through its CRC with this version's rules". pack vouches for what it writes; push skips
 // its own full read of a file vouched for and unchanged since.
-func ValidClaim() string { return "package-valid " + cli.Version }
+func ValidClaim() string { return "package-valid " + buildinfo.Version }
 
-// ExitError maps what this package returns onto the shared exit codes: a rejected package
-// (FormatError) is 1, a file that cannot be read or written is 3; *cli.Error passes through.
+// ExitError words a *fs.PathError this package returned as the *fileio.Error it is (a *FormatError
+// or any other error is returned as it is); shared/cli maps both onto exit codes itself.
+//
+// Deprecated: return the error; cli.CodeOf and cli.Message classify and word it. Kept only until
+// plugin-oci stops calling it.
 func ExitError(err error) error {
-	var ce *cli.Error
-	var fe *FormatError
+	var fe *fileio.Error
 	var pe *fs.PathError
-	switch {
-	case err == nil:
-		return nil
-	case errors.As(err, &ce):
-		return err
-	case errors.As(err, &fe):
-		return cli.Failf("%s", fe.Error())
-	case errors.As(err, &pe):
-		return cli.IOError(pe.Op, pe.Path, pe.Err)
+	if errors.As(err, &pe) && !errors.As(err, &fe) {
+		return fileio.IOError(pe.Op, pe.Path, pe.Err)
 	}
-	return cli.Failf("%s", err.Error())
+	return err
 }

@@ -9,7 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // Extract writes the entries into dir (created if missing) atomically: everything is written into
@@ -60,7 +60,7 @@ func (p *Package) Extract(dir string) (err error) {
 			os.RemoveAll(created)
 		}
 	}
-	unregister := cli.OnInterrupt(cleanup)
+	unregister := fileio.OnInterrupt(cleanup)
 	defer unregister()
 	defer func() {
 		if err != nil {

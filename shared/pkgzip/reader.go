@@ -19,8 +19,8 @@ import (
 	"unicode"
 
 	"github.com/klauspost/compress/flate"
-	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // Bounds on the zip structure itself, checked before archive/zip allocates anything for it.
@@ -101,16 +101,16 @@ func Open(r io.ReaderAt, size int64, name string, limits Limits) (*Package, erro
 
 // OpenFile opens a package from a path, or "-" (spooled from stdin). close releases it.
 func OpenFile(path string, stdin io.Reader, limits Limits) (p *Package, close func(), err error) {
-	f, closeFile, err := cli.OpenFile(path, stdin)
+	f, closeFile, err := fileio.OpenFile(path, stdin)
 	if err != nil {
 		return nil, nil, err
 	}
 	st, err := f.Stat()
 	if err != nil {
 		closeFile()
-		return nil, nil, cli.IOError("read", cli.DisplayName(path), err)
+		return nil, nil, fileio.IOError("read", fileio.DisplayName(path), err)
 	}
-	p, err = Open(f, st.Size(), cli.DisplayName(path), limits)
+	p, err = Open(f, st.Size(), fileio.DisplayName(path), limits)
 	if err != nil {
 		closeFile()
 		return nil, nil, err

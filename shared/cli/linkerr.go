@@ -1,5 +1,0 @@
-package cli
-
-import "os"
-
-type linkError = os.LinkError
