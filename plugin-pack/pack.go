@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 const packHelp = `Usage: plugin-pack pack -d <plugin.yaml> -a <artifact> -v <version> [flags]
@@ -144,7 +145,7 @@ func (p *packRun) run() error {
 	if err != nil {
 		return err
 	}
-	f, closeArt, err := cli.OpenFile(p.o.artifact, p.env.Stdin)
+	f, closeArt, err := fileio.OpenFile(p.o.artifact, p.env.Stdin)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/artifact"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
@@ -38,7 +39,7 @@ func (a *packArtifact) content() *io.SectionReader { return io.NewSectionReader(
 func (a *packArtifact) fail(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return cli.IOError("read", a.name, pe.Err)
+		return fileio.IOError("read", a.name, pe.Err)
 	}
 	return cli.Failf("%s: %v", a.name, err)
 }
@@ -46,10 +47,10 @@ func (a *packArtifact) fail(err error) error {
 // checkArtifact decides the artifact's kind and platform and runs the checks that need only its
 // headers; the whole-content checks run alongside compression (see write).
 func (p *packRun) checkArtifact(desc *descriptor.Descriptor, f *os.File) (*packArtifact, error) {
-	a := &packArtifact{file: f, name: cli.DisplayName(p.o.artifact)}
+	a := &packArtifact{file: f, name: fileio.DisplayName(p.o.artifact)}
 	st, err := f.Stat()
 	if err != nil {
-		return nil, cli.IOError("read", a.name, err)
+		return nil, fileio.IOError("read", a.name, err)
 	}
 	a.size = st.Size()
 	rt, byName := descriptor.ArtifactRuntime(p.o.artifact)

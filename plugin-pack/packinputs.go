@@ -4,7 +4,6 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
@@ -39,7 +39,7 @@ type packLicense struct {
 }
 
 func (p *packRun) loadDescriptor() (*descriptor.Descriptor, error) {
-	data, err := readLimited(p.o.descriptor, descriptor.MaxSize, "a descriptor")
+	data, err := fileio.ReadSmall(p.o.descriptor, descriptor.MaxSize, "a descriptor")
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func (p *packRun) loadSignature() (packSignature, error) {
 		}
 		return packSignature{}, nil
 	}
-	sig, err := readLimited(p.o.signature, 1<<10, "a signature")
+	sig, err := fileio.ReadSmall(p.o.signature, 1<<10, "a signature")
 	if err != nil {
 		return packSignature{}, err
 	}
@@ -138,7 +138,7 @@ func (p *packRun) loadLicense() (packLicense, error) {
 		}
 		path, auto = cand, true
 	}
-	data, err := readLimited(path, pkgzip.DefaultLimits.MaxSmallSize, "a LICENSE entry")
+	data, err := fileio.ReadSmall(path, pkgzip.DefaultLimits.MaxSmallSize, "a LICENSE entry")
 	if err != nil {
 		return packLicense{}, err
 	}
@@ -146,21 +146,4 @@ func (p *packRun) loadLicense() (packLicense, error) {
 		return packLicense{}, cli.Failf("%s: the licence file is empty; expected the licence text", path)
 	}
 	return packLicense{text: data, path: path, auto: auto}, nil
-}
-
-// readLimited reads a small input file, refusing more than limit bytes.
-func readLimited(path string, limit int64, what string) ([]byte, error) {
-	r, err := cli.OpenInput(path, nil)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Close()
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, cli.IOError("read", path, err)
-	}
-	if int64(len(data)) > limit {
-		return nil, cli.Failf("%s: more than %d bytes; %s may be at most %d bytes", path, limit, what, limit)
-	}
-	return data, nil
 }

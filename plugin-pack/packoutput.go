@@ -14,6 +14,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digestcache"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
 
@@ -72,10 +73,10 @@ func (p *packRun) write(in packInputs) error {
 		}
 		var pe *fs.PathError
 		if errors.As(err, &pe) && pe.Op == "read" {
-			return cli.IOError("read", in.art.name, pe.Err)
+			return fileio.IOError("read", in.art.name, pe.Err)
 		}
 		if errors.As(err, &pe) {
-			return cli.IOError("write", out.Name(), pe.Err)
+			return fileio.IOError("write", out.Name(), pe.Err)
 		}
 		return cli.Failf("%s: %v", out.Name(), err)
 	}
@@ -90,7 +91,7 @@ func (p *packRun) write(in packInputs) error {
 			in.art.name, art.Size, art.CompressedSize, float64(art.Size)/float64(art.CompressedSize), lim)
 	}
 	var written os.FileInfo
-	if af, ok := out.(*cli.AtomicFile); ok {
+	if af, ok := out.(*fileio.AtomicFile); ok {
 		written, _ = af.File().Stat()
 	}
 	if err := out.Commit(); err != nil {
