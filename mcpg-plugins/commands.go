@@ -152,8 +152,8 @@ func (d *dispatcher) parseJSONFlag(name, help string, args []string) (asJSON boo
 	if err != nil {
 		return false, err
 	}
-	if len(pos) > 0 {
-		return false, cli.Usagef("%s %s: unexpected argument %q (see '%s %s --help')", d.self, name, pos[0], d.self, name)
+	if err := cli.CheckArgs(d.self+" "+name, pos, 0, 0, ""); err != nil {
+		return false, err
 	}
 	return asJSON, nil
 }

@@ -146,8 +146,8 @@ func runTest(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return cli.Usagef("plugin-harness test: expected one <package.zip>, got %d arguments", len(pos))
+	if err := cli.CheckArgs("plugin-harness test", pos, 1, 1, "<package.zip>"); err != nil {
+		return err
 	}
 	timeout, err := time.ParseDuration(f.timeout)
 	if err != nil || timeout <= 0 {

@@ -70,8 +70,8 @@ func runHash(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(files) == 0 {
-		return cli.Usagef("plugin-hash hash: missing file to hash (see 'plugin-hash hash --help')")
+	if err := cli.CheckArgs("plugin-hash hash", files, 1, -1, "<file|->..."); err != nil {
+		return err
 	}
 	if countStdin(files) > 1 {
 		return cli.Usagef("plugin-hash hash: stdin (-) given more than once; it can be read only once")

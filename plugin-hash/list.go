@@ -104,8 +104,8 @@ func runList(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 1 {
-		return cli.Usagef("plugin-hash list: expected at most one directory, got %d arguments (see 'plugin-hash list --help')", len(pos))
+	if err := cli.CheckArgs("plugin-hash list", pos, 0, 1, "[dir]"); err != nil {
+		return err
 	}
 	dir := "."
 	if v := env.Getenv("MCPG_PLUGIN_DIR"); v != "" {
@@ -131,7 +131,7 @@ func listDir(dir string) (*listResult, error) {
 		return nil, fileio.IOError("read", dir, err)
 	}
 	if !st.IsDir() {
-		return nil, cli.Failf("not a directory: %s (list takes a directory of plugins)", dir)
+		return nil, cli.WithHint(cli.Failf("not a directory: %s", dir), "plugin-hash list takes a directory of plugins; 'plugin-hash hash' hashes a file")
 	}
 	entries, err := os.ReadDir(dir) // sorted by name (the reference prints readdir order)
 	if err != nil {

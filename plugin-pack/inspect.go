@@ -50,8 +50,8 @@ func runInspect(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return cli.Usagef("plugin-pack inspect: expected one <archive>, got %d arguments (see 'plugin-pack inspect --help')", len(pos))
+	if err := cli.CheckArgs("plugin-pack inspect", pos, 1, 1, "<archive|->"); err != nil {
+		return err
 	}
 	var pub ed25519.PublicKey
 	if keyArg != "" {

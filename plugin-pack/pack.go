@@ -91,8 +91,8 @@ func runPack(env *cli.Env, args []string) error {
 		fmt.Fprint(env.Stderr, packHelp)
 		return cli.Usagef("plugin-pack pack: missing --descriptor, --artifact and --version")
 	}
-	if len(pos) > 0 {
-		return cli.Usagef("plugin-pack pack: unexpected argument %q: inputs are given with --descriptor and --artifact (see 'plugin-pack pack --help')", pos[0])
+	if err := cli.CheckArgs("plugin-pack pack", pos, 0, 0, ""); err != nil {
+		return cli.WithHint(err, "inputs are given with --descriptor and --artifact; "+cli.SeeHelp("plugin-pack pack"))
 	}
 	var missing []string
 	for _, f := range []struct{ name, val string }{{"--descriptor", o.descriptor}, {"--artifact", o.artifact}, {"--version", o.version}} {
@@ -102,13 +102,13 @@ func runPack(env *cli.Env, args []string) error {
 	}
 	switch {
 	case missing != nil:
-		return cli.Usagef("plugin-pack pack: %s required (see 'plugin-pack pack --help')", plural(missing, "is", "are"))
+		return cli.UsageHelpf("plugin-pack pack", "plugin-pack pack: %s required", plural(missing, "is", "are"))
 	case !versionPattern.MatchString(o.version):
 		return cli.Usagef("plugin-pack pack: --version %q: expected a version such as 1.2.0 (letters, digits, '.', '-', '+', '~'), since it becomes part of the file name", o.version)
 	case o.key != "" && o.signature == "":
 		return cli.Usagef("plugin-pack pack: --key verifies a --signature, and none was given")
 	case o.json && o.output == "-":
-		return cli.Usagef("plugin-pack pack: --json and -o - both write to stdout; choose one")
+		return cli.WithHint(cli.Usagef("plugin-pack pack: --json and -o - both write to stdout"), "choose one")
 	case o.descriptor == "-":
 		return cli.Usagef("plugin-pack pack: --descriptor must be a file (a LICENSE beside it is looked for)")
 	}

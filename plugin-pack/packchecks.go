@@ -117,7 +117,7 @@ func (p *packRun) checkNative(a *packArtifact) (goos, arch, format string, err e
 		case slices.Contains(n.Arches, runtime.GOARCH):
 			arch = runtime.GOARCH
 		default:
-			return "", "", "", cli.Usagef("plugin-pack pack: %s holds several architectures (%s): choose one with --arch", a.name, strings.Join(n.Machine, ", "))
+			return "", "", "", cli.WithHint(cli.Usagef("plugin-pack pack: %s holds several architectures (%s)", a.name, strings.Join(n.Machine, ", ")), "choose one with --arch")
 		}
 		if n.Libc == "musl" && goos == "linux" {
 			arch = "musl-" + arch

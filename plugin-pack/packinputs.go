@@ -96,7 +96,15 @@ func (p *packRun) loadSignature() (packSignature, error) {
 		return packSignature{}, err
 	}
 	if len(sig) != keys.SignatureSize {
-		return packSignature{}, cli.Failf("%s: expected a raw %d-byte Ed25519 signature, found %d bytes%s", p.o.signature, keys.SignatureSize, len(sig), signatureHint(sig))
+		found := fmt.Sprintf("%d bytes", len(sig))
+		if len(sig) == 0 {
+			found += " (an empty file)"
+		}
+		err := cli.Failf("%s: expected a raw %d-byte Ed25519 signature, found %s", p.o.signature, keys.SignatureSize, found)
+		if hint := signatureHint(sig); hint != "" {
+			err = cli.WithHint(err, hint)
+		}
+		return packSignature{}, err
 	}
 	if p.o.key == "" {
 		return packSignature{raw: sig}, nil
@@ -113,18 +121,16 @@ var (
 	base64Sig = regexp.MustCompile(`^[A-Za-z0-9+/]{86}==$`)
 )
 
-// signatureHint recognises the usual ways a signature gets mangled.
+// signatureHint recognises the usual ways a signature gets mangled and says how to undo it.
 func signatureHint(sig []byte) string {
 	t := strings.TrimSpace(string(sig))
 	switch {
 	case hexSig.MatchString(t):
-		return "; it is hex text: the package needs the raw bytes (xxd -r -p)"
+		return "it is hex text: the package needs the raw bytes (xxd -r -p)"
 	case base64Sig.MatchString(t):
-		return "; it is base64 text: the package needs the raw bytes (base64 -d)"
+		return "it is base64 text: the package needs the raw bytes (base64 -d)"
 	case strings.HasPrefix(t, "-----BEGIN SSH SIGNATURE"):
-		return "; it is an SSH signature (ssh-keygen -Y sign): sign with plugin-sign sign instead"
-	case len(sig) == 0:
-		return " (an empty file)"
+		return "it is an SSH signature (ssh-keygen -Y sign): sign with plugin-sign sign instead"
 	}
 	return ""
 }

@@ -87,8 +87,9 @@ func (p *packRun) write(in packInputs) error {
 	}
 	art := res.Entries[1]
 	if lim := pkgzip.DefaultLimits.MaxRatio; art.Size > 1<<20 && float64(art.Size) > lim*float64(art.CompressedSize) {
-		return cli.Failf("%s: compresses %d bytes to %d (ratio %.0f:1), above the %.0f:1 that unpack accepts as a guard against zip bombs; is it mostly zeros?",
+		err := cli.Failf("%s: compresses %d bytes to %d (ratio %.0f:1), above the %.0f:1 that unpack accepts as a guard against zip bombs",
 			in.art.name, art.Size, art.CompressedSize, float64(art.Size)/float64(art.CompressedSize), lim)
+		return cli.WithHint(err, "is it mostly zeros?")
 	}
 	var written os.FileInfo
 	if af, ok := out.(*fileio.AtomicFile); ok {

@@ -59,8 +59,8 @@ func runUnpack(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		return cli.Usagef("plugin-pack unpack: expected <archive> <target-dir>, got %d argument%s (see 'plugin-pack unpack --help')", len(pos), map[bool]string{true: "", false: "s"}[len(pos) == 1])
+	if err := cli.CheckArgs("plugin-pack unpack", pos, 2, 2, "<archive|-> <target-dir>"); err != nil {
+		return err
 	}
 	archive, target := pos[0], pos[1]
 	if target == "" {

@@ -215,7 +215,7 @@ func (o *signOpts) check(flags *cli.FlagSet, pos []string) error {
 	case len(pos) == 0:
 		return cli.Usagef("plugin-sign sign: artifact path is required")
 	case len(pos) > 1:
-		return cli.Usagef("plugin-sign sign: one artifact at a time, got %d (%s)", len(pos), strings.Join(pos, ", "))
+		return cli.CheckArgs("plugin-sign sign", pos, 1, 1, "<artifact|->")
 	case flags.Visited("key") && flags.Visited("subprocess"):
 		return cli.Usagef("--key and --subprocess are mutually exclusive — pick one signer")
 	case o.key != "" && flags.Visited("public-key"):
@@ -227,7 +227,7 @@ func (o *signOpts) check(flags *cli.FlagSet, pos []string) error {
 	case o.subprocess != "" && o.passphraseFile != "":
 		return cli.Usagef("--passphrase-file only applies to --key")
 	case o.json && o.output == "-":
-		return cli.Usagef("plugin-sign sign: --json and -o - both write to stdout; choose one")
+		return cli.WithHint(cli.Usagef("plugin-sign sign: --json and -o - both write to stdout"), "choose one")
 	}
 	o.artifact = pos[0]
 	if o.artifact == "-" && o.output == "" {
@@ -267,7 +267,7 @@ func resolvePublicKey(value string) (ed25519.PublicKey, keys.Format, error) {
 // signReadError words a failure while streaming the artifact.
 func signReadError(name string, err error) error {
 	if errors.Is(err, keys.ErrChanged) {
-		return cli.Failf("%s: %v; nothing was written, sign it again once it is complete", fileio.DisplayName(name), err)
+		return cli.WithHint(cli.Failf("%s: %v; nothing was written", fileio.DisplayName(name), err), "sign it again once it is complete")
 	}
 	return fileio.IOError("read", fileio.DisplayName(name), err)
 }

@@ -15,9 +15,12 @@ import (
 // signer printing megabytes (hex of the artifact, a loop) is stopped rather than buffered.
 const maxSignerOutput = 64 << 10
 
+// signerOutputHint is the reference CLI's advice for a signer whose output is not 64 raw bytes.
+const signerOutputHint = "check that the signer doesn't print trailing newlines / hex / base64"
+
 // runSigner runs the --subprocess command as the reference CLI does (sh -c, stdin closed, stderr
 // passed through, MCPG_SIGN_ARTIFACT=<artifact>) and returns its stdout, which must be exactly
-// the 64 signature bytes. Error texts are the reference CLI's.
+// the 64 signature bytes. Error texts are the reference CLI's, with its advice moved into a hint.
 func runSigner(env *cli.Env, command, artifact string) ([]byte, error) {
 	cmd := exec.Command("sh", "-c", command)
 	cmd.Env = append(os.Environ(), "MCPG_SIGN_ARTIFACT="+artifact)
@@ -38,7 +41,7 @@ func runSigner(env *cli.Env, command, artifact string) ([]byte, error) {
 	waitErr := cmd.Wait()
 	switch {
 	case tooMuch:
-		return nil, cli.Failf("subprocess signer must emit exactly 64 bytes of raw Ed25519 signature on stdout, got more than %d bytes (stopped it) — check that the signer doesn't print trailing newlines / hex / base64", maxSignerOutput)
+		return nil, cli.WithHint(cli.Failf("subprocess signer must emit exactly 64 bytes of raw Ed25519 signature on stdout, got more than %d bytes (stopped it)", maxSignerOutput), signerOutputHint)
 	case readErr != nil && waitErr == nil:
 		return nil, cli.Failf("subprocess signer '%s': reading its output: %v", command, readErr)
 	}
@@ -50,7 +53,7 @@ func runSigner(env *cli.Env, command, artifact string) ([]byte, error) {
 		return nil, cli.Failf("subprocess signer '%s' failed: %v", command, waitErr)
 	}
 	if len(out) != 64 {
-		return nil, cli.Failf("subprocess signer must emit exactly 64 bytes of raw Ed25519 signature on stdout, got %d bytes — check that the signer doesn't print trailing newlines / hex / base64", len(out))
+		return nil, cli.WithHint(cli.Failf("subprocess signer must emit exactly 64 bytes of raw Ed25519 signature on stdout, got %d bytes", len(out)), signerOutputHint)
 	}
 	return bytes.Clone(out), nil
 }

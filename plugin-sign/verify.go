@@ -207,7 +207,7 @@ func parseVerifyArgs(env *cli.Env, args []string) (*verifyOpts, error) {
 	case len(pos) == 0:
 		return nil, cli.Usagef("plugin-sign verify: no artifact path specified")
 	case len(pos) > 1:
-		return nil, cli.Usagef("plugin-sign verify: one artifact at a time, got %d (%s)", len(pos), strings.Join(pos, ", "))
+		return nil, cli.CheckArgs("plugin-sign verify", pos, 1, 1, "<artifact|package.zip|->")
 	}
 	o.input = pos[0]
 	if flags.Visited("hash") {

@@ -64,7 +64,7 @@ func (f *FlagSet) Parse(args []string) ([]string, error) {
 			return nil, ErrHelp
 		}
 		if err != nil {
-			return nil, Usagef("%s: %s (see '%s --help')", f.Name(), flagReason(err), f.Name())
+			return nil, UsageHelpf(f.Name(), "%s: %s", f.Name(), flagReason(err))
 		}
 		rest := f.FlagSet.Args()
 		consumed := len(args) - len(rest)

@@ -1,0 +1,15 @@
+package cli
+
+// Message style, for every error this repository prints (age's cmd/age/tui.go keeps its rules the
+// same way, in one place):
+//
+//   - An error message is one lower-case line with no trailing period. It names the file, flag or
+//     field at fault first ("out.zip: …", "--version \"x\": …", "plugin-pack unpack: …"), then says
+//     what was expected and what was found ("expected a raw 64-byte Ed25519 signature, found 128
+//     bytes").
+//   - Advice — what to run, which flag to use, where to look — is not part of the message: attach it
+//     with WithHint, which prints it on a line of its own ("hint: see 'plugin-pack pack --help'").
+//     A usage error points at the command's help with SeeHelp; argument counts are checked by
+//     CheckArgs, so every command words them alike.
+//   - Texts the reference CLI (mcpg-plugin) prints and scripts match, such as "Verification:
+//     PASSED" or its signer errors, are kept word for word even where they break these rules.
