@@ -31,6 +31,17 @@ anonymous. A broken config (bad JSON or base64, a failing helper) prints a warni
 to anonymous; --strict-auth makes it an error (exit 5). No credential is ever printed.
 `
 
+// authFlagsHelp documents authOptions.register's flags (the reference CLI's order of precedence).
+const authFlagsHelp = `  -u, --username <user>, -p, --password <pw|env:VAR>
+                        credentials (both together); env:VAR reads the password from $VAR
+      --password-stdin  read the password from stdin (not with a package on stdin)
+      --docker-config <path>
+                        credentials from this docker config.json
+      --no-docker-config
+                        do not read ~/.docker/config.json ($DOCKER_CONFIG/config.json)
+      --strict-auth     fail on a broken docker config instead of warning and going anonymous
+`
+
 // authOptions are the credential flags shared by push and pull, in the reference CLI's order of
 // precedence (contract.md §5.5): -u/-p (-p env:VAR) or --password-stdin → --docker-config PATH →
 // $DOCKER_CONFIG or ~/.docker/config.json unless --no-docker-config → anonymous.
