@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/authn"
@@ -391,7 +392,7 @@ func (p *puller) pullOne(ctx context.Context, a attempt, dl *ociclient.Download)
 	if err != nil {
 		return nil, true, err
 	}
-	opts := append(src.opts, ociclient.WithWarnings(p.env.Warnf), ociclient.WithProgress(progressFor(p.env)))
+	opts := append(slices.Clip(src.opts), ociclient.WithWarnings(p.env.Warnf), ociclient.WithProgress(progressFor(p.env)))
 	f, err := ociclient.Fetch(ctx, src.store, a.target, dl, opts...)
 	if err != nil {
 		var pe *ociclient.PackageError

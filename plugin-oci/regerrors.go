@@ -28,13 +28,8 @@ func registryError(err error, what, host string, creds authn.Authenticator) erro
 	if err == nil {
 		return nil
 	}
-	var ce *cli.Error
-	if errors.As(err, &ce) {
-		return err
-	}
-	var fe *ociclient.CheckError
-	if errors.As(err, &fe) {
-		return cli.Failf("%s", fe.Msg)
+	if e, ok := settled(err); ok {
+		return e
 	}
 	var re *ociclient.RegistryError
 	if !errors.As(err, &re) {
@@ -46,6 +41,20 @@ func registryError(err error, what, host string, creds authn.Authenticator) erro
 	e.Msg = scrub(e.Msg, creds)
 	e.Hint = scrub(e.Hint, creds)
 	return e
+}
+
+// settled: an error already worded for the command line passes as it is; a failed check is
+// exit 1 with its own message.
+func settled(err error) (error, bool) {
+	var ce *cli.Error
+	if errors.As(err, &ce) {
+		return err, true
+	}
+	var fe *ociclient.CheckError
+	if errors.As(err, &fe) {
+		return cli.Failf("%s", fe.Msg), true
+	}
+	return nil, false
 }
 
 func describe(re *ociclient.RegistryError, what, host string, hadCreds bool) *cli.Error {

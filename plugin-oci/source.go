@@ -28,13 +28,8 @@ func layoutError(err error, what string) error {
 	if err == nil {
 		return nil
 	}
-	var ce *cli.Error
-	if errors.As(err, &ce) {
-		return err
-	}
-	var fe *ociclient.CheckError
-	if errors.As(err, &fe) {
-		return cli.Failf("%s", fe.Msg)
+	if e, ok := settled(err); ok {
+		return e
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

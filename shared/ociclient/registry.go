@@ -224,11 +224,7 @@ func (s *Registry) FetchBlob(ctx context.Context, d string, size int64) (io.Read
 	if err := s.connect(ctx, false); err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.url("blobs", d), nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := s.client.Do(req)
+	resp, err := s.send(ctx, http.MethodGet, s.url("blobs", d))
 	if err != nil {
 		return nil, err
 	}

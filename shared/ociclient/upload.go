@@ -78,18 +78,7 @@ func (s *Registry) uploadOnce(ctx context.Context, b Blob) (rerr error) {
 			}
 		}()
 	}
-	body, err := b.Open()
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(patchCtx, http.MethodPatch, loc, body)
-	if err != nil {
-		body.Close()
-		return err
-	}
-	req.ContentLength = b.Size
-	req.Header.Set("Content-Type", "application/octet-stream")
-	resp, err := s.client.Do(req)
+	resp, err := s.sendBlob(patchCtx, http.MethodPatch, loc, b)
 	if exists.Load() {
 		if err == nil {
 			resp.Body.Close()
@@ -116,7 +105,7 @@ func (s *Registry) uploadOnce(ctx context.Context, b Blob) (rerr error) {
 	if err != nil {
 		return err
 	}
-	req, err = http.NewRequestWithContext(ctx, http.MethodPut, commit, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, commit, nil)
 	if err != nil {
 		return err
 	}
@@ -136,23 +125,37 @@ func (s *Registry) putMonolithic(ctx context.Context, loc string, b Blob) error 
 	if err != nil {
 		return err
 	}
-	body, err := b.Open()
-	if err != nil {
-		return err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, commit, body)
-	if err != nil {
-		body.Close()
-		return err
-	}
-	req.ContentLength = b.Size
-	req.Header.Set("Content-Type", "application/octet-stream")
-	resp, err := s.client.Do(req)
+	resp, err := s.sendBlob(ctx, http.MethodPut, commit, b)
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
 	return transport.CheckError(resp, http.StatusCreated)
+}
+
+// sendBlob sends b's content as the body of a request.
+func (s *Registry) sendBlob(ctx context.Context, method, url string, b Blob) (*http.Response, error) {
+	body, err := b.Open()
+	if err != nil {
+		return nil, err
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	if err != nil {
+		body.Close()
+		return nil, err
+	}
+	req.ContentLength = b.Size
+	req.Header.Set("Content-Type", "application/octet-stream")
+	return s.client.Do(req)
+}
+
+// send makes a request without a body.
+func (s *Registry) send(ctx context.Context, method, url string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, nil)
+	if err != nil {
+		return nil, err
+	}
+	return s.client.Do(req)
 }
 
 // withDigest is an upload location with ?digest= added, the URL that commits the upload.
@@ -169,11 +172,7 @@ func withDigest(loc, digest string) (string, error) {
 
 // startUpload opens an upload session and returns its location.
 func (s *Registry) startUpload(ctx context.Context) (string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url("blobs", "uploads/"), nil)
-	if err != nil {
-		return "", err
-	}
-	resp, err := s.client.Do(req)
+	resp, err := s.send(ctx, http.MethodPost, s.url("blobs", "uploads/"))
 	if err != nil {
 		return "", err
 	}
@@ -200,11 +199,7 @@ func nextLocation(resp *http.Response, codes ...int) (string, error) {
 
 // haveBlob asks whether the repository holds blob d.
 func (s *Registry) haveBlob(ctx context.Context, d string) (bool, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodHead, s.url("blobs", d), nil)
-	if err != nil {
-		return false, err
-	}
-	resp, err := s.client.Do(req)
+	resp, err := s.send(ctx, http.MethodHead, s.url("blobs", d))
 	if err != nil {
 		return false, err
 	}
