@@ -43,11 +43,11 @@ func registryError(err error, what, host string, creds authn.Authenticator) erro
 	return e
 }
 
-// settled: an error already worded for the command line passes as it is; a failed check is
-// exit 1 with its own message.
+// settled: an error already worded for the command line — or a local I/O failure, which
+// classifies itself as exit 3 — passes as it is; a failed check is exit 1 with its own message.
 func settled(err error) (error, bool) {
 	var ce *cli.Error
-	if errors.As(err, &ce) {
+	if errors.As(err, &ce) || cli.CodeOf(err) == cli.ExitIO {
 		return err, true
 	}
 	var fe *ociclient.CheckError
