@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"strings"
 	"sync"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/dockercfg"
+	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 )
 
 // authHelp is the help section on credentials for push and pull (the reference CLI's
@@ -29,6 +29,17 @@ http://H: credHelpers, then auths ("auth", then "username"/"password"), then cre
 run as docker-credential-<name> from $PATH (30 s limit); "credentials not found" from one means
 anonymous. A broken config (bad JSON or base64, a failing helper) prints a warning and falls back
 to anonymous; --strict-auth makes it an error (exit 5). No credential is ever printed.
+`
+
+// authFlagsHelp documents authOptions.register's flags (the reference CLI's order of precedence).
+const authFlagsHelp = `  -u, --username <user>, -p, --password <pw|env:VAR>
+                        credentials (both together); env:VAR reads the password from $VAR
+      --password-stdin  read the password from stdin (not with a package on stdin)
+      --docker-config <path>
+                        credentials from this docker config.json
+      --no-docker-config
+                        do not read ~/.docker/config.json ($DOCKER_CONFIG/config.json)
+      --strict-auth     fail on a broken docker config instead of warning and going anonymous
 `
 
 // authOptions are the credential flags shared by push and pull, in the reference CLI's order of
@@ -182,26 +193,8 @@ func (o *authOptions) resolve(env *cli.Env, host string) *hostAuth {
 	if o.noDockerConfig {
 		return &hostAuth{auth: authn.Anonymous, source: "anonymous: --no-docker-config"}
 	}
-	path, explicit := o.dockerConfig, o.dockerConfig != ""
-	var cred dockercfg.Credential
-	err := func() error {
-		if !explicit {
-			p, err := dockercfg.DefaultPath(env.Getenv)
-			if err != nil {
-				return err
-			}
-			path = p
-		}
-		cfg, err := dockercfg.Load(path)
-		if errors.Is(err, fs.ErrNotExist) && !explicit {
-			return nil // no docker config at all: anonymous, as the gateway
-		}
-		if err != nil {
-			return err
-		}
-		cred, err = cfg.Resolve(context.Background(), host, dockercfg.Runner{Getenv: env.Getenv, Timeout: o.helperTimeout})
-		return err
-	}()
+	cred, path, err := ociclient.DockerCredential(context.Background(), o.dockerConfig, host, env.Getenv,
+		dockercfg.Runner{Getenv: env.Getenv, Timeout: o.helperTimeout})
 	switch {
 	case err != nil && o.strict:
 		return &hostAuth{err: &cli.Error{Code: cli.ExitAuth, Msg: "docker config resolution failed: " + err.Error(),
@@ -219,13 +212,12 @@ func (o *authOptions) resolve(env *cli.Env, host string) *hostAuth {
 
 // credential wraps c for go-containerregistry and remembers its secrets for redact.
 func (o *authOptions) credential(c dockercfg.Credential) *hostAuth {
-	cfg := authn.AuthConfig{Username: c.Username, Password: c.Password, IdentityToken: c.IdentityToken}
 	for _, s := range []string{c.Password, c.IdentityToken, base64.StdEncoding.EncodeToString([]byte(c.Username + ":" + c.Password))} {
 		if len(s) >= 4 { // masking a 1-3 character password would garble every message instead
 			o.secrets = append(o.secrets, s)
 		}
 	}
-	return &hostAuth{auth: &secretAuth{cfg: cfg, desc: c.String()}, source: c.String()}
+	return &hostAuth{auth: ociclient.Credentials(c), source: c.String()}
 }
 
 // authSource says, without any secret, where authFor(host) took the credentials from: for
@@ -261,17 +253,3 @@ func (o *authOptions) redact(msg string) string {
 	}
 	return msg
 }
-
-// secretAuth is a static authn.Authenticator whose printed forms carry no secret.
-type secretAuth struct {
-	cfg  authn.AuthConfig
-	desc string
-}
-
-func (a *secretAuth) Authorization() (*authn.AuthConfig, error) {
-	c := a.cfg
-	return &c, nil
-}
-
-func (a *secretAuth) String() string   { return a.desc }
-func (a *secretAuth) GoString() string { return "credentials{" + a.desc + "}" }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 )
 
 // progress draws one self-updating line on stderr while a blob moves — only when stderr is a
@@ -123,3 +124,17 @@ func humanBytes(n int64) string {
 	}
 	return fmt.Sprintf("%d B", n)
 }
+
+// progressFor makes the library's transfers draw a bar on env's stderr when it is a terminal.
+func progressFor(env *cli.Env) func(label string, total int64) ociclient.Progress {
+	return func(label string, total int64) ociclient.Progress {
+		if p := newProgress(env, label, total); p != nil {
+			return p
+		}
+		return nil
+	}
+}
+
+// Reader and Finish make a bar an ociclient.Progress.
+func (p *progress) Reader(rc io.ReadCloser) io.ReadCloser { return p.reader(rc) }
+func (p *progress) Finish()                               { p.finish() }

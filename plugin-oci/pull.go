@@ -1,22 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/authn"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/gwcache"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
+	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
 
@@ -103,9 +101,6 @@ type pullOptions struct {
 	transport       transportOptions
 }
 
-// maxLayerSize bounds what pull downloads: a package holds at most pkgzip.DefaultLimits in all.
-var maxLayerSize = pkgzip.DefaultLimits.MaxTotalSize + 64<<20
-
 func runPull(env *cli.Env, args []string) error {
 	fs := cli.NewFlagSet("plugin-oci pull", pullHelp, env.Stdout)
 	var o pullOptions
@@ -153,7 +148,7 @@ func runPull(env *cli.Env, args []string) error {
 		return err
 	}
 
-	p := &puller{env: env, o: &o, gw: gw, stores: map[string]store{}, creds: map[string]authn.Authenticator{}}
+	p := &puller{env: env, o: &o, gw: gw, sources: map[string]*source{}, creds: map[string]authn.Authenticator{}}
 	attempts, err := p.plan(arg)
 	if err != nil {
 		return err
@@ -163,20 +158,20 @@ func runPull(env *cli.Env, args []string) error {
 		if gref == "" {
 			gref = arg
 		}
-		p.cacheRef = gw.candidates(gref)[0]
+		p.cacheRef = gw.Candidates(gref)[0]
 	}
 	outPath := o.output
 	if outPath == "" && o.cacheDir == "" {
 		outPath = defaultPullOutput(arg, o.layoutDir)
 	}
-	dl, err := newDownload(outPath)
+	dl, err := ociclient.NewDownload(outPath)
 	if err != nil {
 		return err
 	}
-	defer dl.abort()
+	defer dl.Abort()
 
 	ctx := context.Background()
-	var res *pullResult
+	var res *pulled
 	var tried []attemptReport
 	for i, a := range attempts {
 		var fatal bool
@@ -187,7 +182,7 @@ func runPull(env *cli.Env, args []string) error {
 		if !o.resolve || fatal {
 			return err
 		}
-		tried = append(tried, attemptReport{Reference: a.display, Error: err.Error()})
+		tried = append(tried, attemptReport{Reference: a.target.Display, Error: err.Error()})
 		if i < len(attempts)-1 {
 			fmt.Fprintf(env.Stderr, "miss: %s\n", err.Error())
 		}
@@ -199,8 +194,8 @@ func runPull(env *cli.Env, args []string) error {
 	// Verified and validated: now publish, cache first so -o - is the last thing done.
 	var cached *gwcache.Stored
 	if o.cacheDir != "" {
-		want, _ := digest.Parse(res.layer.Digest)
-		s, err := gwcache.Store(o.cacheDir, p.cacheRef, dl.reader(), &want)
+		want, _ := digest.Parse(res.Layer.Digest)
+		s, err := gwcache.Store(o.cacheDir, p.cacheRef, dl.Reader(), &want)
 		if err != nil {
 			return err
 		}
@@ -209,12 +204,12 @@ func runPull(env *cli.Env, args []string) error {
 	written := ""
 	switch {
 	case outPath == "-":
-		if _, err := io.CopyBuffer(env.Stdout, dl.reader(), make([]byte, digest.BufferSize)); err != nil {
+		if _, err := io.CopyBuffer(env.Stdout, dl.Reader(), make([]byte, digest.BufferSize)); err != nil {
 			return cli.IOError("write", "stdout", err)
 		}
 		written = "stdout"
 	case outPath != "":
-		if err := dl.commit(); err != nil {
+		if err := dl.Commit(); err != nil {
 			return err
 		}
 		written = outPath
@@ -223,12 +218,12 @@ func runPull(env *cli.Env, args []string) error {
 	}
 
 	if o.json {
-		rep := pullReport{Reference: arg, Written: written, ManifestDigest: res.manifestDigest,
-			IndexDigest: res.indexDigest, LayerDigest: res.layer.Digest, Size: res.layer.Size, Config: res.config,
+		rep := pullReport{Reference: arg, Written: written, ManifestDigest: res.ManifestDigest,
+			IndexDigest: res.IndexDigest, LayerDigest: res.Layer.Digest, Size: res.Layer.Size, Config: res.Config,
 			OCILayout: o.layoutDir}
 		if o.resolve {
 			rep.Resolved = res.ref
-			rep.Candidates = gw.candidates(arg)
+			rep.Candidates = gw.Candidates(arg)
 			rep.Attempts = append(tried, attemptReport{Reference: res.ref})
 		}
 		if cached != nil {
@@ -248,8 +243,8 @@ func runPull(env *cli.Env, args []string) error {
 	if cached != nil && written != cached.Path {
 		fmt.Fprintf(w, "  cached:   %s\n", cached.Path)
 	}
-	fmt.Fprintf(w, "  digest:   %s\n", res.manifestDigest)
-	if c := res.config; c != nil {
+	fmt.Fprintf(w, "  digest:   %s\n", res.ManifestDigest)
+	if c := res.Config; c != nil {
 		fmt.Fprintf(w, "  id:       %s\n", c.ID)
 		fmt.Fprintf(w, "  class:    %s\n", c.Class)
 		fmt.Fprintf(w, "  runtime:  %s\n", c.Runtime)
@@ -305,21 +300,19 @@ func defaultPullOutput(arg, layoutDir string) string {
 	return oci.DefaultPullOutput(base + ":" + arg)
 }
 
-// attempt is one reference to try: where, by which identifier, and the pin to re-assert.
+// attempt is one reference to try: as reported, in the store the flags name, and the pin to
+// re-assert; or why it cannot be tried.
 type attempt struct {
-	display string // as reported
-	ref     oci.Reference
-	ident   string
-	pin     string
-	layout  bool
-	err     error // the reference did not parse: this attempt fails with it
+	ref    oci.Reference // registry mode
+	target ociclient.Target
+	err    error // the reference did not parse: this attempt fails with it
 }
 
 type puller struct {
 	env      *cli.Env
 	o        *pullOptions
-	gw       *gatewayView
-	stores   map[string]store
+	gw       *ociclient.Gateway
+	sources  map[string]*source
 	creds    map[string]authn.Authenticator
 	cacheRef string
 }
@@ -334,7 +327,7 @@ func (p *puller) plan(arg string) ([]attempt, error) {
 		if pin != "" {
 			ident = pin
 		}
-		return []attempt{{display: arg, ident: ident, pin: pin, layout: true}}, nil
+		return []attempt{{target: p.target(arg, ident, pin)}}, nil
 	}
 	if !p.o.resolve {
 		ref, err := parseRef(arg)
@@ -344,28 +337,26 @@ func (p *puller) plan(arg string) ([]attempt, error) {
 		if ref.Digest != "" && !strings.HasPrefix(ref.Digest, digest.Prefix) {
 			return nil, cli.Usagef("plugin-oci pull: %s: only sha256 digests can be verified", arg)
 		}
-		return []attempt{{display: arg, ref: ref, ident: ref.Identifier(), pin: ref.Digest}}, nil
+		return []attempt{{ref: ref, target: p.target(arg, ref.Identifier(), ref.Digest)}}, nil
 	}
 	var out []attempt
-	for _, s := range p.gw.attempts(arg) {
-		a := attempt{display: s}
-		a.ref, a.err = oci.ParseReference(s)
-		if a.err == nil {
-			a.ident = a.ref.Identifier()
-			// The gateway re-asserts exactly what its digest_from_reference finds.
-			a.pin, _ = oci.PinnedDigest(s)
-		}
-		out = append(out, a)
+	for _, c := range p.gw.Plan(arg) {
+		out = append(out, attempt{ref: c.Ref, target: c.Target, err: c.Err})
 	}
 	return out, nil
 }
 
-func (p *puller) storeFor(a attempt) (store, error) {
-	if a.layout {
-		return &layoutStore{dir: p.o.layoutDir}, nil
+func (p *puller) target(display, ident, pin string) ociclient.Target {
+	return ociclient.Target{Display: display, Ident: ident, Pin: pin, Platform: p.gw.Platform}
+}
+
+// sourceFor opens (once per repository) the store an attempt is fetched from.
+func (p *puller) sourceFor(a attempt) (*source, error) {
+	if p.o.layoutDir != "" {
+		return openLayout(p.o.layoutDir), nil
 	}
 	key := a.ref.Name()
-	if s, ok := p.stores[key]; ok {
+	if s, ok := p.sources[key]; ok {
 		return s, nil
 	}
 	creds, ok := p.creds[a.ref.Registry]
@@ -380,296 +371,42 @@ func (p *puller) storeFor(a attempt) (store, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.stores[key] = s
+	p.sources[key] = s
 	return s, nil
 }
 
-type pullResult struct {
-	ref            string
-	manifestDigest string
-	indexDigest    string
-	layer          oci.Descriptor
-	config         *oci.Config
+// pulled is what one attempt fetched.
+type pulled struct {
+	*ociclient.Fetched
+	ref string
 }
 
 // pullOne fetches and checks everything for one attempt and leaves the verified zip in dl. A
 // fatal error (credentials that cannot be had, an interrupt, a local write failure) ends the
 // resolution; any other moves on to the next candidate, as in the gateway.
-func (p *puller) pullOne(ctx context.Context, a attempt, dl *download) (res *pullResult, fatal bool, err error) {
+func (p *puller) pullOne(ctx context.Context, a attempt, dl *ociclient.Download) (res *pulled, fatal bool, err error) {
 	if a.err != nil {
 		return nil, false, cli.Usagef("%v", a.err)
 	}
-	st, err := p.storeFor(a)
+	src, err := p.sourceFor(a)
 	if err != nil {
 		return nil, true, err
 	}
-	if res, err = p.fetch(ctx, st, a, dl); err != nil {
-		what := "pull " + a.display
-		var be *blobError
-		if errors.As(err, &be) {
-			what += ": " + be.kind + " " + be.digest
+	opts := append(slices.Clip(src.opts), ociclient.WithWarnings(p.env.Warnf), ociclient.WithProgress(progressFor(p.env)))
+	f, err := ociclient.Fetch(ctx, src.store, a.target, dl, opts...)
+	if err != nil {
+		var pe *ociclient.PackageError
+		if errors.As(err, &pe) {
+			err = cli.Failf("the pulled layer is not a valid package: %v; nothing was written", pkgzip.ExitError(pe.Err))
 		}
-		err = st.wrap(err, what)
+		what := "pull " + a.target.Display
+		var be *ociclient.BlobError
+		if errors.As(err, &be) {
+			what += ": " + be.Kind + " " + be.Digest
+		}
+		err = src.wrap(err, what)
 		code := cli.CodeOf(err)
 		return nil, code == cli.ExitIO || code == cli.ExitInterrupted, err
 	}
-	return res, false, nil
-}
-
-func (p *puller) fetch(ctx context.Context, st store, a attempt, dl *download) (*pullResult, error) {
-	res := &pullResult{ref: a.display}
-	raw, mediaType, d, err := st.fetchManifest(ctx, a.ident)
-	if err != nil {
-		return nil, err
-	}
-	if strings.HasPrefix(a.ident, digest.Prefix) && d.String() != a.ident {
-		return nil, cli.Failf("%s: manifest digest mismatch: the registry sent a manifest with digest %s for %s; nothing was written", a.display, d, a.ident)
-	}
-	if isIndex(mediaType, raw) {
-		res.indexDigest = d.String()
-		plat, err := pickPlatform(raw, p.gw.platform, a.display)
-		if err != nil {
-			return nil, err
-		}
-		if raw, _, d, err = st.fetchManifest(ctx, plat.Digest.String()); err != nil {
-			return nil, err
-		}
-		if d.String() != plat.Digest.String() {
-			return nil, cli.Failf("%s: manifest digest mismatch: the registry sent a platform manifest with digest %s for the index's %s; nothing was written", a.display, d, plat.Digest)
-		}
-	}
-	res.manifestDigest = d.String()
-	if a.pin != "" && a.pin != res.manifestDigest {
-		switch {
-		case a.pin == res.indexDigest && !p.o.resolve:
-			p.env.Warnf("%s pins an image index; the gateway compares a pin with the platform manifest's digest (%s) and would refuse this reference — pin that digest instead", a.display, res.manifestDigest)
-		case a.pin == res.indexDigest:
-			return nil, cli.Failf("%s: pinned digest %s is the image index's; the gateway compares it with the platform manifest's %s and refuses the pull, as this does; nothing was written", a.display, a.pin, res.manifestDigest)
-		default:
-			return nil, cli.Failf("%s: pinned digest %s does not match the manifest's %s; nothing was written", a.display, a.pin, res.manifestDigest)
-		}
-	}
-	m, err := oci.ParseManifest(raw)
-	if err != nil {
-		return nil, cli.Failf("%s: %v; nothing was written", a.display, err)
-	}
-	res.layer = m.Layer()
-
-	if m.Config.Size > oci.MaxConfigSize {
-		return nil, cli.Failf("%s: the config blob is %d bytes; at most %d are accepted", a.display, m.Config.Size, oci.MaxConfigSize)
-	}
-	var cfg bytes.Buffer
-	if err := fetchVerified(ctx, st, m.Config, "config", nil, func() (io.Writer, error) { cfg.Reset(); return &cfg, nil }); err != nil {
-		return nil, err
-	}
-	if m.Config.MediaType == oci.ConfigMediaType {
-		if res.config, err = oci.ParseConfig(cfg.Bytes()); err != nil {
-			p.env.Warnf("%s: ignoring the config blob (%v), as the gateway does", a.display, err)
-		}
-	}
-
-	if res.layer.Size > maxLayerSize {
-		return nil, cli.Failf("%s: the layer is %d bytes, more than any package may hold (%d)", a.display, res.layer.Size, maxLayerSize)
-	}
-	prog := newProgress(p.env, "pulling", res.layer.Size)
-	err = fetchVerified(ctx, st, res.layer, "layer", prog, dl.reset)
-	prog.finish()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := pkgzip.Open(dl.f, res.layer.Size, a.display, pkgzip.DefaultLimits); err != nil {
-		return nil, cli.Failf("the pulled layer is not a valid package: %v; nothing was written", pkgzip.ExitError(err))
-	}
-	return res, nil
-}
-
-// fetchVerified copies blob d into the writer reset returns (called again for each attempt),
-// hashing on the way; it fails unless exactly d.Size bytes hashing to d.Digest arrived.
-func fetchVerified(ctx context.Context, st store, d oci.Descriptor, kind string, prog *progress, reset func() (io.Writer, error)) error {
-	buf := make([]byte, digest.BufferSize)
-	for attempt := 0; ; attempt++ {
-		w, err := reset()
-		if err != nil {
-			return err
-		}
-		err = copyBlob(ctx, st, d, kind, w, prog, buf)
-		if err == nil {
-			return nil
-		}
-		if attempt >= st.retries() || !st.retryable(err) {
-			var ce *cli.Error
-			if errors.As(err, &ce) {
-				return err
-			}
-			return &blobError{kind: kind, digest: d.Digest, err: err}
-		}
-		if err := sleepCtx(ctx, backoff(attempt)); err != nil {
-			return err
-		}
-	}
-}
-
-func copyBlob(ctx context.Context, st store, d oci.Descriptor, kind string, w io.Writer, prog *progress, buf []byte) error {
-	rc, err := st.fetchBlob(ctx, d.Digest, d.Size)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	h := digest.New()
-	n, err := io.CopyBuffer(io.MultiWriter(w, h), prog.reader(io.NopCloser(io.LimitReader(rc, d.Size+1))), buf)
-	if err != nil {
-		return err
-	}
-	if got := digest.FromHash(h).String(); n != d.Size || got != d.Digest {
-		return cli.Failf("%s %s: digest mismatch: received %d bytes with digest %s, the manifest says %d bytes; nothing was written", kind, d.Digest, n, got, d.Size)
-	}
-	return nil
-}
-
-// blobError says which blob a transfer failure concerns.
-type blobError struct {
-	kind, digest string
-	err          error
-}
-
-func (e *blobError) Error() string { return e.err.Error() }
-func (e *blobError) Unwrap() error { return e.err }
-
-// isIndex tells an image index (or docker manifest list) from a manifest: by the announced
-// media type, else by shape.
-func isIndex(mediaType string, raw []byte) bool {
-	switch mediaType {
-	case oci.IndexMediaType, oci.DockerListMediaType:
-		return true
-	case oci.ManifestMediaType, oci.DockerManifestMediaType:
-		return false
-	}
-	var probe struct {
-		MediaType string          `json:"mediaType"`
-		Manifests json.RawMessage `json:"manifests"`
-		Layers    json.RawMessage `json:"layers"`
-	}
-	if json.Unmarshal(raw, &probe) != nil {
-		return false
-	}
-	return probe.MediaType == oci.IndexMediaType || probe.MediaType == oci.DockerListMediaType ||
-		(probe.Manifests != nil && probe.Layers == nil)
-}
-
-// pickPlatform chooses the index entry for the platform token, as the host picks its own
-// compile-time os/arch.
-func pickPlatform(raw []byte, token, display string) (*v1.Descriptor, error) {
-	idx, err := v1.ParseIndexManifest(bytes.NewReader(raw))
-	if err != nil {
-		return nil, cli.Failf("%s: not a valid image index: %v", display, err)
-	}
-	goos, arch := platformOSArch(token)
-	var have []string
-	for i := range idx.Manifests {
-		m := &idx.Manifests[i]
-		if m.Platform == nil {
-			continue
-		}
-		if m.Platform.Architecture == arch && (m.Platform.OS == goos || goos == "wasi" && strings.HasPrefix(m.Platform.OS, "wasi")) {
-			return m, nil
-		}
-		have = append(have, m.Platform.OS+"/"+m.Platform.Architecture)
-	}
-	if len(have) == 0 {
-		have = []string{"none"}
-	}
-	return nil, cli.Failf("%s is an image index without a manifest for %s/%s (it has: %s)", display, goos, arch, strings.Join(have, ", "))
-}
-
-// download is the temporary file a layer is received into: beside the output file (renamed into
-// place by commit), or in the temp dir when the zip goes only to stdout or the cache.
-type download struct {
-	f       *os.File
-	name    string
-	out     *cli.AtomicFile
-	remove  func()
-	created []string // directories made for the output, deepest first, removed again on failure
-}
-
-func newDownload(outPath string) (*download, error) {
-	if outPath != "" && outPath != "-" {
-		d := &download{name: outPath}
-		// Missing directories are created, as the host does; a failed pull removes them again.
-		for dir := filepath.Dir(outPath); dir != "." && dir != "/"; dir = filepath.Dir(dir) {
-			if _, err := os.Lstat(dir); err == nil {
-				break
-			}
-			d.created = append(d.created, dir)
-		}
-		if len(d.created) > 0 {
-			if err := os.MkdirAll(d.created[0], 0o777); err != nil {
-				return nil, cli.IOError("create", d.created[0], err)
-			}
-		}
-		out, err := cli.CreateAtomic(outPath, 0o644)
-		if err != nil {
-			d.abort()
-			return nil, err
-		}
-		d.f, d.out = out.File(), out
-		return d, nil
-	}
-	f, err := os.CreateTemp("", ".plugin-oci-pull-*")
-	if err != nil {
-		return nil, cli.IOError("create", "a temporary file", err)
-	}
-	name := f.Name()
-	unregister := cli.OnInterrupt(func() { os.Remove(name) })
-	return &download{f: f, name: "a temporary file", remove: func() { f.Close(); os.Remove(name); unregister() }}, nil
-}
-
-// reset empties the file for a (new) attempt and returns where to write.
-func (d *download) reset() (io.Writer, error) {
-	if err := d.f.Truncate(0); err != nil {
-		return nil, cli.IOError("write", d.name, err)
-	}
-	if _, err := d.f.Seek(0, io.SeekStart); err != nil {
-		return nil, cli.IOError("write", d.name, err)
-	}
-	return writeErrs{d.f, d.name}, nil
-}
-
-func (d *download) reader() io.Reader {
-	d.f.Seek(0, io.SeekStart)
-	return d.f
-}
-
-func (d *download) commit() error {
-	if err := d.out.Commit(); err != nil {
-		return err
-	}
-	d.created = nil
-	return nil
-}
-
-func (d *download) abort() {
-	if d.out != nil {
-		d.out.Abort()
-	}
-	if d.remove != nil {
-		d.remove()
-	}
-	for _, dir := range d.created {
-		os.Remove(dir) // only if still empty
-	}
-	d.created = nil
-}
-
-// writeErrs reports a failed local write as the I/O error it is (not retried like the network).
-type writeErrs struct {
-	f    *os.File
-	name string
-}
-
-func (w writeErrs) Write(b []byte) (int, error) {
-	n, err := w.f.Write(b)
-	if err != nil {
-		return n, cli.IOError("write", w.name, err)
-	}
-	return n, nil
+	return &pulled{Fetched: f, ref: a.target.Display}, false, nil
 }

@@ -2,20 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"hash"
-	"io"
-	"net/http"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
-	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
-	"github.com/mcpg-dev/mcpg-plugins/shared/digestcache"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
-	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
+	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 )
 
 const pushHelp = `Usage: plugin-oci push <package.zip|-> <registry/repo[:tag]> [flags]
@@ -67,17 +62,6 @@ Examples:
 Exit status: 0 pushed; 1 the package was rejected (nothing was uploaded); 2 usage; 3 a file could
 not be read; 4 the registry could not be reached or answered with an error; 5 the registry refused
 the credentials.
-`
-
-// authFlagsHelp documents authOptions.register's flags (the reference CLI's order of precedence).
-const authFlagsHelp = `  -u, --username <user>, -p, --password <pw|env:VAR>
-                        credentials (both together); env:VAR reads the password from $VAR
-      --password-stdin  read the password from stdin (not with a package on stdin)
-      --docker-config <path>
-                        credentials from this docker config.json
-      --no-docker-config
-                        do not read ~/.docker/config.json ($DOCKER_CONFIG/config.json)
-      --strict-auth     fail on a broken docker config instead of warning and going anonymous
 `
 
 type pushOptions struct {
@@ -151,11 +135,10 @@ func runPush(env *cli.Env, args []string) error {
 	}
 	tags = dedupe(tags)
 	ctx := context.Background()
+	art := pkg.art
 	if dest.pin != "" {
-		if pkg.remembered { // a pin is checked before any registry can vouch for the digest
-			pkg.rehash()
-		}
-		_, _, md, err := pkg.manifest(ctx)
+		art.ForgetDigest() // a pin is checked before any registry can vouch for the digest
+		_, _, md, err := art.Manifest(ctx)
 		if err != nil {
 			return err
 		}
@@ -164,61 +147,27 @@ func runPush(env *cli.Env, args []string) error {
 		}
 	}
 
-	st, err := dest.open(env, &o)
+	src, err := dest.open(env, &o)
 	if err != nil {
 		return err
 	}
-	what := "push " + pos[1]
-	prog := newProgress(env, "pushing", pkg.size)
-	layer := blob{Descriptor: oci.Descriptor{MediaType: oci.LayerMediaType, Size: pkg.size}, pending: pkg.layerDigest,
-		open: func() (io.ReadCloser, error) {
-			f, err := os.Open(pkg.path)
-			if err != nil {
-				return nil, cli.IOError("read", pkg.name, err)
-			}
-			return prog.reader(f), nil
-		}}
-	// The small config blob goes up alongside the layer, on its own connection.
-	if err := st.prepare(ctx); err != nil {
-		return st.wrap(err, what)
-	}
-	configDone := make(chan error, 1)
-	go func() { configDone <- st.pushBlob(ctx, bytesBlob(pkg.config, pkg.configJSON)) }()
-	err = st.pushBlob(ctx, layer)
-	if se := statusErrorOf(err); se != nil && pkg.remembered && se.StatusCode == http.StatusBadRequest {
-		// The registry disagrees with the remembered digest: forget it, hash, upload again.
-		pkg.rehash()
-		layer.pending = pkg.layerDigest
-		err = st.pushBlob(ctx, layer)
-	}
-	prog.finish()
-	if cerr := <-configDone; err == nil {
-		err = cerr
-	}
+	res, err := ociclient.Push(ctx, src.store, art, tags, ociclient.WithProgress(progressFor(env)))
 	if err != nil {
-		return st.wrap(err, what)
-	}
-	layerDesc, manifestJSON, manifestDigest, err := pkg.manifest(ctx)
-	if err != nil {
-		return err
-	}
-	var manifestURL string
-	for i, tag := range tags {
-		u, err := st.pushManifest(ctx, tag, manifestJSON, manifestDigest)
-		if err != nil {
-			if i > 0 {
-				what = fmt.Sprintf("tag %s as %s (the manifest itself was pushed)", pos[1], tag)
-			}
-			return st.wrap(err, what)
+		var pe *ociclient.PushError
+		if errors.As(err, &pe) && pe.Local {
+			return pe.Err
 		}
-		if i == 0 {
-			manifestURL = u
+		what := "push " + pos[1]
+		if errors.As(err, &pe) && pe.Tag != "" {
+			what = fmt.Sprintf("tag %s as %s (the manifest itself was pushed)", pos[1], pe.Tag)
 		}
+		return src.wrap(err, what)
 	}
+	manifestURL, manifestDigest, layerDesc := res.URL, res.ManifestDigest, res.Layer
 
 	if o.json {
 		rep := pushReport{Reference: pos[1], ManifestURL: manifestURL, ManifestDigest: manifestDigest.String(),
-			Tags: slices.DeleteFunc(slices.Clone(tags), func(t string) bool { return t == "" }), ArtifactType: oci.ArtifactType, ConfigDigest: pkg.config.Digest,
+			Tags: slices.DeleteFunc(slices.Clone(tags), func(t string) bool { return t == "" }), ArtifactType: oci.ArtifactType, ConfigDigest: art.Config.Digest,
 			LayerDigest: layerDesc.Digest, LayerSize: layerDesc.Size, ID: pkg.pkg.Descriptor.ID}
 		if o.layoutDir != "" {
 			rep.OCILayout = o.layoutDir
@@ -309,208 +258,13 @@ func (d *destination) display(tag string) string {
 	return d.ref.WithTag(tag).String()
 }
 
-func (d *destination) open(env *cli.Env, o *pushOptions) (store, error) {
+func (d *destination) open(env *cli.Env, o *pushOptions) (*source, error) {
 	if d.layoutDir != "" {
-		return &layoutStore{dir: d.layoutDir}, nil
+		return openLayout(d.layoutDir), nil
 	}
 	creds, err := o.auth.authFor(env, d.ref.Registry)
 	if err != nil {
 		return nil, err
 	}
 	return openRegistry(d.ref, &o.transport, &o.auth, creds)
-}
-
-// pushPackage is a validated package and the blobs that publish it. The zip's digest may still be
-// computing (layerDigest) while the upload starts; the manifest is built once it is known.
-type pushPackage struct {
-	name        string // for messages
-	path        string // a file to reopen for each upload attempt (the spool file for stdin)
-	size        int64
-	pkg         *pkgzip.Package
-	layerDigest *digestFuture
-	// remembered is set when layerDigest came from the digest cache: only a claim until a
-	// registry accepts it (see rehash).
-	remembered bool
-	rehash     func()
-	config     oci.Descriptor
-	configJSON []byte
-	close      func()
-}
-
-// openPushPackage opens the zip (spooling stdin once, hashing it on the way), and checks it as the
-// gateway's unpack would: structure, descriptor, and every entry's data against its CRC. Then a
-// file is hashed in the background, alongside the upload, which needs the digest only to commit.
-func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
-	name := cli.DisplayName(arg)
-	var stdinHash *hashingReader
-	in := env.Stdin
-	if arg == "-" {
-		stdinHash = &hashingReader{r: env.Stdin, h: digest.New()}
-		in = stdinHash
-	}
-	f, closeF, err := cli.OpenFile(arg, in)
-	if err != nil {
-		return nil, err
-	}
-	st, err := f.Stat()
-	if err != nil {
-		closeF()
-		return nil, cli.IOError("read", name, err)
-	}
-	size := st.Size()
-
-	cache := digestcache.Default()
-	if arg == "-" { // a spool file is gone after this push: nothing to remember it by
-		cache = nil
-	}
-	pkg, err := pkgzip.Open(newReadAhead(f, size, 1<<20), size, name, pkgzip.DefaultLimits)
-	if err == nil && !cache.Vouched(f, pkgzip.ValidClaim()) { // pack, or an earlier push, read this very file through
-		if err = checkEntries(pkg); err == nil {
-			cache.Vouch(f, pkgzip.ValidClaim())
-		}
-	}
-	if err != nil {
-		closeF()
-		return nil, pkgzip.ExitError(err)
-	}
-	// The zip's own digest is only needed to commit the upload: the hash runs while the bytes go
-	// out, not before (for stdin it was taken while spooling).
-	var layerDigest *digestFuture
-	if stdinHash != nil {
-		d := digest.FromHash(stdinHash.h)
-		layerDigest = knownDigest(d)
-	}
-	hash := func() *digestFuture {
-		return computeDigest(func() (digest.Digest, error) {
-			d, n, err := digest.FromReader(io.NewSectionReader(f, 0, size))
-			if err == nil && n != size {
-				err = fmt.Errorf("read %d bytes of %d", n, size)
-			}
-			if err != nil {
-				return d, cli.IOError("read", name, err)
-			}
-			cache.Store(f, d)
-			return d, nil
-		})
-	}
-	remembered := false
-	if layerDigest == nil {
-		if d, ok := cache.Lookup(f); ok {
-			layerDigest, remembered = knownDigest(d), true
-		} else {
-			layerDigest = hash()
-		}
-	}
-	warnPackage(env, pkg)
-
-	p := &pushPackage{name: name, path: f.Name(), size: size, pkg: pkg, layerDigest: layerDigest, remembered: remembered}
-	p.rehash = func() { cache.Forget(f); p.layerDigest, p.remembered = hash(), false }
-	p.close = func() { p.layerDigest.wait(context.Background()); closeF() }
-	hasSig := slices.ContainsFunc(pkg.Entries, func(e pkgzip.Entry) bool { return e.Name == pkgzip.EntrySignature })
-	p.configJSON = oci.ConfigJSON(pkg.Descriptor, hasSig)
-	p.config = oci.DescriptorOf(oci.ConfigMediaType, p.configJSON)
-	return p, nil
-}
-
-// manifest is the exact manifest for the package, once its digest is known.
-func (p *pushPackage) manifest(ctx context.Context) (layer oci.Descriptor, raw []byte, d digest.Digest, err error) {
-	zd, err := p.layerDigest.wait(ctx)
-	if err != nil {
-		return layer, nil, d, err
-	}
-	layer = oci.Descriptor{MediaType: oci.LayerMediaType, Digest: zd.String(), Size: p.size}
-	raw = oci.ManifestJSON(p.config, layer)
-	return layer, raw, digest.Of(raw), nil
-}
-
-// checkEntries reads every entry through its CRC check, as the gateway's unpack writes them out.
-func checkEntries(pkg *pkgzip.Package) error {
-	rc, err := pkg.Artifact()
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	_, err = io.CopyBuffer(io.Discard, rc, make([]byte, digest.BufferSize))
-	return err
-}
-
-// warnPackage says what the gateway will refuse at load although its unpack (and push) accept it.
-func warnPackage(env *cli.Env, pkg *pkgzip.Package) {
-	if err := descriptor.CheckArtifactRuntime(pkg.Descriptor, pkg.ArtifactName); err != nil {
-		env.Warnf("%s: %v (the gateway will refuse to load it)", pkg.Name, err)
-	}
-	if pkg.Descriptor.Runtime == descriptor.RuntimeStatic {
-		env.Warnf("%s: runtime %s cannot be loaded from a package (the gateway refuses it)", pkg.Name, descriptor.RuntimeStatic)
-	}
-}
-
-type hashingReader struct {
-	r io.Reader
-	h hash.Hash
-}
-
-func (h *hashingReader) Read(b []byte) (int, error) {
-	n, err := h.r.Read(b)
-	h.h.Write(b[:n])
-	return n, err
-}
-
-func bytesBlob(d oci.Descriptor, b []byte) blob {
-	return blob{Descriptor: d, open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(string(b))), nil }}
-}
-
-// gatewayTagsFor works out <version>-<platform> and protocol-1-<platform> for the package.
-func gatewayTagsFor(p *pushPackage, arg, version, goos, arch string) ([]string, error) {
-	canon, named := descriptor.ParseCanonicalFilename(arg)
-	if version == "" {
-		if !named {
-			return nil, cli.Usagef("--gateway-tags: give --version: %s is not named mcpg-plugin-<name>_<version>_<os>_<arch>.zip", p.name)
-		}
-		version = canon.Version
-	}
-	if checkTagArg(version) != nil || len(version) > oci.MaxTagLength-len("-linux-musl-amd64") {
-		return nil, cli.Usagef("--gateway-tags: version %q cannot start a tag (letters, digits, '_', '.' and '-' (not first))", version)
-	}
-	wasm := p.pkg.ArtifactName == pkgzip.EntryWasm
-	var platform string
-	switch {
-	case wasm:
-		if goos != "" && goos != "wasi" || arch != "" && arch != "wasm" {
-			return nil, cli.Usagef("--gateway-tags: %s holds plugin.wasm, whose platform is always wasi-wasm (not --os %q --arch %q)", p.name, goos, arch)
-		}
-		platform = oci.WasmPlatform
-	case goos != "" || arch != "":
-		if goos == "" || arch == "" {
-			return nil, cli.Usagef("--gateway-tags: --os and --arch go together (e.g. --os linux --arch musl-amd64)")
-		}
-		platform = oci.PlatformToken(goos, arch)
-	case named:
-		platform = oci.PlatformToken(canon.OS, canon.Arch)
-	default:
-		return nil, cli.Usagef("--gateway-tags: cannot tell the platform of native package %s (glibc or musl?): pass --os and --arch as given to plugin-pack pack, or push the file under its canonical name mcpg-plugin-<name>_<version>_<os>_<arch>.zip", p.name)
-	}
-	if !wasm && platform == oci.WasmPlatform {
-		return nil, cli.Usagef("--gateway-tags: %s holds plugin.so, but its platform would be wasi-wasm", p.name)
-	}
-	if !oci.IsPlatformToken(platform) {
-		return nil, cli.Usagef("--gateway-tags: platform %q is not one the gateway resolves (%s)", platform, strings.Join(oci.PlatformTokens, ", "))
-	}
-	return []string{version + "-" + platform, "protocol-" + oci.ProtocolMajor + "-" + platform}, nil
-}
-
-func dedupe(s []string) []string {
-	var out []string
-	for _, v := range s {
-		if !slices.Contains(out, v) {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digestcache"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
+	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
 
@@ -336,7 +337,7 @@ func TestOCILayoutRoundTrip(t *testing.T) {
 		if m.Digest != want || m.MediaType != oci.ManifestMediaType || m.ArtifactType != oci.ArtifactType || m.Size != int64(len(wantRaw)) {
 			t.Fatalf("index entry %+v", m)
 		}
-		tags = append(tags, m.Annotations[refNameAnnotation])
+		tags = append(tags, m.Annotations[ociclient.RefNameAnnotation])
 	}
 	slices.Sort(tags)
 	if !slices.Equal(tags, []string{"1.0.0", "1.0.0-linux-amd64", "protocol-1-linux-amd64"}) {

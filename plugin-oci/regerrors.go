@@ -1,13 +1,10 @@
 package main
 
 import (
-	"context"
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -16,6 +13,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 )
 
 // Registry failures become one-line errors with the shared exit codes: 5 when the registry
@@ -23,74 +21,73 @@ import (
 // that failed a check (kept as the *cli.Error it already is). No message ever carries a secret:
 // URLs lose their user info and query, and every credential the authenticator knows is masked.
 
-func statusErrorOf(err error) *transport.Error {
-	var te *transport.Error
-	if errors.As(err, &te) {
-		return te
-	}
-	return nil
-}
-
 // registryError turns err from talking to host (while doing what, e.g. "push to ghcr.io/x/y:1")
-// into a *cli.Error; pt may be nil.
-func registryError(err error, what, host string, pt *policyTransport, creds authn.Authenticator) error {
+// into a *cli.Error. err is best already classified by the registry it came from
+// (ociclient.Registry.Classify), which knows what its transport saw.
+func registryError(err error, what, host string, creds authn.Authenticator) error {
 	if err == nil {
 		return nil
 	}
-	var ce *cli.Error
-	if errors.As(err, &ce) {
-		return err
+	if e, ok := settled(err); ok {
+		return e
 	}
-	e := classify(err, what, host, pt, creds != nil && creds != authn.Anonymous)
+	var re *ociclient.RegistryError
+	if !errors.As(err, &re) {
+		if !errors.As(ociclient.Classify(err, host), &re) {
+			return err
+		}
+	}
+	e := describe(re, what, host, creds != nil && creds != authn.Anonymous)
 	e.Msg = scrub(e.Msg, creds)
 	e.Hint = scrub(e.Hint, creds)
 	return e
 }
 
-func classify(err error, what, host string, pt *policyTransport, hadCreds bool) *cli.Error {
-	if errors.Is(err, context.Canceled) {
-		return &cli.Error{Code: cli.ExitInterrupted, Msg: what + ": interrupted", Err: err}
+// settled: an error already worded for the command line — or a local I/O failure, which
+// classifies itself as exit 3 — passes as it is; a failed check is exit 1 with its own message.
+func settled(err error) (error, bool) {
+	var ce *cli.Error
+	if errors.As(err, &ce) || cli.CodeOf(err) == cli.ExitIO {
+		return err, true
 	}
-	// ggcr's ping joins the https and http attempts into one error, e.g. a certificate failure
-	// and the plain-HTTP attempt's 400 from a TLS-only port; the transport kept the network
-	// cause, which is the one to report (a refused plain-HTTP attempt never reaches the network).
-	if pt != nil {
-		pt.mu.Lock()
-		last := pt.lastNetErr
-		pt.mu.Unlock()
-		if last != nil && strings.Contains(err.Error(), last.Error()) {
-			err = last
-		}
+	var fe *ociclient.CheckError
+	if errors.As(err, &fe) {
+		return cli.Failf("%s", fe.Msg), true
 	}
-	if se := statusErrorOf(err); se != nil {
-		return statusError(se, what, host, pt, hadCreds)
-	}
-	var pe *plainHTTPError
-	if errors.As(err, &pe) { // nothing else failed: e.g. a redirect down to plain HTTP
-		return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: %s", what, pe.Error()), Err: err}
-	}
-	if isNetErr(err) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+	return nil, false
+}
+
+func describe(re *ociclient.RegistryError, what, host string, hadCreds bool) *cli.Error {
+	err := re.Err
+	switch {
+	case re.Interrupted:
+		return &cli.Error{Code: cli.ExitInterrupted, Msg: what + ": interrupted", Err: re}
+	case re.Status != nil:
+		return statusError(re, what, host, hadCreds)
+	case re.PlainHTTP != nil: // nothing else failed: e.g. a redirect down to plain HTTP
+		return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: %s", what, re.PlainHTTP.Error()), Err: re}
+	case re.Network:
 		verb := "the connection to registry %s failed"
-		var oe *net.OpError
-		if errors.As(err, &oe) && oe.Op == "dial" || isTLSErr(err) {
+		if re.Unreachable {
 			verb = "cannot reach registry %s"
 		}
-		e := &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: "+verb+": %s", what, host, netReason(err)), Err: err}
-		var re tls.RecordHeaderError
+		e := &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: "+verb+": %s", what, host, netReason(err)), Err: re}
+		var rhe tls.RecordHeaderError
 		switch {
-		case errors.As(err, &re):
+		case errors.As(err, &rhe):
 			e.Hint = fmt.Sprintf("the registry seems to speak plain HTTP; if that is intended, pass --insecure-registry %s", host)
 		case clientCertWanted(err):
 			e.Hint = "the registry wants a client certificate it trusts: pass --cert-file and --key-file"
-		case isTLSErr(err):
+		case ociclient.IsTLSError(err):
 			e.Hint = "pass --ca-file with the registry's CA, or --insecure-skip-tls-verify if you must"
 		}
 		return e
 	}
-	return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: %s", what, err.Error()), Err: err}
+	return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: %s", what, err.Error()), Err: re}
 }
 
-func statusError(se *transport.Error, what, host string, pt *policyTransport, hadCreds bool) *cli.Error {
+func statusError(re *ociclient.RegistryError, what, host string, hadCreds bool) *cli.Error {
+	se := re.Status
 	status := fmt.Sprintf("%d %s", se.StatusCode, http.StatusText(se.StatusCode))
 	detail := diagnostics(se)
 	if detail != "" {
@@ -98,7 +95,7 @@ func statusError(se *transport.Error, what, host string, pt *policyTransport, ha
 	}
 	switch se.StatusCode {
 	case http.StatusUnauthorized, http.StatusForbidden:
-		e := &cli.Error{Code: cli.ExitAuth, Err: se}
+		e := &cli.Error{Code: cli.ExitAuth, Err: re}
 		if hadCreds {
 			e.Msg = fmt.Sprintf("%s: registry %s refused the credentials (%s%s)", what, host, status, detail)
 			e.Hint = "check -u/-p, --password-stdin or the docker config entry for " + host
@@ -108,19 +105,15 @@ func statusError(se *transport.Error, what, host string, pt *policyTransport, ha
 		}
 		return e
 	case http.StatusNotFound:
-		return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: not found on %s (%s%s)", what, host, status, detail), Err: se}
+		return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: not found on %s (%s%s)", what, host, status, detail), Err: re}
 	case http.StatusTooManyRequests:
-		e := &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: registry %s is rate limiting (%s%s)", what, host, status, detail), Err: se}
-		if pt != nil {
-			pt.mu.Lock()
-			if pt.rateLimited > 0 {
-				e.Msg += fmt.Sprintf("; it asks to retry after %s", pt.rateLimited)
-			}
-			pt.mu.Unlock()
+		e := &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: registry %s is rate limiting (%s%s)", what, host, status, detail), Err: re}
+		if re.RetryAfter > 0 {
+			e.Msg += fmt.Sprintf("; it asks to retry after %s", re.RetryAfter)
 		}
 		return e
 	}
-	return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: registry %s answered %s%s", what, host, status, detail), Err: se}
+	return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: registry %s answered %s%s", what, host, status, detail), Err: re}
 }
 
 // diagnostics is the registry's own explanation (error codes and messages), never the request.
@@ -138,26 +131,6 @@ func diagnostics(se *transport.Error) string {
 		s = s[:300] + "…"
 	}
 	return s
-}
-
-func isNetErr(err error) bool {
-	var ne net.Error
-	var ue *url.Error
-	var oe *net.OpError
-	return errors.As(err, &ne) || errors.As(err, &ue) || errors.As(err, &oe) || isTLSErr(err)
-}
-
-func isTLSErr(err error) bool {
-	var certErr *tls.CertificateVerificationError
-	var unknownAuth x509.UnknownAuthorityError
-	var hostErr x509.HostnameError
-	var invalid x509.CertificateInvalidError
-	var recordErr tls.RecordHeaderError
-	var alert tls.AlertError
-	var oe *net.OpError
-	return errors.As(err, &certErr) || errors.As(err, &unknownAuth) || errors.As(err, &hostErr) ||
-		errors.As(err, &invalid) || errors.As(err, &recordErr) || errors.As(err, &alert) ||
-		errors.As(err, &oe) && oe.Op == "remote error" // a TLS alert from the server
 }
 
 // clientCertWanted: the server's alert says it wants (another) client certificate.

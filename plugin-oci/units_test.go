@@ -79,17 +79,6 @@ func (w *syncWriter) String() string {
 	return w.b.String()
 }
 
-func TestPlatformOSArch(t *testing.T) {
-	for tok, want := range map[string][2]string{
-		"linux-amd64": {"linux", "amd64"}, "linux-musl-arm64": {"linux", "arm64"}, "wasi-wasm": {"wasi", "wasm"},
-		"darwin-arm64": {"darwin", "arm64"}, "windows-amd64": {"windows", "amd64"},
-	} {
-		if os, arch := platformOSArch(tok); os != want[0] || arch != want[1] {
-			t.Errorf("platformOSArch(%q) = %s/%s", tok, os, arch)
-		}
-	}
-}
-
 func TestLayoutTagArg(t *testing.T) {
 	hex := strings.Repeat("ab", 32)
 	for in, ok := range map[string]bool{
@@ -107,25 +96,6 @@ func TestLayoutTagArg(t *testing.T) {
 	}
 }
 
-func TestIsIndex(t *testing.T) {
-	for _, c := range []struct {
-		mt, body string
-		want     bool
-	}{
-		{oci.IndexMediaType, `{}`, true},
-		{oci.DockerListMediaType, `{}`, true},
-		{oci.ManifestMediaType, `{"manifests":[]}`, false},
-		{"", `{"schemaVersion":2,"manifests":[]}`, true},
-		{"application/json", `{"mediaType":"` + oci.IndexMediaType + `"}`, true},
-		{"", `{"schemaVersion":2,"config":{},"layers":[]}`, false},
-		{"", `not json`, false},
-	} {
-		if got := isIndex(c.mt, []byte(c.body)); got != c.want {
-			t.Errorf("isIndex(%q, %s) = %v", c.mt, c.body, got)
-		}
-	}
-}
-
 func TestGatewayView(t *testing.T) {
 	env := &cli.Env{Getenv: func(k string) string {
 		if k == oci.EnvDefaultRegistry {
@@ -137,7 +107,7 @@ func TestGatewayView(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := g.attempts("audit:1.2")
+	got := g.Attempts("audit:1.2")
 	want := []string{
 		"harbor.corp/mirror/plugins/audit:1.2-linux-musl-amd64", "cache.local:5000/plugins/audit:1.2-linux-musl-amd64", "registry.corp/plugins/audit:1.2-linux-musl-amd64",
 		"harbor.corp/mirror/plugins/audit:1.2-wasi-wasm", "cache.local:5000/plugins/audit:1.2-wasi-wasm", "registry.corp/plugins/audit:1.2-wasi-wasm",
@@ -145,7 +115,7 @@ func TestGatewayView(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("attempts:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	if c := g.candidates("ghcr.io/org/audit@sha256:" + strings.Repeat("0", 64)); len(c) != 1 {
+	if c := g.Candidates("ghcr.io/org/audit@sha256:" + strings.Repeat("0", 64)); len(c) != 1 {
 		t.Fatalf("a digest reference is used verbatim: %q", c)
 	}
 	for _, bad := range []string{"http://harbor.corp", "u:p@harbor.corp/x"} {

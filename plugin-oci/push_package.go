@@ -1,0 +1,193 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/digestcache"
+	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
+	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
+	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
+)
+
+// pushPackage is a validated package and the artifact that publishes it.
+type pushPackage struct {
+	name  string // for messages
+	size  int64
+	pkg   *pkgzip.Package
+	art   *ociclient.Artifact
+	close func()
+}
+
+// openPushPackage opens the zip (spooling stdin once, hashing it on the way), and checks it as the
+// gateway's unpack would: structure, descriptor, and every entry's data against its CRC. Then a
+// file is hashed in the background, alongside the upload, which needs the digest only to commit.
+func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
+	name := cli.DisplayName(arg)
+	var stdinHash *hashingReader
+	in := env.Stdin
+	if arg == "-" {
+		stdinHash = &hashingReader{r: env.Stdin, h: digest.New()}
+		in = stdinHash
+	}
+	f, closeF, err := cli.OpenFile(arg, in)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		closeF()
+		return nil, cli.IOError("read", name, err)
+	}
+	size := st.Size()
+
+	cache := digestcache.Default()
+	if arg == "-" { // a spool file is gone after this push: nothing to remember it by
+		cache = nil
+	}
+	pkg, err := pkgzip.Open(newReadAhead(f, size, 1<<20), size, name, pkgzip.DefaultLimits)
+	if err == nil && !cache.Vouched(f, pkgzip.ValidClaim()) { // pack, or an earlier push, read this very file through
+		if err = checkEntries(pkg); err == nil {
+			cache.Vouch(f, pkgzip.ValidClaim())
+		}
+	}
+	if err != nil {
+		closeF()
+		return nil, pkgzip.ExitError(err)
+	}
+	// The zip's own digest is only needed to commit the upload: the hash runs while the bytes go
+	// out, not before (for stdin it was taken while spooling).
+	hash := func() *ociclient.DigestFuture {
+		return ociclient.ComputeDigest(func() (digest.Digest, error) {
+			d, n, err := digest.FromReader(io.NewSectionReader(f, 0, size))
+			if err == nil && n != size {
+				err = fmt.Errorf("read %d bytes of %d", n, size)
+			}
+			if err != nil {
+				return d, cli.IOError("read", name, err)
+			}
+			cache.Store(f, d)
+			return d, nil
+		})
+	}
+	hasSig := slices.ContainsFunc(pkg.Entries, func(e pkgzip.Entry) bool { return e.Name == pkgzip.EntrySignature })
+	configJSON := oci.ConfigJSON(pkg.Descriptor, hasSig)
+	path := f.Name() // reopened for each upload attempt (the spool file for stdin)
+	art := &ociclient.Artifact{Size: size, ConfigJSON: configJSON, Config: oci.DescriptorOf(oci.ConfigMediaType, configJSON),
+		Open: func() (io.ReadCloser, error) {
+			f, err := os.Open(path)
+			if err != nil {
+				return nil, cli.IOError("read", name, err)
+			}
+			return f, nil
+		}}
+	if stdinHash != nil {
+		art.LayerDigest = ociclient.KnownDigest(digest.FromHash(stdinHash.h))
+	} else if d, ok := cache.Lookup(f); ok { // only a claim until a registry accepts it
+		art.LayerDigest = ociclient.KnownDigest(d)
+		art.Rehash = func() *ociclient.DigestFuture { cache.Forget(f); return hash() }
+	} else {
+		art.LayerDigest = hash()
+	}
+	warnPackage(env, pkg)
+
+	p := &pushPackage{name: name, size: size, pkg: pkg, art: art}
+	p.close = func() { p.art.LayerDigest.Wait(context.Background()); closeF() }
+	return p, nil
+}
+
+// checkEntries reads every entry through its CRC check, as the gateway's unpack writes them out.
+func checkEntries(pkg *pkgzip.Package) error {
+	rc, err := pkg.Artifact()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	_, err = io.CopyBuffer(io.Discard, rc, make([]byte, digest.BufferSize))
+	return err
+}
+
+// warnPackage says what the gateway will refuse at load although its unpack (and push) accept it.
+func warnPackage(env *cli.Env, pkg *pkgzip.Package) {
+	if err := descriptor.CheckArtifactRuntime(pkg.Descriptor, pkg.ArtifactName); err != nil {
+		env.Warnf("%s: %v (the gateway will refuse to load it)", pkg.Name, err)
+	}
+	if pkg.Descriptor.Runtime == descriptor.RuntimeStatic {
+		env.Warnf("%s: runtime %s cannot be loaded from a package (the gateway refuses it)", pkg.Name, descriptor.RuntimeStatic)
+	}
+}
+
+type hashingReader struct {
+	r io.Reader
+	h hash.Hash
+}
+
+func (h *hashingReader) Read(b []byte) (int, error) {
+	n, err := h.r.Read(b)
+	h.h.Write(b[:n])
+	return n, err
+}
+
+// gatewayTagsFor works out <version>-<platform> and protocol-1-<platform> for the package.
+func gatewayTagsFor(p *pushPackage, arg, version, goos, arch string) ([]string, error) {
+	canon, named := descriptor.ParseCanonicalFilename(arg)
+	if version == "" {
+		if !named {
+			return nil, cli.Usagef("--gateway-tags: give --version: %s is not named mcpg-plugin-<name>_<version>_<os>_<arch>.zip", p.name)
+		}
+		version = canon.Version
+	}
+	if checkTagArg(version) != nil || len(version) > oci.MaxTagLength-len("-linux-musl-amd64") {
+		return nil, cli.Usagef("--gateway-tags: version %q cannot start a tag (letters, digits, '_', '.' and '-' (not first))", version)
+	}
+	wasm := p.pkg.ArtifactName == pkgzip.EntryWasm
+	var platform string
+	switch {
+	case wasm:
+		if goos != "" && goos != "wasi" || arch != "" && arch != "wasm" {
+			return nil, cli.Usagef("--gateway-tags: %s holds plugin.wasm, whose platform is always wasi-wasm (not --os %q --arch %q)", p.name, goos, arch)
+		}
+		platform = oci.WasmPlatform
+	case goos != "" || arch != "":
+		if goos == "" || arch == "" {
+			return nil, cli.Usagef("--gateway-tags: --os and --arch go together (e.g. --os linux --arch musl-amd64)")
+		}
+		platform = oci.PlatformToken(goos, arch)
+	case named:
+		platform = oci.PlatformToken(canon.OS, canon.Arch)
+	default:
+		return nil, cli.Usagef("--gateway-tags: cannot tell the platform of native package %s (glibc or musl?): pass --os and --arch as given to plugin-pack pack, or push the file under its canonical name mcpg-plugin-<name>_<version>_<os>_<arch>.zip", p.name)
+	}
+	if !wasm && platform == oci.WasmPlatform {
+		return nil, cli.Usagef("--gateway-tags: %s holds plugin.so, but its platform would be wasi-wasm", p.name)
+	}
+	if !oci.IsPlatformToken(platform) {
+		return nil, cli.Usagef("--gateway-tags: platform %q is not one the gateway resolves (%s)", platform, strings.Join(oci.PlatformTokens, ", "))
+	}
+	return []string{version + "-" + platform, "protocol-" + oci.ProtocolMajor + "-" + platform}, nil
+}
+
+func dedupe(s []string) []string {
+	var out []string
+	for _, v := range s {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
