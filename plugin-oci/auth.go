@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
+
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/dockercfg"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 )
 
@@ -156,7 +158,7 @@ func readLine(r io.Reader) (string, error) {
 			break
 		}
 		if err != nil {
-			return "", cli.IOError("read", "stdin", err)
+			return "", fileio.IOError("read", "stdin", err)
 		}
 	}
 	pw := strings.TrimSuffix(string(line), "\r")

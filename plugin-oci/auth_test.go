@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
+
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 )
 

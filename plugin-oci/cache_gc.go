@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/gwcache"
 )
 
@@ -182,7 +183,7 @@ func cacheGC(env *cli.Env, o gcOptions, now time.Time) error {
 			return cli.WithHint(cli.Failf("cannot gc %s: another process (a pull writing into the cache, or another gc) still held its lock after %s",
 				o.dir, o.lockTimeout), "try again when it has finished, or wait longer with --lock-timeout")
 		case err != nil && !o.dryRun:
-			return cli.IOError("lock", joinPath(o.dir, gwcache.LockFileName), err)
+			return fileio.IOError("lock", joinPath(o.dir, gwcache.LockFileName), err)
 		}
 		locked := err == nil // a dry run goes on without the lock when the directory is read-only
 		defer lock.Unlock()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/gwcache"
 )
 
@@ -119,7 +120,7 @@ func runCacheLs(env *cli.Env, args []string) error {
 func lsZip(z cacheZip, now time.Time) (lsEntry, error) {
 	d, _, err := digest.File(z.Path)
 	if err != nil {
-		return lsEntry{}, cli.IOError("read", z.Path, err)
+		return lsEntry{}, fileio.IOError("read", z.Path, err)
 	}
 	e := lsEntry{fileJSON: fileToJSON(z.cacheFile, now), Group: z.Group, Tag: z.Tag, ZipDigest: d.String(), UnpackKey: gwcache.UnpackKey(d), SidecarState: "missing"}
 	if z.Sidecar != nil {

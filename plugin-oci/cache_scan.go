@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/gwcache"
 )
 
@@ -45,7 +45,7 @@ type cacheScan struct {
 func scanCache(dir string, now time.Time, findTemps bool) (cacheScan, error) {
 	ents, err := os.ReadDir(dir) // sorted by name: ties in mtime keep name order
 	if err != nil {
-		return cacheScan{}, cli.IOError("read", dir, err)
+		return cacheScan{}, fileio.IOError("read", dir, err)
 	}
 	var sc cacheScan
 	present := map[string]*cacheFile{}

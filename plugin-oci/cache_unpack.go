@@ -9,8 +9,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/gwcache"
 )
 
@@ -40,7 +40,7 @@ func unpackReferences(kept []cacheZip, extra []string) (map[string]string, error
 	add := func(path, name string) error {
 		d, _, err := digest.File(path)
 		if err != nil {
-			return cli.IOError("read", path, err)
+			return fileio.IOError("read", path, err)
 		}
 		if k := gwcache.UnpackKey(d); refs[k] == "" {
 			refs[k] = name
@@ -71,7 +71,7 @@ func planUnpack(root string, refs map[string]string, keepLatest uint64, threshol
 		return u, nil
 	}
 	if err != nil {
-		return nil, cli.IOError("read", root, err)
+		return nil, fileio.IOError("read", root, err)
 	}
 	u.exists = true
 	for _, a := range aliases {
@@ -81,7 +81,7 @@ func planUnpack(root string, refs map[string]string, keepLatest uint64, threshol
 		aliasPath := joinPath(root, a.Name())
 		keys, err := os.ReadDir(aliasPath)
 		if err != nil {
-			return nil, cli.IOError("read", aliasPath, err)
+			return nil, fileio.IOError("read", aliasPath, err)
 		}
 		var dirs []unpackDir
 		for _, k := range keys {

@@ -5,8 +5,9 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/mcpg-dev/mcpg-plugins/shared/clitest"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/clitest"
 )
 
 func TestMain(m *testing.M) {

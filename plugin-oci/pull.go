@@ -10,12 +10,13 @@ import (
 	"strings"
 
 	"github.com/google/go-containerregistry/pkg/authn"
+
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/gwcache"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
-	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
 
 const pullHelp = `Usage: plugin-oci pull <registry/repo[:tag][@sha256:<hex>]> [flags]
@@ -205,7 +206,7 @@ func runPull(env *cli.Env, args []string) error {
 	switch {
 	case outPath == "-":
 		if _, err := io.CopyBuffer(env.Stdout, dl.Reader(), make([]byte, digest.BufferSize)); err != nil {
-			return cli.IOError("write", "stdout", err)
+			return fileio.IOError("write", "stdout", err)
 		}
 		written = "stdout"
 	case outPath != "":
@@ -278,11 +279,15 @@ func withAttempts(err error, n int) error {
 	if n <= 1 {
 		return err
 	}
+	const prefix = "none of the %d references the gateway would try could be pulled; the last: %s"
 	var ce *cli.Error
 	if errors.As(err, &ce) {
 		c := *ce
-		c.Msg = fmt.Sprintf("none of the %d references the gateway would try could be pulled; the last: %s", n, ce.Msg)
+		c.Msg = fmt.Sprintf(prefix, n, ce.Msg)
 		return &c
+	}
+	if cli.HasCode(err) { // a local file failed (exit 3)
+		return &cli.Error{Code: cli.CodeOf(err), Msg: fmt.Sprintf(prefix, n, err.Error()), Err: err}
 	}
 	return err
 }
@@ -397,7 +402,7 @@ func (p *puller) pullOne(ctx context.Context, a attempt, dl *ociclient.Download)
 	if err != nil {
 		var pe *ociclient.PackageError
 		if errors.As(err, &pe) {
-			err = cli.Failf("the pulled layer is not a valid package: %v; nothing was written", pkgzip.ExitError(pe.Err))
+			err = cli.Failf("the pulled layer is not a valid package: %v; nothing was written", fileio.Named(pe.Err))
 		}
 		what := "pull " + a.target.Display
 		var be *ociclient.BlobError

@@ -13,6 +13,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digestcache"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
@@ -31,21 +32,21 @@ type pushPackage struct {
 // gateway's unpack would: structure, descriptor, and every entry's data against its CRC. Then a
 // file is hashed in the background, alongside the upload, which needs the digest only to commit.
 func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
-	name := cli.DisplayName(arg)
+	name := fileio.DisplayName(arg)
 	var stdinHash *hashingReader
 	in := env.Stdin
 	if arg == "-" {
 		stdinHash = &hashingReader{r: env.Stdin, h: digest.New()}
 		in = stdinHash
 	}
-	f, closeF, err := cli.OpenFile(arg, in)
+	f, closeF, err := fileio.OpenFile(arg, in)
 	if err != nil {
 		return nil, err
 	}
 	st, err := f.Stat()
 	if err != nil {
 		closeF()
-		return nil, cli.IOError("read", name, err)
+		return nil, fileio.IOError("read", name, err)
 	}
 	size := st.Size()
 
@@ -61,7 +62,7 @@ func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
 	}
 	if err != nil {
 		closeF()
-		return nil, pkgzip.ExitError(err)
+		return nil, fileio.Named(err)
 	}
 	// The zip's own digest is only needed to commit the upload: the hash runs while the bytes go
 	// out, not before (for stdin it was taken while spooling).
@@ -72,7 +73,7 @@ func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
 				err = fmt.Errorf("read %d bytes of %d", n, size)
 			}
 			if err != nil {
-				return d, cli.IOError("read", name, err)
+				return d, fileio.IOError("read", name, err)
 			}
 			cache.Store(f, d)
 			return d, nil
@@ -85,7 +86,7 @@ func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
 		Open: func() (io.ReadCloser, error) {
 			f, err := os.Open(path)
 			if err != nil {
-				return nil, cli.IOError("read", name, err)
+				return nil, fileio.IOError("read", name, err)
 			}
 			return f, nil
 		}}

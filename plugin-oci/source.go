@@ -5,7 +5,9 @@ import (
 	"io/fs"
 
 	"github.com/google/go-containerregistry/pkg/authn"
+
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 )
@@ -33,7 +35,7 @@ func layoutError(err error, what string) error {
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
-		return cli.IOError("access", pe.Path, err)
+		return fileio.IOError("access", pe.Path, err)
 	}
 	return cli.Failf("%s: %v", what, err)
 }

@@ -8,7 +8,9 @@ import (
 	"os"
 	"strings"
 
+	"github.com/mcpg-dev/mcpg-plugins/shared/buildinfo"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 )
 
@@ -71,7 +73,7 @@ func (o *transportOptions) tlsConfig() (*tls.Config, error) {
 	if o.caFile != "" {
 		pem, err := os.ReadFile(o.caFile)
 		if err != nil {
-			return nil, cli.IOError("read", o.caFile, err)
+			return nil, fileio.IOError("read", o.caFile, err)
 		}
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
@@ -87,7 +89,7 @@ func (o *transportOptions) tlsConfig() (*tls.Config, error) {
 		if err != nil {
 			var pe *os.PathError
 			if errors.As(err, &pe) {
-				return nil, cli.IOError("read", pe.Path, err)
+				return nil, fileio.IOError("read", pe.Path, err)
 			}
 			return nil, cli.Usagef("--cert-file %s / --key-file %s: %v", o.certFile, o.keyFile, err)
 		}
@@ -106,4 +108,4 @@ func (o *transportOptions) config() (*ociclient.Config, error) {
 }
 
 // userAgent is sent with every request.
-func userAgent() string { return "mcpg-plugins/" + cli.Version }
+func userAgent() string { return "mcpg-plugins/" + buildinfo.Version }

@@ -13,6 +13,8 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/buildinfo"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 )
@@ -180,7 +182,7 @@ func TestRateLimitReported(t *testing.T) {
 
 func TestUserAgent(t *testing.T) {
 	cfg, err := (&transportOptions{}).config()
-	if err != nil || cfg.UserAgent != "mcpg-plugins/"+cli.Version {
+	if err != nil || cfg.UserAgent != "mcpg-plugins/"+buildinfo.Version {
 		t.Fatalf("User-Agent %q, %v", cfg.UserAgent, err)
 	}
 }

@@ -48,3 +48,15 @@ func Reason(err error) string {
 	}
 	return err.Error()
 }
+
+// Named words an *fs.PathError in err's chain (what the os package returns) as the *Error it is,
+// naming its operation and path once; an error that already holds an *Error, or holds no
+// *fs.PathError, is returned unchanged.
+func Named(err error) error {
+	var fe *Error
+	var pe *fs.PathError
+	if errors.As(err, &pe) && !errors.As(err, &fe) {
+		return IOError(pe.Op, pe.Path, pe.Err)
+	}
+	return err
+}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 
 	"github.com/google/go-containerregistry/pkg/authn"
+
 	"github.com/mcpg-dev/mcpg-plugins/shared/dockercfg"
 )
 

@@ -5,7 +5,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // Download is the temporary file a layer is received into: beside the output file (renamed into
@@ -14,7 +14,7 @@ import (
 type Download struct {
 	f       *os.File
 	name    string
-	out     *cli.AtomicFile // fileio: *fileio.AtomicFile
+	out     *fileio.AtomicFile
 	remove  func()
 	created []string // directories made for the output, deepest first, removed again on failure
 }
@@ -32,10 +32,10 @@ func NewDownload(outPath string) (*Download, error) {
 		}
 		if len(d.created) > 0 {
 			if err := os.MkdirAll(d.created[0], 0o777); err != nil {
-				return nil, cli.IOError("create", d.created[0], err) // fileio:
+				return nil, fileio.IOError("create", d.created[0], err)
 			}
 		}
-		out, err := cli.CreateAtomic(outPath, 0o644) // fileio:
+		out, err := fileio.CreateAtomic(outPath, 0o644)
 		if err != nil {
 			d.Abort()
 			return nil, err
@@ -45,20 +45,20 @@ func NewDownload(outPath string) (*Download, error) {
 	}
 	f, err := os.CreateTemp("", ".plugin-oci-pull-*")
 	if err != nil {
-		return nil, cli.IOError("create", "a temporary file", err) // fileio:
+		return nil, fileio.IOError("create", "a temporary file", err)
 	}
 	name := f.Name()
-	unregister := cli.OnInterrupt(func() { os.Remove(name) }) // fileio:
+	unregister := fileio.OnInterrupt(func() { os.Remove(name) })
 	return &Download{f: f, name: "a temporary file", remove: func() { f.Close(); os.Remove(name); unregister() }}, nil
 }
 
 // reset empties the file for a (new) attempt and returns where to write.
 func (d *Download) reset() (io.Writer, error) {
 	if err := d.f.Truncate(0); err != nil {
-		return nil, cli.IOError("write", d.name, err) // fileio:
+		return nil, fileio.IOError("write", d.name, err)
 	}
 	if _, err := d.f.Seek(0, io.SeekStart); err != nil {
-		return nil, cli.IOError("write", d.name, err) // fileio:
+		return nil, fileio.IOError("write", d.name, err)
 	}
 	return writeErrs{d.f, d.name}, nil
 }
@@ -101,7 +101,7 @@ type writeErrs struct {
 func (w writeErrs) Write(b []byte) (int, error) {
 	n, err := w.f.Write(b)
 	if err != nil {
-		return n, cli.IOError("write", w.name, err) // fileio:
+		return n, fileio.IOError("write", w.name, err)
 	}
 	return n, nil
 }

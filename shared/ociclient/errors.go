@@ -14,7 +14,8 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
-	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // CheckError is content that failed a check — a digest, a size, a media type, a manifest's
@@ -28,7 +29,7 @@ func failf(format string, a ...any) error { return &CheckError{Msg: fmt.Sprintf(
 // isFinal: a failed check or a local I/O failure, which no retry cures and no registry caused.
 func isFinal(err error) bool {
 	var ce *CheckError
-	var ioe *cli.Error // fileio: *fileio.Error
+	var ioe *fileio.Error
 	return errors.As(err, &ce) || errors.As(err, &ioe)
 }
 

@@ -14,8 +14,9 @@ import (
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/types"
-	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 )
 
@@ -64,14 +65,14 @@ func (s *Layout) PushBlob(ctx context.Context, b Blob) error {
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o777); err != nil {
-		return cli.IOError("create", filepath.Dir(path), err) // fileio:
+		return fileio.IOError("create", filepath.Dir(path), err)
 	}
 	rc, err := b.Open()
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	out, err := cli.CreateAtomic(path, 0o644) // fileio:
+	out, err := fileio.CreateAtomic(path, 0o644)
 	if err != nil {
 		return err
 	}
@@ -131,7 +132,7 @@ func (s *Layout) PushManifest(ctx context.Context, tag string, raw []byte, d dig
 	if err != nil {
 		return "", err
 	}
-	if err := cli.WriteFileAtomic(filepath.Join(s.dir, indexFileName), append(out, '\n'), 0o644); err != nil { // fileio:
+	if err := fileio.WriteFileAtomic(filepath.Join(s.dir, indexFileName), append(out, '\n'), 0o644); err != nil {
 		return "", err
 	}
 	return s.blobPath(d.String()), nil
@@ -143,28 +144,25 @@ func (s *Layout) ensureLayoutFile() error {
 		return s.checkLayoutFile()
 	}
 	if err := os.MkdirAll(s.dir, 0o777); err != nil {
-		return cli.IOError("create", s.dir, err) // fileio:
+		return fileio.IOError("create", s.dir, err)
 	}
-	return cli.WriteFileAtomic(path, []byte(layoutFile), 0o644) // fileio:
+	return fileio.WriteFileAtomic(path, []byte(layoutFile), 0o644)
 }
 
 // checkLayoutFile refuses a directory that is not an image layout of a version we know.
 func (s *Layout) checkLayoutFile() error {
 	path := filepath.Join(s.dir, layoutFileName)
-	raw, err := readBounded(path, 64<<10)
-	if ce := (*CheckError)(nil); errors.As(err, &ce) {
-		return ce
-	}
+	raw, err := fileio.ReadSmall(path, 64<<10, layoutFileWhat)
 	if errors.Is(err, fs.ErrNotExist) {
 		if st, serr := os.Stat(s.dir); serr != nil {
-			return cli.IOError("read", s.dir, serr) // fileio:
+			return fileio.IOError("read", s.dir, serr)
 		} else if !st.IsDir() {
 			return failf("--oci-layout %s: not a directory", s.dir)
 		}
 		return failf("--oci-layout %s: not an OCI image layout (no %s file)", s.dir, layoutFileName)
 	}
 	if err != nil {
-		return cli.IOError("read", path, err) // fileio:
+		return layoutReadError(err)
 	}
 	var lf struct {
 		Version string `json:"imageLayoutVersion"`
@@ -178,15 +176,12 @@ func (s *Layout) checkLayoutFile() error {
 // readIndex reads index.json; missing is an empty index when the caller is about to create it.
 func (s *Layout) readIndex(createIfMissing bool) (*v1.IndexManifest, error) {
 	path := filepath.Join(s.dir, indexFileName)
-	raw, err := readBounded(path, maxIndexSize)
-	if ce := (*CheckError)(nil); errors.As(err, &ce) {
-		return nil, ce
-	}
+	raw, err := fileio.ReadSmall(path, maxIndexSize, layoutFileWhat)
 	if errors.Is(err, fs.ErrNotExist) && createIfMissing {
 		return &v1.IndexManifest{SchemaVersion: 2, MediaType: types.OCIImageIndex}, nil
 	}
 	if err != nil {
-		return nil, cli.IOError("read", path, err) // fileio:
+		return nil, layoutReadError(err)
 	}
 	var idx v1.IndexManifest
 	if err := json.Unmarshal(raw, &idx); err != nil {
@@ -245,12 +240,12 @@ func (s *Layout) FetchManifest(_ context.Context, ident string) ([]byte, string,
 		return nil, "", none, failf("--oci-layout %s: no manifest %s (blob %s is missing)", s.dir, ident, path)
 	}
 	if err != nil {
-		return nil, "", none, cli.IOError("read", path, err) // fileio:
+		return nil, "", none, fileio.IOError("read", path, err)
 	}
 	defer f.Close()
 	raw, err := io.ReadAll(io.LimitReader(f, oci.MaxManifestSize+1))
 	if err != nil {
-		return nil, "", none, cli.IOError("read", path, err) // fileio:
+		return nil, "", none, fileio.IOError("read", path, err)
 	}
 	if len(raw) > oci.MaxManifestSize {
 		return nil, "", none, failf("%s: manifest is more than %d bytes; refusing it", path, oci.MaxManifestSize)
@@ -277,7 +272,7 @@ func (s *Layout) FetchBlob(_ context.Context, d string, size int64) (io.ReadClos
 		return nil, failf("--oci-layout %s: blob %s is missing", s.dir, d)
 	}
 	if err != nil {
-		return nil, cli.IOError("read", path, err) // fileio:
+		return nil, fileio.IOError("read", path, err)
 	}
 	if st, err := f.Stat(); err == nil && st.Size() != size {
 		f.Close()
@@ -290,19 +285,14 @@ func (s *Layout) FetchBlob(_ context.Context, d string, size int64) (io.ReadClos
 // tags fit in far less.
 const maxIndexSize = 16 << 20
 
-// readBounded reads a small file of a layout, refusing one larger than limit instead of holding it.
-func readBounded(path string, limit int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
+const layoutFileWhat = "an OCI layout file"
+
+// layoutReadError keeps a file that could not be read an I/O failure and makes any other refusal
+// of fileio.ReadSmall (too large, a directory) a failed check of the layout.
+func layoutReadError(err error) error {
+	var fe *fileio.Error
+	if errors.As(err, &fe) {
+		return err
 	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(raw)) > limit {
-		return nil, failf("%s: larger than %d bytes, not an OCI layout file", path, limit)
-	}
-	return raw, nil
+	return &CheckError{Msg: err.Error()}
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+
 	"github.com/mcpg-dev/mcpg-plugins/shared/retry"
 )
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
+
 	"github.com/mcpg-dev/mcpg-plugins/shared/retry"
 )
 

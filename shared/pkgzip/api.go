@@ -5,13 +5,11 @@ package pkgzip
 
 import (
 	"archive/zip"
-	"errors"
 	"io/fs"
 	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/buildinfo"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
-	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // The five entry names a package may hold, all at the archive root.
@@ -88,17 +86,3 @@ func (e *FormatError) Error() string {
 // every entry through its CRC with this version's rules". pack vouches for what it writes; push skips
 // its own full read of a file vouched for and unchanged since.
 func ValidClaim() string { return "package-valid " + buildinfo.Version }
-
-// ExitError words a *fs.PathError this package returned as the *fileio.Error it is (a *FormatError
-// or any other error is returned as it is); shared/cli maps both onto exit codes itself.
-//
-// Deprecated: return the error; cli.CodeOf and cli.Message classify and word it. Kept only until
-// plugin-oci stops calling it.
-func ExitError(err error) error {
-	var fe *fileio.Error
-	var pe *fs.PathError
-	if errors.As(err, &pe) && !errors.As(err, &fe) {
-		return fileio.IOError(pe.Op, pe.Path, pe.Err)
-	}
-	return err
-}
