@@ -28,4 +28,5 @@
 //   - buildinfo: the version string every tool reports.
 //   - clitest: testscript setup and the script commands every tool's tests share (tests only).
 //   - internal/textdist: edit distance for "did you mean" suggestions.
+//   - internal/depcheck: a test only, that no library package depends on cli.
 package shared
