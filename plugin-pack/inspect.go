@@ -11,6 +11,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
@@ -202,7 +203,7 @@ func inspect(pkg *pkgzip.Package, zipFile io.ReaderAt, pub ed25519.PublicKey, ke
 		switch {
 		case err != nil:
 			rep.Artifact.Format = "unknown"
-			warn.add("%s: %s: %v", pkg.Name, pkg.ArtifactName, err)
+			warn.add("%s: %s: %s", pkg.Name, pkg.ArtifactName, hint.Inline(err)) // a warning line has no hint line of its own
 		case isComponent:
 			rep.Artifact.Format = "wasm-component"
 		default:
@@ -216,8 +217,8 @@ func inspect(pkg *pkgzip.Package, zipFile io.ReaderAt, pub ed25519.PublicKey, ke
 	warning, err := res.Verdict(d)
 	switch {
 	case err != nil:
-		rep.EmbeddedDescriptor, rep.EmbeddedNote = "differs", err.Error()
-		fail(cli.Failf("%s: %s: %v", pkg.Name, pkg.ArtifactName, err))
+		rep.EmbeddedDescriptor, rep.EmbeddedNote = "differs", hint.Inline(err)
+		fail(cli.WithHint(cli.Failf("%s: %s: %v", pkg.Name, pkg.ArtifactName, err), hint.Of(err)))
 	case res.Exact:
 		rep.EmbeddedDescriptor = "exact"
 		rep.EmbeddedNote = fmt.Sprintf("at offset %d", res.Offset)

@@ -15,6 +15,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
@@ -41,7 +42,7 @@ func (a *packArtifact) fail(err error) error {
 	if errors.As(err, &pe) {
 		return fileio.IOError("read", a.name, pe.Err)
 	}
-	return cli.Failf("%s: %v", a.name, err)
+	return cli.WithHint(cli.Failf("%s: %v", a.name, err), hint.Of(err))
 }
 
 // checkArtifact decides the artifact's kind and platform and runs the checks that need only its
@@ -124,7 +125,7 @@ func (p *packRun) checkNative(a *packArtifact) (goos, arch, format string, err e
 		}
 	}
 	if err := n.Check(goos, arch); err != nil {
-		return "", "", "", cli.Failf("%s: %v", a.name, err)
+		return "", "", "", cli.WithHint(cli.Failf("%s: %v", a.name, err), hint.Of(err))
 	}
 	return goos, arch, n.Format, nil
 }
@@ -188,7 +189,7 @@ func (p *packRun) verdict(in packInputs, ob *observers) (embedded string, err er
 		res := ob.scan.Result()
 		warning, err := res.Verdict(in.desc)
 		if err != nil {
-			return "", cli.Failf("%s: %v", in.art.name, err)
+			return "", cli.WithHint(cli.Failf("%s: %v", in.art.name, err), hint.Of(err))
 		}
 		switch {
 		case res.Exact:

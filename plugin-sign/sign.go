@@ -13,6 +13,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 )
 
@@ -103,7 +104,7 @@ func runSign(env *cli.Env, args []string) error {
 			return err
 		}
 		if priv, keyFormat, err = keys.ParsePrivateKey(o.key, data, passphrase); err != nil {
-			return cli.Failf("%s", err)
+			return cli.WithHint(cli.Failf("%s", err), hint.Of(err))
 		}
 		pub = priv.Public().(ed25519.PublicKey)
 	} else if pub, keyFormat, err = resolvePublicKey(o.publicKey); err != nil {
@@ -246,7 +247,7 @@ func resolvePublicKey(value string) (ed25519.PublicKey, keys.Format, error) {
 		}
 		pub, format, err := keys.ParsePublicKey(path, data)
 		if err != nil {
-			return nil, "", cli.Failf("--public-key %s", err)
+			return nil, "", cli.WithHint(cli.Failf("--public-key %s", err), hint.Of(err))
 		}
 		return pub, format, nil
 	}
@@ -259,7 +260,7 @@ func resolvePublicKey(value string) (ed25519.PublicKey, keys.Format, error) {
 	}
 	pub, format, err := keys.ParsePublicKey("--public-key", []byte(text))
 	if err != nil {
-		return nil, "", cli.Usagef("%s", err)
+		return nil, "", cli.WithHint(cli.Usagef("%s", err), hint.Of(err))
 	}
 	return pub, format, nil
 }

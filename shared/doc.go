@@ -23,6 +23,7 @@
 //
 // Plumbing:
 //   - cli: what every binary shares — exit codes, error and hint formatting, flags, --json output.
+//   - hint: advice a library attaches to its error without knowing the CLI; cli prints it as "hint:".
 //   - fileio: atomic output files, stdin spooling, bounded small-file reads, interrupt cleanup.
 //   - retry: one retry helper — predicate, backoff, Retry-After.
 //   - buildinfo: the version string every tool reports.

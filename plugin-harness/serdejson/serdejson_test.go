@@ -3,6 +3,7 @@ package serdejson
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -78,11 +79,13 @@ var serdeVectors = []struct{ in, out string }{
 }
 
 func TestSerdeJSONVectors(t *testing.T) {
-	for _, v := range serdeVectors {
-		out, err := Reencode(v.in)
-		if (err == nil) != (v.out != "") || string(out) != v.out {
-			t.Errorf("Reencode(%.60q) = %q, %v; want %q", v.in, out, err, v.out)
-		}
+	for i, v := range serdeVectors {
+		t.Run(caseName(i, v.in), func(t *testing.T) {
+			out, err := Reencode(v.in)
+			if (err == nil) != (v.out != "") || string(out) != v.out {
+				t.Errorf("Reencode(%.60q) = %q, %v; want %q", v.in, out, err, v.out)
+			}
+		})
 	}
 }
 
@@ -99,11 +102,18 @@ var serdeRefusals = []struct{ in, err string }{
 }
 
 func TestSerdeJSONRefusals(t *testing.T) {
-	for _, r := range serdeRefusals {
-		if _, err := Reencode(r.in); err == nil || err.Error() != r.err {
-			t.Errorf("Reencode(%.60q): %v; want %s", r.in, err, r.err)
-		}
+	for i, r := range serdeRefusals {
+		t.Run(caseName(i, r.in), func(t *testing.T) {
+			if _, err := Reencode(r.in); err == nil || err.Error() != r.err {
+				t.Errorf("Reencode(%.60q): %v; want %s", r.in, err, r.err)
+			}
+		})
 	}
+}
+
+// caseName names a subtest by its index (for -run) and the start of its input (for the reader).
+func caseName(i int, in string) string {
+	return fmt.Sprintf("%d %.24q", i, in)
 }
 
 // TestSerdeJSONAgainstSerde runs the vectors and some thousands of generated and mutated
@@ -152,22 +162,25 @@ func TestSerdeJSONAgainstSerde(t *testing.T) {
 	}
 	bad := 0
 	for i, in := range inputs {
-		out, err := Reencode(in)
-		a := answers[i]
-		switch {
-		case a.OK == nil && err == nil:
-			t.Errorf("serde_json refuses %q (%s); Reencode gives %s", in, a.Err, out)
-		case a.OK != nil && err != nil:
-			t.Errorf("serde_json takes %q as %s; Reencode refuses it: %v", in, *a.OK, err)
-		case a.OK == nil && err.Error() != a.Err:
-			t.Errorf("%q:\n serde_json %s\n Reencode   %v", in, a.Err, err)
-		case a.OK != nil && *a.OK != string(out):
-			t.Errorf("%q:\n serde_json %s\n Reencode   %s", in, *a.OK, out)
-		default:
-			continue
-		}
-		if bad++; bad == 20 {
-			t.Fatal("too many differences")
+		// Named by index only: most inputs are generated, and the failure message quotes them.
+		ok := t.Run(fmt.Sprintf("input %d", i), func(t *testing.T) {
+			out, err := Reencode(in)
+			a := answers[i]
+			switch {
+			case a.OK == nil && err == nil:
+				t.Errorf("serde_json refuses %q (%s); Reencode gives %s", in, a.Err, out)
+			case a.OK != nil && err != nil:
+				t.Errorf("serde_json takes %q as %s; Reencode refuses it: %v", in, *a.OK, err)
+			case a.OK == nil && err.Error() != a.Err:
+				t.Errorf("%q:\n serde_json %s\n Reencode   %v", in, a.Err, err)
+			case a.OK != nil && *a.OK != string(out):
+				t.Errorf("%q:\n serde_json %s\n Reencode   %s", in, *a.OK, out)
+			}
+		})
+		if !ok {
+			if bad++; bad == 20 {
+				t.Fatal("too many differences")
+			}
 		}
 	}
 }

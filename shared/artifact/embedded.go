@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 )
 
 // SchemaMarker is what every plugin.yaml contains, and so every embedded copy (contract.md §7.3:
@@ -310,8 +311,8 @@ func (e Embedded) Verdict(packaged *descriptor.Descriptor) (warning string, err 
 				parts = append(parts, fmt.Sprintf("%s: packaged %q, embedded %q", x.Field, x.Packaged, x.Embedded))
 			}
 		}
-		return "", fmt.Errorf("embeds a different plugin.yaml (at offset %d): %s; the gateway refuses this mismatch at load, so rebuild the artifact from this plugin.yaml",
-			best.c.Offset, strings.Join(parts, "; "))
+		return "", hint.Wrap(fmt.Errorf("embeds a different plugin.yaml (at offset %d): %s; the gateway refuses this mismatch at load",
+			best.c.Offset, strings.Join(parts, "; ")), "rebuild the artifact from this plugin.yaml")
 	case len(best.drift) > 0:
 		var fields []string
 		for _, x := range best.drift {

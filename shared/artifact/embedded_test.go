@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 )
 
 func scan(data, want []byte, chunk int) Embedded {
@@ -94,7 +95,8 @@ func TestScannerCompiled(t *testing.T) {
 	}
 	drifted := buildC(t, strings.Replace(fixtureYAML, "Circuit Breaker", "Drifted", 1), "-shared")
 	e, _ := FindEmbeddedDescriptor(bytes.NewReader(drifted), []byte(fixtureYAML))
-	if _, err := e.Verdict(mustParse(t, fixtureYAML)); err == nil || !strings.Contains(err.Error(), `embedded "Drifted"`) {
+	if _, err := e.Verdict(mustParse(t, fixtureYAML)); err == nil || !strings.Contains(err.Error(), `embedded "Drifted"`) ||
+		hint.Of(err) != "rebuild the artifact from this plugin.yaml" {
 		t.Errorf("drifted fixture: %v", err)
 	}
 	bare := buildC(t, fixtureYAML, "-shared", "-DNO_EMBED")
@@ -112,7 +114,7 @@ func TestCheckWasm(t *testing.T) {
 	}{
 		{"\x00asm\x0d\x00\x01\x00rest", true, ""},
 		{"\x00asm\x01\x00\x00\x00", false, ""},
-		{"\x00asm\x0c\x00\x01\x00", false, "binary version 0x000c"},
+		{"\x00asm\x0c\x00\x01\x00", false, "binary version 0x000c; the gateway's wasmtime reads version 0x000d (rebuild with a current toolchain)"},
 		{"\x00asm\x02\x00\x00\x00", false, "unknown version/layer 02 00 00 00"},
 		{"\x7fELF\x02\x01\x01\x00", false, "expected magic 00 61 73 6d"},
 		{"\x00asm", false, "only 4 bytes"},
@@ -120,7 +122,8 @@ func TestCheckWasm(t *testing.T) {
 	} {
 		t.Run(c.data, func(t *testing.T) {
 			got, err := CheckWasm(strings.NewReader(c.data))
-			if got != c.component || c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+			// err's advice is a hint; hint.Inline shows it after the message, in parentheses.
+			if got != c.component || c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(hint.Inline(err), c.err)) {
 				t.Errorf("%q: %v %v", c.data, got, err)
 			}
 		})

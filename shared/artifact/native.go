@@ -16,6 +16,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 )
 
 // Exports are the symbols the gateway resolves in every native plugin (contract.md §0).
@@ -87,15 +89,21 @@ func (n *Native) Check(goos, arch string) error {
 		case libc == "musl" && n.Libc == "glibc":
 			return fmt.Errorf("links glibc (needs libc.so.6), but it is labelled --arch %s", arch)
 		case libc == "" && n.Libc == "musl":
-			return fmt.Errorf("links musl libc, but it is labelled --arch %s (glibc); label it --arch musl-%s", arch, machineArch)
+			return hint.Wrap(fmt.Errorf("links musl libc, but it is labelled --arch %s (glibc)", arch), "label it --arch musl-"+machineArch)
 		}
 	}
 	if len(n.Missing) > 0 {
-		return fmt.Errorf("does not export %s (every native plugin exports %s; build it with declare_plugin! as a cdylib)",
-			strings.Join(n.Missing, " and "), strings.Join(Exports, " and "))
+		return hint.Wrap(fmt.Errorf("does not export %s (every native plugin exports %s)",
+			strings.Join(n.Missing, " and "), strings.Join(Exports, " and ")), "build it with declare_plugin! as a cdylib")
 	}
 	return nil
 }
+
+// The advice for a file that is not a loadable library, attached as hints (see shared/hint).
+const (
+	buildCdylib = `build the plugin crate as crate-type = ["cdylib"]`
+	linkShared  = "link it with -shared"
+)
 
 // InspectNative identifies a shared library and reads its exports. It fails on anything that
 // cannot be a loadable plugin whatever the label: an unknown format, an executable or object
@@ -124,7 +132,7 @@ func InspectNative(r io.ReaderAt, size int64) (n *Native, err error) {
 	case magic[0] == 'M' && magic[1] == 'Z':
 		return inspectPE(sr)
 	case string(magic[:]) == "\x00asm":
-		return nil, errors.New("is WebAssembly, not a native library (a .wasm artifact packs as plugin.wasm with runtime wasi-v1)")
+		return nil, hint.Wrap(errors.New("is WebAssembly, not a native library"), "a .wasm artifact packs as plugin.wasm with runtime wasi-v1")
 	}
 	return nil, fmt.Errorf("is not a native library: expected an ELF, Mach-O or PE header, found bytes %x", magic)
 }
@@ -160,14 +168,14 @@ func inspectELF(sr *io.SectionReader) (*Native, error) {
 	switch f.Type {
 	case elf.ET_DYN:
 	case elf.ET_EXEC:
-		return nil, errors.New("is an ELF executable, not a shared library (build the plugin crate as crate-type = [\"cdylib\"])")
+		return nil, hint.Wrap(errors.New("is an ELF executable, not a shared library"), buildCdylib)
 	case elf.ET_REL:
-		return nil, errors.New("is an ELF object file, not a shared library (link it with -shared)")
+		return nil, hint.Wrap(errors.New("is an ELF object file, not a shared library"), linkShared)
 	default:
 		return nil, fmt.Errorf("is an ELF file of type %v, not a shared library", f.Type)
 	}
 	if flags, _ := f.DynValue(elf.DT_FLAGS_1); len(flags) > 0 && flags[0]&uint64(elf.DF_1_PIE) != 0 {
-		return nil, errors.New("is a position-independent executable, not a shared library (link it with -shared)")
+		return nil, hint.Wrap(errors.New("is a position-independent executable, not a shared library"), linkShared)
 	}
 	n := &Native{Format: FormatELF, OS: "linux"}
 	switch f.Machine {
@@ -298,7 +306,7 @@ func inspectMachO(sr *io.SectionReader, magic [4]byte) (*Native, error) {
 	seenMissing := map[string]bool{}
 	for _, f := range files {
 		if f.Type != macho.TypeDylib && f.Type != macho.TypeBundle {
-			return nil, fmt.Errorf("is a Mach-O %v, not a dynamic library (build the plugin crate as crate-type = [\"cdylib\"])", f.Type)
+			return nil, hint.Wrap(fmt.Errorf("is a Mach-O %v, not a dynamic library", f.Type), buildCdylib)
 		}
 		switch f.Cpu {
 		case macho.CpuAmd64:
@@ -339,7 +347,7 @@ func inspectPE(sr *io.SectionReader) (*Native, error) {
 		return nil, fmt.Errorf("is a malformed PE file (%v)", err)
 	}
 	if f.Characteristics&pe.IMAGE_FILE_DLL == 0 {
-		return nil, errors.New("is a PE executable, not a DLL (build the plugin crate as crate-type = [\"cdylib\"])")
+		return nil, hint.Wrap(errors.New("is a PE executable, not a DLL"), buildCdylib)
 	}
 	n := &Native{Format: FormatPE, OS: "windows"}
 	switch f.Machine {

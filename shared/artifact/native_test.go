@@ -12,6 +12,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 )
 
 const fixtureYAML = `schema: mcpg.dev/plugin/v1
@@ -183,4 +185,28 @@ func TestCheckNativePE(t *testing.T) {
 	wantErr(t, "missing", check(peDLL(pe.IMAGE_FILE_MACHINE_ARM64, dll, "mcpg_plugin_register"), "windows", "arm64"), "does not export mcpg_plugin_abi_layout")
 	wantErr(t, "exe", check(peDLL(pe.IMAGE_FILE_MACHINE_AMD64, pe.IMAGE_FILE_EXECUTABLE_IMAGE), "windows", "amd64"), "not a DLL")
 	wantErr(t, "truncated", check(good[:0x150], "windows", "amd64"), "malformed PE")
+}
+
+// Advice on how to build a loadable library is a hint beside the finding, not part of it.
+func TestNativeAdviceIsAHint(t *testing.T) {
+	dll := uint16(pe.IMAGE_FILE_DLL | pe.IMAGE_FILE_EXECUTABLE_IMAGE)
+	for _, c := range []struct {
+		name, msg, advice string
+		err               error
+	}{
+		{"mach-o executable", "is a Mach-O Exec, not a dynamic library", `build the plugin crate as crate-type = ["cdylib"]`,
+			check(machO(macho.CpuAmd64, macho.TypeExec), "darwin", "amd64")},
+		{"pe executable", "is a PE executable, not a DLL", `build the plugin crate as crate-type = ["cdylib"]`,
+			check(peDLL(pe.IMAGE_FILE_MACHINE_AMD64, pe.IMAGE_FILE_EXECUTABLE_IMAGE), "windows", "amd64")},
+		{"missing export", "does not export mcpg_plugin_abi_layout (every native plugin exports mcpg_plugin_register and mcpg_plugin_abi_layout)",
+			"build it with declare_plugin! as a cdylib", check(peDLL(pe.IMAGE_FILE_MACHINE_ARM64, dll, "mcpg_plugin_register"), "windows", "arm64")},
+		{"wasm", "is WebAssembly, not a native library", "a .wasm artifact packs as plugin.wasm with runtime wasi-v1",
+			check([]byte("\x00asm\x0d\x00\x01\x00"), "linux", "amd64")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if c.err == nil || c.err.Error() != c.msg || hint.Of(c.err) != c.advice {
+				t.Errorf("got %v (hint %q)\nwant %s (hint %q)", c.err, hint.Of(c.err), c.msg, c.advice)
+			}
+		})
+	}
 }

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 )
 
 // Component-model preamble: magic, then version 0x000d and layer 0x0001 (a core module has
@@ -35,7 +37,8 @@ func CheckWasm(r io.Reader) (isComponent bool, err error) {
 	case string(v) == string(coreModuleVersion):
 		return false, nil
 	case v[2] == 1 && v[3] == 0:
-		return false, fmt.Errorf("is a WebAssembly component of binary version 0x%02x%02x; the gateway's wasmtime reads version 0x000d (rebuild with a current toolchain)", v[1], v[0])
+		return false, hint.Wrap(fmt.Errorf("is a WebAssembly component of binary version 0x%02x%02x; the gateway's wasmtime reads version 0x000d", v[1], v[0]),
+			"rebuild with a current toolchain")
 	default:
 		return false, fmt.Errorf("is WebAssembly with an unknown version/layer % x (expected 0d 00 01 00 for a component)", v)
 	}

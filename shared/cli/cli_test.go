@@ -14,6 +14,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/buildinfo"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 )
 
 func TestFlagsInterspersed(t *testing.T) {
@@ -112,6 +113,45 @@ func TestCodesOfLibraryErrors(t *testing.T) {
 	}
 	if !HasCode(ioErr) || !HasCode(Failf("x")) || HasCode(bare) || HasCode(errors.New("x")) {
 		t.Error("HasCode")
+	}
+}
+
+// A library attaches advice with hint.Wrap; Report prints it on the hint line, and neither the
+// message nor the exit code changes.
+func TestReportLibraryHints(t *testing.T) {
+	ioErr := fileio.IOError("write", "out.zip", syscall.ENOSPC)
+	bare := &fs.PathError{Op: "open", Path: "k", Err: syscall.ENOENT}
+	plain := errors.New("k: the key is encrypted")
+	for _, c := range []struct {
+		name string
+		err  error
+		code int
+		out  string
+	}{
+		{"plain error", hint.Wrap(plain, "use --passphrase-file"), ExitFailed,
+			"error: k: the key is encrypted\nhint: use --passphrase-file\n"},
+		{"wrapped by the tool", fmt.Errorf("sign: %w", hint.Wrap(plain, "use --passphrase-file")), ExitFailed,
+			"error: sign: k: the key is encrypted\nhint: use --passphrase-file\n"},
+		{"fileio error", hint.Wrap(ioErr, "free some space"), ExitIO,
+			"error: cannot write out.zip: no space left on device\nhint: free some space\n"},
+		{"bare path error", hint.Wrap(bare, "pass a key file"), ExitIO,
+			"error: cannot open k: no such file or directory\nhint: pass a key file\n"},
+		{"inside a cli error", &Error{Code: ExitUnsupported, Msg: "unsupported", Err: hint.Wrap(plain, "library advice")}, ExitUnsupported,
+			"error: unsupported\nhint: library advice\n"},
+		{"the tool's hint wins", WithHint(hint.Wrap(plain, "library advice"), "tool advice"), ExitFailed,
+			"error: k: the key is encrypted\nhint: tool advice\n"},
+		{"WithHint keeps the code", WithHint(hint.Wrap(bare, "library advice"), "tool advice"), ExitIO,
+			"error: cannot open k: no such file or directory\nhint: tool advice\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if code := Report(&buf, c.err); code != c.code || CodeOf(c.err) != c.code {
+				t.Errorf("exit %d (CodeOf %d), want %d", code, CodeOf(c.err), c.code)
+			}
+			if buf.String() != c.out {
+				t.Errorf("printed %q, want %q", buf.String(), c.out)
+			}
+		})
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 )
 
 // Error is an error that carries its exit code and an optional hint saying what to do next.
@@ -19,16 +20,26 @@ type Error struct {
 func (e *Error) Error() string { return e.Msg }
 func (e *Error) Unwrap() error { return e.Err }
 
-// WithHint returns a copy of err carrying hint; other errors keep the exit code and message
-// CodeOf and Message give them.
-func WithHint(err error, hint string) error {
+// WithHint returns a copy of err carrying advice as its hint; other errors keep the exit code and
+// message CodeOf and Message give them.
+func WithHint(err error, advice string) error {
 	var e *Error
 	if errors.As(err, &e) {
 		c := *e
-		c.Hint = hint
+		c.Hint = advice
 		return &c
 	}
-	return &Error{Code: CodeOf(err), Msg: Message(err), Hint: hint, Err: err}
+	return &Error{Code: CodeOf(err), Msg: Message(err), Hint: advice, Err: err}
+}
+
+// HintOf is the advice Report prints under the error: the hint of the first *Error in err's chain
+// that has one (the tool knows best), otherwise the advice a library attached with hint.Wrap.
+func HintOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Hint != "" {
+		return e.Hint
+	}
+	return hint.Of(err)
 }
 
 // Usagef reports a wrong command line (exit 2).
@@ -53,6 +64,7 @@ func CodeOf(err error) int {
 	if err == nil {
 		return ExitOK
 	}
+	err = withoutHints(err)
 	switch e := outermost(err).(type) {
 	case *Error:
 		return e.Code
@@ -68,10 +80,25 @@ func CodeOf(err error) int {
 // Message is err as the "error:" line words it: a bare *fs.PathError (what the os package and
 // pkgzip return) names the file once, like a *fileio.Error: "cannot open x: permission denied".
 func Message(err error) string {
-	if pe, ok := err.(*fs.PathError); ok {
+	if pe, ok := withoutHints(err).(*fs.PathError); ok {
 		return fileio.IOError(pe.Op, pe.Path, pe.Err).Error()
 	}
 	return err.Error()
+}
+
+// withoutHints strips the hint.Wrap layers around err, which change neither its message nor its
+// exit code: a hint-wrapped *fs.PathError is still the bare file error Message and CodeOf know.
+func withoutHints(err error) error {
+	for {
+		h, ok := err.(interface {
+			Hint() string
+			Unwrap() error
+		})
+		if !ok {
+			return err
+		}
+		err = h.Unwrap()
+	}
 }
 
 // HasCode reports whether err already carries its exit code: an *Error or a *fileio.Error is in its

@@ -33,7 +33,7 @@ func (e *Env) Warnf(format string, a ...any) {
 var ErrHelp = errors.New("help requested")
 
 // Main runs a binary's command and exits with the code from the shared table. It prints
-// "error: <msg>" (and "hint: <hint>") on stderr, and on SIGINT/SIGTERM removes the partial outputs
+// "error: <msg>" (and "hint: <hint>", see HintOf) on stderr, and on SIGINT/SIGTERM removes the partial outputs
 // registered with fileio.OnInterrupt before exiting 130.
 func Main(run func(env *Env, args []string) error) {
 	env := OSEnv()
@@ -53,9 +53,8 @@ func Report(stderr io.Writer, err error) int {
 		return silent.Code
 	}
 	fmt.Fprintf(stderr, "error: %s\n", Message(err))
-	var e *Error
-	if errors.As(err, &e) && e.Hint != "" {
-		fmt.Fprintf(stderr, "hint: %s\n", e.Hint)
+	if h := HintOf(err); h != "" {
+		fmt.Fprintf(stderr, "hint: %s\n", h)
 	}
 	return CodeOf(err)
 }

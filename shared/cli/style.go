@@ -10,6 +10,7 @@ package cli
 //   - Advice — what to run, which flag to use, where to look — is not part of the message: attach it
 //     with WithHint, which prints it on a line of its own ("hint: see 'plugin-pack pack --help'").
 //     A usage error points at the command's help with SeeHelp; argument counts are checked by
-//     CheckArgs, so every command words them alike.
+//     CheckArgs, so every command words them alike. A library, which may not import this package,
+//     attaches its advice with hint.Wrap; Report prints it the same way (HintOf).
 //   - Texts the reference CLI (mcpg-plugin) prints and scripts match, such as "Verification:
 //     PASSED" or its signer errors, are kept word for word even where they break these rules.

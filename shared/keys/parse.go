@@ -16,6 +16,8 @@ import (
 
 	"filippo.io/edwards25519"
 	"golang.org/x/crypto/ssh"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 )
 
 // Messages never quote the input: it may be a secret. They name the file, what was found and
@@ -49,7 +51,8 @@ func ParsePrivateKey(name string, data []byte, passphrase Passphrase) (ed25519.P
 		if err != nil {
 			return nil, "", err
 		}
-		return nil, "", fmt.Errorf("%s: this is an Ed25519 public key (ssh-ed25519 line); signing needs the private key (the file without .pub)", name)
+		return nil, "", hint.Wrap(fmt.Errorf("%s: this is an Ed25519 public key (ssh-ed25519 line); signing needs the private key", name),
+			"the private key is the file without .pub")
 	}
 	return nil, "", fmt.Errorf("%s: not a private key: expected %s; found %s", name, privateForms, describe(data))
 }
@@ -214,7 +217,8 @@ func parsePrivatePEM(name string, data []byte, passphrase Passphrase) (ed25519.P
 		k, err := parseOpenSSH(name, pem.EncodeToMemory(b), b.Bytes, passphrase)
 		return k, FormatOpenSSH, err
 	case "ENCRYPTED PRIVATE KEY":
-		return nil, "", fmt.Errorf("%s: encrypted PKCS#8 keys are not supported: decrypt it (openssl pkey -in %s -out plain.pem) or use an OpenSSH key from ssh-keygen -t ed25519", name, name)
+		return nil, "", hint.Wrap(fmt.Errorf("%s: encrypted PKCS#8 keys are not supported", name),
+			fmt.Sprintf("decrypt it (openssl pkey -in %s -out plain.pem) or use an OpenSSH key from ssh-keygen -t ed25519", name))
 	case "RSA PRIVATE KEY", "RSA PUBLIC KEY":
 		return nil, "", unsupportedKind(name, "RSA")
 	case "EC PRIVATE KEY":
@@ -289,7 +293,8 @@ func parseOpenSSH(name string, pemData, der []byte, passphrase Passphrase) (ed25
 		raw, err = ssh.ParseRawPrivateKey(pemData)
 	} else {
 		if passphrase == nil {
-			return nil, fmt.Errorf("%s: the OpenSSH key is encrypted and no passphrase was given: use --passphrase-file <file> or set %s", name, PassphraseEnv)
+			return nil, hint.Wrap(fmt.Errorf("%s: the OpenSSH key is encrypted and no passphrase was given", name),
+				fmt.Sprintf("use --passphrase-file <file> or set %s", PassphraseEnv))
 		}
 		pw, perr := passphrase()
 		if perr != nil {
@@ -343,11 +348,11 @@ func parsePublicPEM(name string, data []byte) (ed25519.PublicKey, error) {
 	case "RSA PUBLIC KEY":
 		return nil, unsupportedKind(name, "RSA")
 	case "PRIVATE KEY", "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY", "DSA PRIVATE KEY":
-		hint := "openssl pkey -in " + name + " -pubout"
+		advice := "openssl pkey -in " + name + " -pubout prints it"
 		if b.Type == "OPENSSH PRIVATE KEY" {
-			hint = "ssh-keygen -y -f " + name + ", or use " + name + ".pub"
+			advice = "ssh-keygen -y -f " + name + " prints it, or use " + name + ".pub"
 		}
-		return nil, fmt.Errorf("%s: this is a private key; verifying needs the public key (%s prints it)", name, hint)
+		return nil, hint.Wrap(fmt.Errorf("%s: this is a private key; verifying needs the public key", name), advice)
 	}
 	return nil, fmt.Errorf("%s: unsupported PEM block %q: expected PUBLIC KEY", name, truncate(b.Type, 40))
 }

@@ -17,6 +17,8 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 )
 
 // Keys openssl made (Go cannot generate Ed448); test material only.
@@ -130,12 +132,12 @@ func TestParsePrivateKey(t *testing.T) {
 		{"x25519", f.x25519PKCS8, nil, "k: X25519 key: only Ed25519 keys are supported"},
 		{"ed448", []byte(ed448Private), nil, "k: Ed448 key: only Ed25519 keys are supported"},
 		{"ssh-rsa line", f.rsaSSH, nil, "k: RSA key: only Ed25519 keys are supported"},
-		{"ssh-ed25519 line", f.sshLine, nil, "k: this is an Ed25519 public key (ssh-ed25519 line)"},
+		{"ssh-ed25519 line", f.sshLine, nil, "k: this is an Ed25519 public key (ssh-ed25519 line); signing needs the private key (the private key is the file without .pub)"},
 		{"spki", f.spki, nil, "k: this is an Ed25519 public key (PEM)"},
-		{"encrypted no passphrase", f.opensshEnc, nil, "k: the OpenSSH key is encrypted and no passphrase was given: use --passphrase-file <file> or set MCPG_SIGN_PASSPHRASE"},
+		{"encrypted no passphrase", f.opensshEnc, nil, "k: the OpenSSH key is encrypted and no passphrase was given (use --passphrase-file <file> or set MCPG_SIGN_PASSPHRASE)"},
 		{"wrong passphrase", f.opensshEnc, constPassphrase("wrong"), "k: wrong passphrase for the encrypted OpenSSH key"},
 		{"passphrase error", f.opensshEnc, func() ([]byte, error) { return nil, errors.New("no tty") }, "k: reading the passphrase: no tty"},
-		{"encrypted pkcs8", []byte(encryptedPKCS8), nil, "k: encrypted PKCS#8 keys are not supported"},
+		{"encrypted pkcs8", []byte(encryptedPKCS8), nil, "k: encrypted PKCS#8 keys are not supported (decrypt it (openssl pkey -in k -out plain.pem) or use an OpenSSH key from ssh-keygen -t ed25519)"},
 		{"truncated pem", f.pkcs8[:40], nil, "k: malformed PEM"},
 		{"corrupt pkcs8", pemOf(t, "PRIVATE KEY", []byte("not der")), nil, "k: malformed PKCS#8 private key"},
 		{"corrupt openssh", pemOf(t, "OPENSSH PRIVATE KEY", []byte("openssh-key-v1\x00junk")), nil, "k: malformed OpenSSH private key"},
@@ -144,8 +146,9 @@ func TestParsePrivateKey(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := ParsePrivateKey("k", tc.data, tc.pass)
-			if err == nil || !strings.HasPrefix(err.Error(), tc.want) && !strings.Contains(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want %q", err, tc.want)
+			// The advice is a hint, not part of the message; want holds both, as hint.Inline joins them.
+			if err == nil || !strings.HasPrefix(hint.Inline(err), tc.want) && !strings.Contains(hint.Inline(err), tc.want) {
+				t.Fatalf("err = %v (hint %q), want %q", err, hint.Of(err), tc.want)
 			}
 			noSecrets(t, err, tc.data)
 		})
@@ -155,7 +158,7 @@ func TestParsePrivateKey(t *testing.T) {
 // noSecrets checks that a message quotes no 8-byte run of the input, in raw, hex or base64 form.
 func noSecrets(t *testing.T, err error, data []byte) {
 	t.Helper()
-	msg := err.Error()
+	msg := hint.Inline(err) // the advice must not quote the input either
 	if strings.Contains(msg, "\n") {
 		t.Errorf("message spans lines: %q", msg)
 	}
@@ -222,7 +225,7 @@ func TestParsePublicKey(t *testing.T) {
 		{"ecdsa ssh", f.ecSSH, "k: ECDSA key: only Ed25519 keys are supported"},
 		{"unknown ssh algorithm", []byte("ssh-foo AAAAB3NzaC1yc2E= x"), `k: "ssh-foo" key: only Ed25519 keys are supported`},
 		{"pkcs8 private", f.pkcs8, "k: this is a private key; verifying needs the public key (openssl pkey -in k -pubout prints it)"},
-		{"openssh private", f.openssh, "k: this is a private key; verifying needs the public key (ssh-keygen -y -f k, or use k.pub prints it)"},
+		{"openssh private", f.openssh, "k: this is a private key; verifying needs the public key (ssh-keygen -y -f k prints it, or use k.pub)"},
 		{"rsa private", f.rsaPKCS1, "k: this is a private key"},
 		{"not on curve", mustHex(t, "0200000000000000000000000000000000000000000000000000000000000000"), "k: not a valid Ed25519 public key"},
 		{"garbage", []byte("not a key"), "k: not a public key"},
@@ -231,8 +234,8 @@ func TestParsePublicKey(t *testing.T) {
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := ParsePublicKey("k", tc.data)
-			if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
-				t.Fatalf("err = %v, want prefix %q", err, tc.want)
+			if err == nil || !strings.HasPrefix(hint.Inline(err), tc.want) {
+				t.Fatalf("err = %v (hint %q), want prefix %q", err, hint.Of(err), tc.want)
 			}
 			if strings.Contains(tc.name, "private") {
 				noSecrets(t, err, tc.data)

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"strings"
@@ -27,14 +28,16 @@ func TestOpenAccepts(t *testing.T) {
 		{"mode without type bits", mkzip(t, ent{name: EntryDescriptor, data: []byte(testYAML), mode: 0o644}, soEnt), EntryNative},
 		{"odd signature length is the CLI's call", mkzip(t, yamlEnt, soEnt, ent{name: EntrySignature, data: []byte("short")}), EntryNative},
 	} {
-		p, err := open(t, c.zip)
-		if err != nil {
-			t.Errorf("%s: %v", c.name, err)
-			continue
-		}
-		if p.ArtifactName != c.art || p.Descriptor.ID != "dev.mcpg.pkg.example" {
-			t.Errorf("%s: artifact %s id %s", c.name, p.ArtifactName, p.Descriptor.ID)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			p, err := open(t, c.zip)
+			if err != nil {
+				t.Errorf("%s: %v", c.name, err)
+				return
+			}
+			if p.ArtifactName != c.art || p.Descriptor.ID != "dev.mcpg.pkg.example" {
+				t.Errorf("%s: artifact %s id %s", c.name, p.ArtifactName, p.Descriptor.ID)
+			}
+		})
 	}
 }
 
@@ -85,11 +88,13 @@ func TestOpenRejects(t *testing.T) {
 		{"trailing garbage", append(append([]byte{}, good...), "garbage"...), "7 bytes of trailing data after the end of the zip"},
 		{"prepended", append([]byte("MZ stub......"), good...), "the central directory (offset"},
 	} {
-		_, err := open(t, c.zip)
-		var fe *FormatError
-		if err == nil || !errors.As(err, &fe) || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s:\n got  %v\n want a FormatError containing %q", c.name, err, c.want)
-		}
+		t.Run(c.name, func(t *testing.T) {
+			_, err := open(t, c.zip)
+			var fe *FormatError
+			if err == nil || !errors.As(err, &fe) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("%s:\n got  %v\n want a FormatError containing %q", c.name, err, c.want)
+			}
+		})
 	}
 }
 
@@ -136,15 +141,17 @@ func TestLyingHeaders(t *testing.T) {
 		{1000, "holds more data than the 1000 bytes its header declares"},
 		{200000, "truncated"},
 	} {
-		p, err := open(t, lie(z, EntryNative, c.size))
-		if err != nil {
-			t.Fatalf("size %d: Open: %v", c.size, err)
-		}
-		rc, _ := p.Artifact()
-		n, err := io.Copy(io.Discard, rc)
-		if err == nil || !strings.Contains(err.Error(), c.want) || n > int64(c.size) {
-			t.Errorf("declared %d: read %d bytes, err %v; want %q", c.size, n, err, c.want)
-		}
+		t.Run(fmt.Sprintf("declared %d", c.size), func(t *testing.T) {
+			p, err := open(t, lie(z, EntryNative, c.size))
+			if err != nil {
+				t.Fatalf("size %d: Open: %v", c.size, err)
+			}
+			rc, _ := p.Artifact()
+			n, err := io.Copy(io.Discard, rc)
+			if err == nil || !strings.Contains(err.Error(), c.want) || n > int64(c.size) {
+				t.Errorf("declared %d: read %d bytes, err %v; want %q", c.size, n, err, c.want)
+			}
+		})
 	}
 	// A lying small entry is caught by Open itself.
 	if _, err := open(t, lie(z, EntryDescriptor, 10)); err == nil || !strings.Contains(err.Error(), "plugin.yaml: holds more data") {

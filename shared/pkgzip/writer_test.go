@@ -6,6 +6,7 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"testing"
@@ -14,50 +15,52 @@ import (
 
 func TestPackRoundTrip(t *testing.T) {
 	for _, size := range []int{0, 1, 100, dictSize + 7, chunkSize - 1, chunkSize, chunkSize + 1, 3*chunkSize + 12345} {
-		art := randomish(size, uint64(size))
-		sig := bytes.Repeat([]byte{7}, 64)
-		lic := []byte("MIT License\n")
-		b := packBytes(t, PackInput{Descriptor: []byte(testYAML), Artifact: bytes.NewReader(art), ArtifactName: EntryNative, Signature: sig, License: lic})
+		t.Run(fmt.Sprintf("size %d", size), func(t *testing.T) {
+			art := randomish(size, uint64(size))
+			sig := bytes.Repeat([]byte{7}, 64)
+			lic := []byte("MIT License\n")
+			b := packBytes(t, PackInput{Descriptor: []byte(testYAML), Artifact: bytes.NewReader(art), ArtifactName: EntryNative, Signature: sig, License: lic})
 
-		// An independent reader (stdlib archive/zip and compress/flate) sees the same content.
-		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-		if err != nil {
-			t.Fatalf("size %d: archive/zip: %v", size, err)
-		}
-		want := map[string][]byte{EntryDescriptor: []byte(testYAML), EntryNative: art, EntrySignature: sig, EntryLicense: lic}
-		var names []string
-		for _, f := range zr.File {
-			names = append(names, f.Name)
-			rc, err := f.Open()
+			// An independent reader (stdlib archive/zip and compress/flate) sees the same content.
+			zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("size %d: archive/zip: %v", size, err)
 			}
-			got, err := io.ReadAll(rc)
-			if err != nil || !bytes.Equal(got, want[f.Name]) {
-				t.Fatalf("size %d: %s: err %v, content equal %v", size, f.Name, err, bytes.Equal(got, want[f.Name]))
+			want := map[string][]byte{EntryDescriptor: []byte(testYAML), EntryNative: art, EntrySignature: sig, EntryLicense: lic}
+			var names []string
+			for _, f := range zr.File {
+				names = append(names, f.Name)
+				rc, err := f.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, err := io.ReadAll(rc)
+				if err != nil || !bytes.Equal(got, want[f.Name]) {
+					t.Fatalf("size %d: %s: err %v, content equal %v", size, f.Name, err, bytes.Equal(got, want[f.Name]))
+				}
+				wantMode := "-rw-r--r--"
+				if f.Name == EntryNative {
+					wantMode = "-rwxr-xr-x"
+				}
+				if f.Mode().String() != wantMode || !f.Modified.Equal(time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)) || f.Method != zip.Deflate {
+					t.Errorf("size %d: %s: mode %v modified %v method %d", size, f.Name, f.Mode(), f.Modified, f.Method)
+				}
 			}
-			wantMode := "-rw-r--r--"
-			if f.Name == EntryNative {
-				wantMode = "-rwxr-xr-x"
+			if got := names; len(got) != 4 || got[0] != EntryDescriptor || got[1] != EntryNative || got[2] != EntrySignature || got[3] != EntryLicense {
+				t.Fatalf("order %v", got)
 			}
-			if f.Mode().String() != wantMode || !f.Modified.Equal(time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)) || f.Method != zip.Deflate {
-				t.Errorf("size %d: %s: mode %v modified %v method %d", size, f.Name, f.Mode(), f.Modified, f.Method)
-			}
-		}
-		if got := names; len(got) != 4 || got[0] != EntryDescriptor || got[1] != EntryNative || got[2] != EntrySignature || got[3] != EntryLicense {
-			t.Fatalf("order %v", got)
-		}
 
-		// And our own reader accepts it (an empty artifact is the CLI's business).
-		p, err := open(t, b)
-		if err != nil {
-			t.Fatalf("size %d: Open: %v", size, err)
-		}
-		rc, _ := p.Artifact()
-		got, err := io.ReadAll(rc)
-		if err != nil || !bytes.Equal(got, art) {
-			t.Fatalf("size %d: Artifact: %v", size, err)
-		}
+			// And our own reader accepts it (an empty artifact is the CLI's business).
+			p, err := open(t, b)
+			if err != nil {
+				t.Fatalf("size %d: Open: %v", size, err)
+			}
+			rc, _ := p.Artifact()
+			got, err := io.ReadAll(rc)
+			if err != nil || !bytes.Equal(got, art) {
+				t.Fatalf("size %d: Artifact: %v", size, err)
+			}
+		})
 	}
 }
 
@@ -146,10 +149,12 @@ func TestDOSTime(t *testing.T) {
 		{946684800 + 86400*59, 0x285d, 0x0000}, // 2000-02-29
 		{951782400 - 2, 0x285c, 0xbf7d},        // 2000-02-28 23:59:58
 	} {
-		d, tm := dosTime(c.unix)
-		if d != c.date || tm != c.time {
-			t.Errorf("dosTime(%d) = %#x %#x, want %#x %#x", c.unix, d, tm, c.date, c.time)
-		}
+		t.Run(fmt.Sprint(c.unix), func(t *testing.T) {
+			d, tm := dosTime(c.unix)
+			if d != c.date || tm != c.time {
+				t.Errorf("dosTime(%d) = %#x %#x, want %#x %#x", c.unix, d, tm, c.date, c.time)
+			}
+		})
 	}
 }
 
@@ -171,10 +176,12 @@ func TestPackWriteError(t *testing.T) {
 	art := randomish(3*chunkSize, 1)
 	total := len(packBytes(t, PackInput{Descriptor: []byte(testYAML), Artifact: bytes.NewReader(art), ArtifactName: EntryNative}))
 	for _, at := range []int{0, 10, 200, total / 2, total - 1} {
-		_, err := Write(&failingWriter{left: at}, PackInput{Descriptor: []byte(testYAML), Artifact: bytes.NewReader(art), ArtifactName: EntryNative})
-		if !errors.Is(err, errDiskFull) {
-			t.Errorf("failing after %d bytes: err = %v", at, err)
-		}
+		t.Run(fmt.Sprintf("after %d bytes", at), func(t *testing.T) {
+			_, err := Write(&failingWriter{left: at}, PackInput{Descriptor: []byte(testYAML), Artifact: bytes.NewReader(art), ArtifactName: EntryNative})
+			if !errors.Is(err, errDiskFull) {
+				t.Errorf("failing after %d bytes: err = %v", at, err)
+			}
+		})
 	}
 }
 
