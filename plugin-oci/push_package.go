@@ -142,7 +142,7 @@ func gatewayTagsFor(p *pushPackage, arg, version, goos, arch string) ([]string, 
 	canon, named := descriptor.ParseCanonicalFilename(arg)
 	if version == "" {
 		if !named {
-			return nil, cli.WithHint(cli.Usagef("--gateway-tags: %s is not named mcpg-plugin-<name>_<version>_<os>_<arch>.zip", p.name), "give --version")
+			return nil, cli.Usagef("--gateway-tags: give --version: %s is not named mcpg-plugin-<name>_<version>_<os>_<arch>.zip", p.name)
 		}
 		version = canon.Version
 	}
@@ -165,7 +165,7 @@ func gatewayTagsFor(p *pushPackage, arg, version, goos, arch string) ([]string, 
 	case named:
 		platform = oci.PlatformToken(canon.OS, canon.Arch)
 	default:
-		return nil, cli.WithHint(cli.Usagef("--gateway-tags: cannot tell the platform of native package %s (glibc or musl?)", p.name),
+		return nil, cli.WithHint(cli.Usagef("--gateway-tags: cannot tell the platform of native package %s (glibc or musl?) without --os and --arch", p.name),
 			"pass --os and --arch as given to plugin-pack pack, or push the file under its canonical name mcpg-plugin-<name>_<version>_<os>_<arch>.zip")
 	}
 	if !wasm && platform == oci.WasmPlatform {
