@@ -162,28 +162,38 @@ func TestAuthFlags(t *testing.T) {
 
 func TestPasswordStdin(t *testing.T) {
 	vars := map[string]string{"HOME": t.TempDir()}
-	for _, stdin := range []string{authTestStdin + "\n", authTestStdin, authTestStdin + "\r\n", authTestStdin + "\nsecond line\n"} {
-		r := runAuth(t, authCase{args: []string{"-u", "mallory", "--password-stdin"}, vars: vars, stdin: stdin})
-		r.basic(t, "mallory", authTestStdin)
+	for name, stdin := range map[string]string{
+		"newline":     authTestStdin + "\n",
+		"no newline":  authTestStdin,
+		"CRLF":        authTestStdin + "\r\n",
+		"second line": authTestStdin + "\nsecond line\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := runAuth(t, authCase{args: []string{"-u", "mallory", "--password-stdin"}, vars: vars, stdin: stdin})
+			r.basic(t, "mallory", authTestStdin)
+		})
 	}
 	// spaces are part of the password; only the line end goes
 	runAuth(t, authCase{args: []string{"-u", "m", "--password-stdin"}, vars: vars, stdin: " p w \n"}).basic(t, "m", " p w ")
 
 	fails := []struct {
+		name string
 		c    authCase
 		msg  string
 		code int
 	}{
-		{authCase{args: []string{"-u", "m", "--password-stdin"}, stdin: ""}, "--password-stdin: no password on stdin", cli.ExitUsage},
-		{authCase{args: []string{"-u", "m", "--password-stdin"}, stdin: "\n" + authTestStdin}, "--password-stdin: no password on stdin", cli.ExitUsage},
-		{authCase{args: []string{"-u", "m", "--password-stdin"}, stdin: strings.Repeat("x", 64<<10+1)}, "--password-stdin: the first line of stdin is longer than 64 KiB", cli.ExitUsage},
-		{authCase{args: []string{"-u", "m", "-p", authTestPass, "--password-stdin"}, stdin: authTestStdin}, "--password and --password-stdin cannot be used together", cli.ExitUsage},
-		{authCase{args: []string{"--password-stdin"}, stdin: authTestStdin}, "--password-stdin needs --username", cli.ExitUsage},
-		{authCase{args: []string{"-u", "m", "--password-stdin"}, stdin: authTestStdin, pkgStd: true}, "--password-stdin cannot be used when the package is read from stdin", cli.ExitUsage},
+		{"empty stdin", authCase{args: []string{"-u", "m", "--password-stdin"}, stdin: ""}, "--password-stdin: no password on stdin", cli.ExitUsage},
+		{"empty first line", authCase{args: []string{"-u", "m", "--password-stdin"}, stdin: "\n" + authTestStdin}, "--password-stdin: no password on stdin", cli.ExitUsage},
+		{"line too long", authCase{args: []string{"-u", "m", "--password-stdin"}, stdin: strings.Repeat("x", 64<<10+1)}, "--password-stdin: the first line of stdin is longer than 64 KiB", cli.ExitUsage},
+		{"with --password", authCase{args: []string{"-u", "m", "-p", authTestPass, "--password-stdin"}, stdin: authTestStdin}, "--password and --password-stdin cannot be used together", cli.ExitUsage},
+		{"without --username", authCase{args: []string{"--password-stdin"}, stdin: authTestStdin}, "--password-stdin needs --username", cli.ExitUsage},
+		{"package on stdin", authCase{args: []string{"-u", "m", "--password-stdin"}, stdin: authTestStdin, pkgStd: true}, "--password-stdin cannot be used when the package is read from stdin", cli.ExitUsage},
 	}
 	for _, f := range fails {
-		f.c.vars = vars
-		runAuth(t, f.c).fails(t, f.code, f.msg)
+		t.Run(f.name, func(t *testing.T) {
+			f.c.vars = vars
+			runAuth(t, f.c).fails(t, f.code, f.msg)
+		})
 	}
 }
 
@@ -260,27 +270,29 @@ func TestBrokenDockerConfig(t *testing.T) {
 		{filepath.Join(dir, "absent.json"), "cannot read: no such file or directory"},
 	}
 	for _, tc := range tests {
-		vars := map[string]string{"PATH": bin, "HOME": t.TempDir()}
-		r := runAuth(t, authCase{args: []string{"--docker-config", tc.path}, vars: vars})
-		r.anonymous(t)
-		want := "warning: docker config resolution failed: " + tc.path + ": " + tc.want + "\n" + fallbackLine
-		if r.stderr != want {
-			t.Errorf("stderr:\n got  %q\n want %q", r.stderr, want)
-		}
-		r = runAuth(t, authCase{args: []string{"--docker-config", tc.path, "--strict-auth"}, vars: vars})
-		r.fails(t, cli.ExitAuth, "docker config resolution failed: "+tc.path+": "+tc.want)
-		if r.stderr != "" {
-			t.Errorf("strict stderr %q", r.stderr)
-		}
-		// the same file found as the default config behaves the same, except a missing one
-		home := t.TempDir()
-		if data, err := os.ReadFile(tc.path); err == nil {
-			writeAuthFile(t, filepath.Join(home, ".docker", "config.json"), string(data), 0o600)
-			r = runAuth(t, authCase{vars: map[string]string{"PATH": bin, "HOME": home}})
-			if !strings.HasSuffix(r.stderr, tc.want+"\n"+fallbackLine) {
-				t.Errorf("default config stderr %q", r.stderr)
+		t.Run(filepath.Base(tc.path), func(t *testing.T) {
+			vars := map[string]string{"PATH": bin, "HOME": t.TempDir()}
+			r := runAuth(t, authCase{args: []string{"--docker-config", tc.path}, vars: vars})
+			r.anonymous(t)
+			want := "warning: docker config resolution failed: " + tc.path + ": " + tc.want + "\n" + fallbackLine
+			if r.stderr != want {
+				t.Errorf("stderr:\n got  %q\n want %q", r.stderr, want)
 			}
-		}
+			r = runAuth(t, authCase{args: []string{"--docker-config", tc.path, "--strict-auth"}, vars: vars})
+			r.fails(t, cli.ExitAuth, "docker config resolution failed: "+tc.path+": "+tc.want)
+			if r.stderr != "" {
+				t.Errorf("strict stderr %q", r.stderr)
+			}
+			// the same file found as the default config behaves the same, except a missing one
+			home := t.TempDir()
+			if data, err := os.ReadFile(tc.path); err == nil {
+				writeAuthFile(t, filepath.Join(home, ".docker", "config.json"), string(data), 0o600)
+				r = runAuth(t, authCase{vars: map[string]string{"PATH": bin, "HOME": home}})
+				if !strings.HasSuffix(r.stderr, tc.want+"\n"+fallbackLine) {
+					t.Errorf("default config stderr %q", r.stderr)
+				}
+			}
+		})
 	}
 
 	// "credentials not found" is anonymous, not a failure, even when strict

@@ -31,7 +31,7 @@ var cacheCommands = []cli.Command{
 func runCache(env *cli.Env, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(env.Stderr, cacheUsage)
-		return cli.Usagef("plugin-oci cache: missing command (gc or ls)")
+		return cli.WithHint(cli.Usagef("plugin-oci cache: missing command (gc or ls)"), cli.SeeHelp("plugin-oci cache"))
 	}
 	switch args[0] {
 	case "-h", "--help", "help":

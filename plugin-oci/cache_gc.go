@@ -111,8 +111,8 @@ func runCacheGC(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return cli.Usagef("plugin-oci cache gc: unexpected argument %q (see 'plugin-oci cache gc --help')", pos[0])
+	if err := cli.CheckArgs("plugin-oci cache gc", pos, 0, 0, ""); err != nil {
+		return err
 	}
 	if o.keepLatest, err = parseCount(keep); err != nil {
 		return cli.Usagef("plugin-oci cache gc: invalid --keep-latest '%s': %s", keep, err)
@@ -120,13 +120,13 @@ func runCacheGC(env *cli.Env, args []string) error {
 	if fs.Visited("older-than") {
 		secs, ok := parseDurationSecs(older)
 		if !ok {
-			return cli.Usagef("plugin-oci cache gc: invalid --older-than value '%s': use e.g. 30d, 12h, 2w, 3600s", older)
+			return cli.WithHint(cli.Usagef("plugin-oci cache gc: invalid --older-than value '%s'", older), "use e.g. 30d, 12h, 2w, 3600s")
 		}
 		o.olderThan = &secs
 	}
 	secs, ok := parseDurationSecs(lockTimeout)
 	if !ok {
-		return cli.Usagef("plugin-oci cache gc: invalid --lock-timeout value '%s': use e.g. 30s, 2m", lockTimeout)
+		return cli.WithHint(cli.Usagef("plugin-oci cache gc: invalid --lock-timeout value '%s'", lockTimeout), "use e.g. 30s, 2m")
 	}
 	o.lockTimeout = time.Duration(min(secs, 1<<32)) * time.Second
 	if fs.Visited("cache-dir") && o.dir == "" {

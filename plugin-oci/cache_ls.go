@@ -63,8 +63,8 @@ func runCacheLs(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return cli.Usagef("plugin-oci cache ls: unexpected argument %q (see 'plugin-oci cache ls --help')", pos[0])
+	if err := cli.CheckArgs("plugin-oci cache ls", pos, 0, 0, ""); err != nil {
+		return err
 	}
 	if dir == "" {
 		dir = gwcache.DefaultDir(env.Getenv)

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -23,9 +24,11 @@ func TestFormatBytes(t *testing.T) {
 		1073741823: "1024.0M", 1 << 30: "1.00G", 1207959552: "1.12G", 4 << 30: "4.00G",
 		10 << 40: "10240.00G",
 	} {
-		if got := formatBytes(n); got != want {
-			t.Errorf("formatBytes(%d) = %q, want %q", n, got, want)
-		}
+		t.Run(strconv.FormatInt(n, 10), func(t *testing.T) {
+			if got := formatBytes(n); got != want {
+				t.Errorf("formatBytes(%d) = %q, want %q", n, got, want)
+			}
+		})
 	}
 }
 
@@ -36,9 +39,11 @@ func TestFormatAge(t *testing.T) {
 		time.Hour: "1h", 86399 * time.Second: "23h", 24 * time.Hour: "1d", 400 * 24 * time.Hour: "400d",
 		-time.Hour: "0s", time.Second - 1: "0s",
 	} {
-		if got := formatAge(now, now.Add(-d)); got != want {
-			t.Errorf("formatAge(%s) = %q, want %q", d, got, want)
-		}
+		t.Run(d.String(), func(t *testing.T) {
+			if got := formatAge(now, now.Add(-d)); got != want {
+				t.Errorf("formatAge(%s) = %q, want %q", d, got, want)
+			}
+		})
 	}
 	// Eligibility is "at least N whole seconds", never for the future.
 	if !olderThan(now, now.Add(-60*time.Second), 60) || olderThan(now, now.Add(-60*time.Second+1), 60) {
@@ -61,15 +66,19 @@ func TestParseDurationSecs(t *testing.T) {
 		"1 hour": 3600, "  30d\t": 2592000, "0": 0, "007m": 420,
 		"18446744073709551615": 1<<64 - 1,
 	} {
-		if got, ok := parseDurationSecs(in); !ok || got != want {
-			t.Errorf("parseDurationSecs(%q) = %d, %v; want %d", in, got, ok, want)
-		}
+		t.Run(fmt.Sprintf("%q", in), func(t *testing.T) {
+			if got, ok := parseDurationSecs(in); !ok || got != want {
+				t.Errorf("parseDurationSecs(%q) = %d, %v; want %d", in, got, ok, want)
+			}
+		})
 	}
 	for _, in := range []string{"", " ", "h", "-1s", "+1s", "1.5h", "5D", "5 d ays", "1fortnight", "1ms",
 		"18446744073709551616", "30600000000000w", "3e2", "１s"} {
-		if got, ok := parseDurationSecs(in); ok {
-			t.Errorf("parseDurationSecs(%q) = %d, want rejection", in, got)
-		}
+		t.Run(fmt.Sprintf("rejects %q", in), func(t *testing.T) {
+			if got, ok := parseDurationSecs(in); ok {
+				t.Errorf("parseDurationSecs(%q) = %d, want rejection", in, got)
+			}
+		})
 	}
 }
 
@@ -79,14 +88,16 @@ func TestParseCount(t *testing.T) {
 		"-1": "invalid digit found in string", "+": "invalid digit found in string", " 3": "invalid digit found in string",
 		"0x10": "invalid digit found in string", "18446744073709551616": "number too large to fit in target type",
 	} {
-		n, err := parseCount(in)
-		got := strconv.FormatUint(n, 10)
-		if err != nil {
-			got = err.Error()
-		}
-		if got != want {
-			t.Errorf("parseCount(%q) = %q, want %q", in, got, want)
-		}
+		t.Run(fmt.Sprintf("%q", in), func(t *testing.T) {
+			n, err := parseCount(in)
+			got := strconv.FormatUint(n, 10)
+			if err != nil {
+				got = err.Error()
+			}
+			if got != want {
+				t.Errorf("parseCount(%q) = %q, want %q", in, got, want)
+			}
+		})
 	}
 }
 
@@ -99,14 +110,18 @@ func TestGroupingAndNames(t *testing.T) {
 		"trail_":                               {"trail_", ""},
 		"a__b":                                 {"a_", "b"},
 	} {
-		if g, tag := splitGroupTag(stem); g != want[0] || tag != want[1] {
-			t.Errorf("splitGroupTag(%q) = %q, %q; want %q", stem, g, tag, want)
-		}
+		t.Run("splitGroupTag "+stem, func(t *testing.T) {
+			if g, tag := splitGroupTag(stem); g != want[0] || tag != want[1] {
+				t.Errorf("splitGroupTag(%q) = %q, %q; want %q", stem, g, tag, want)
+			}
+		})
 	}
 	for name, want := range map[string]bool{"a.zip": true, ".zip": false, "..zip": true, "a.ZIP": false, "a.zip.tmp-1": false, "a\xff.zip": false} {
-		if got := isZipName(name); got != want {
-			t.Errorf("isZipName(%q) = %v, want %v", name, got, want)
-		}
+		t.Run(fmt.Sprintf("isZipName %q", name), func(t *testing.T) {
+			if got := isZipName(name); got != want {
+				t.Errorf("isZipName(%q) = %v, want %v", name, got, want)
+			}
+		})
 	}
 }
 

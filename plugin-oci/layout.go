@@ -17,7 +17,8 @@ func layoutTag(ref string) (tag, pin string, err error) {
 		return "", d, nil
 	}
 	if _, err := oci.ParseReference("x:" + ref); err != nil || strings.ContainsAny(ref, "/:@") {
-		return "", "", cli.Usagef("--oci-layout: %q is not a tag (letters, digits, '_', '.', '-'; at most 128) or @sha256:<hex>; with --oci-layout the reference names a manifest inside the directory", ref)
+		return "", "", cli.WithHint(cli.Usagef("--oci-layout: %q is not a tag (letters, digits, '_', '.', '-'; at most 128) or @sha256:<hex>", ref),
+			"with --oci-layout the reference names a manifest inside the directory")
 	}
 	return ref, "", nil
 }

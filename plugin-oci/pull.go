@@ -120,13 +120,13 @@ func runPull(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return cli.Usagef("plugin-oci pull: expected one reference, got %d arguments (see 'plugin-oci pull --help')", len(pos))
+	if err := cli.CheckArgs("plugin-oci pull", pos, 1, 1, "<reference>"); err != nil {
+		return err
 	}
 	arg := pos[0]
 	switch {
 	case o.output == "-" && o.json:
-		return cli.Usagef("plugin-oci pull: --json and -o - both want stdout; write the zip to a file")
+		return cli.WithHint(cli.Usagef("plugin-oci pull: --json and -o - both want stdout"), "write the zip to a file")
 	case o.layoutDir != "" && o.resolve:
 		return cli.Usagef("plugin-oci pull: --resolve-like-gateway resolves registry references, not --oci-layout tags")
 	case len(o.mirrors) > 0 && !o.resolve:

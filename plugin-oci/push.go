@@ -92,8 +92,8 @@ func runPush(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		return cli.Usagef("plugin-oci push: expected <package.zip|-> <reference>, got %d argument%s (see 'plugin-oci push --help')", len(pos), plural(len(pos)))
+	if err := cli.CheckArgs("plugin-oci push", pos, 2, 2, "<package.zip|-> <reference>"); err != nil {
+		return err
 	}
 	if !o.gatewayTags && (o.version != "" || o.goos != "" || o.arch != "") {
 		return cli.Usagef("plugin-oci push: --version, --os and --arch only apply with --gateway-tags")

@@ -159,13 +159,14 @@ func gatewayTagsFor(p *pushPackage, arg, version, goos, arch string) ([]string, 
 		platform = oci.WasmPlatform
 	case goos != "" || arch != "":
 		if goos == "" || arch == "" {
-			return nil, cli.Usagef("--gateway-tags: --os and --arch go together (e.g. --os linux --arch musl-amd64)")
+			return nil, cli.WithHint(cli.Usagef("--gateway-tags: --os and --arch go together"), "e.g. --os linux --arch musl-amd64")
 		}
 		platform = oci.PlatformToken(goos, arch)
 	case named:
 		platform = oci.PlatformToken(canon.OS, canon.Arch)
 	default:
-		return nil, cli.Usagef("--gateway-tags: cannot tell the platform of native package %s (glibc or musl?): pass --os and --arch as given to plugin-pack pack, or push the file under its canonical name mcpg-plugin-<name>_<version>_<os>_<arch>.zip", p.name)
+		return nil, cli.WithHint(cli.Usagef("--gateway-tags: cannot tell the platform of native package %s (glibc or musl?) without --os and --arch", p.name),
+			"pass --os and --arch as given to plugin-pack pack, or push the file under its canonical name mcpg-plugin-<name>_<version>_<os>_<arch>.zip")
 	}
 	if !wasm && platform == oci.WasmPlatform {
 		return nil, cli.Usagef("--gateway-tags: %s holds plugin.so, but its platform would be wasi-wasm", p.name)
@@ -184,11 +185,4 @@ func dedupe(s []string) []string {
 		}
 	}
 	return out
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -349,12 +349,14 @@ func TestOCILayoutRoundTrip(t *testing.T) {
 
 	out := t.TempDir()
 	for _, ref := range []string{"1.0.0-linux-amd64", "@" + want} {
-		r = runOCI(t, nil, "pull", ref, "--oci-layout", lay, "-o", filepath.Join(out, "x.zip"))
-		r.wantOK(t)
-		wantSameFile(t, filepath.Join(out, "x.zip"), zip)
-		if !strings.Contains(r.stdout, "digest:   "+want) || !strings.Contains(r.stdout, "id:       dev.test.oci-gate") {
-			t.Fatalf("pull %s: %s", ref, r)
-		}
+		t.Run("pull "+ref, func(t *testing.T) {
+			r := runOCI(t, nil, "pull", ref, "--oci-layout", lay, "-o", filepath.Join(out, "x.zip"))
+			r.wantOK(t)
+			wantSameFile(t, filepath.Join(out, "x.zip"), zip)
+			if !strings.Contains(r.stdout, "digest:   "+want) || !strings.Contains(r.stdout, "id:       dev.test.oci-gate") {
+				t.Fatalf("pull %s: %s", ref, r)
+			}
+		})
 	}
 	// A damaged blob is caught.
 	layerHex := strings.TrimPrefix(mustDigest(t, zip), "sha256:")

@@ -66,7 +66,8 @@ func describe(re *ociclient.RegistryError, what, host string, hadCreds bool) *cl
 	case re.Status != nil:
 		return statusError(re, what, host, hadCreds)
 	case re.PlainHTTP != nil: // nothing else failed: e.g. a redirect down to plain HTTP
-		return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: %s", what, re.PlainHTTP.Error()), Err: re}
+		return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: %s", what, re.PlainHTTP.Error()),
+			Hint: fmt.Sprintf("pass --insecure-registry %s to allow it", re.PlainHTTP.Host), Err: re}
 	case re.Network:
 		verb := "the connection to registry %s failed"
 		if re.Unreachable {

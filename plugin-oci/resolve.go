@@ -34,11 +34,11 @@ func newGatewayView(env *cli.Env, platform, defaultRegistry string, mirrors []st
 		if rest, ok := strings.CutPrefix(m, "https://"); ok {
 			m = rest
 		} else if strings.Contains(m, "://") {
-			return nil, cli.Usagef("--mirror %q: expected host[:port][/path] (plain HTTP is chosen with --insecure-registry, not a scheme)", m)
+			return nil, cli.WithHint(cli.Usagef("--mirror %q: expected host[:port][/path]", m), "plain HTTP is chosen with --insecure-registry, not a scheme")
 		}
 		if host, _, _ := strings.Cut(m, "/"); strings.Contains(host, "@") {
-			return nil, cli.Usagef("--mirror %q: expected host[:port][/path], without credentials (they come from the docker config or -u/-p)",
-				host[strings.LastIndexByte(host, '@')+1:])
+			return nil, cli.WithHint(cli.Usagef("--mirror %q: expected host[:port][/path], without credentials", host[strings.LastIndexByte(host, '@')+1:]),
+				"credentials come from the docker config or -u/-p")
 		}
 		if m == "" {
 			return nil, cli.Usagef("--mirror: empty")

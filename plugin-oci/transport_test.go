@@ -73,14 +73,16 @@ func TestPrivateRangeStaysHTTPS(t *testing.T) {
 		return rec, st.wrap(err, "pull "+ref)
 	}
 	for _, ref := range []string{"10.0.0.1:5000/team/gate:1.0", "192.168.7.7/gate:1.0", "172.16.0.9:443/gate:1.0", "localhost.attacker.example:5000/gate:1.0"} {
-		rec, err := pull(t, ref, &transportOptions{})
-		https, plain := rec.schemes()
-		if plain != 0 || https == 0 {
-			t.Errorf("%s: %d https and %d plain requests reached the network: %q", ref, https, plain, rec.seen)
-		}
-		if cli.CodeOf(err) != cli.ExitNetwork || !strings.Contains(err.Error(), "not found") {
-			t.Errorf("%s: %v", ref, err)
-		}
+		t.Run(ref, func(t *testing.T) {
+			rec, err := pull(t, ref, &transportOptions{})
+			https, plain := rec.schemes()
+			if plain != 0 || https == 0 {
+				t.Errorf("%s: %d https and %d plain requests reached the network: %q", ref, https, plain, rec.seen)
+			}
+			if cli.CodeOf(err) != cli.ExitNetwork || !strings.Contains(err.Error(), "not found") {
+				t.Errorf("%s: %v", ref, err)
+			}
+		})
 	}
 
 	// HTTPS failing must not fall back to HTTP.
@@ -137,17 +139,23 @@ func TestErrorsCarryNoSecret(t *testing.T) {
 	body := fmt.Sprintf(`{"errors":[{"code":"DENIED","message":"bad password %s for request %s"}]}`, pass, u)
 	statusErr := transport.CheckError(&http.Response{StatusCode: 403, Request: req, Body: io.NopCloser(strings.NewReader(body))}, 200)
 	netE := &url.Error{Op: "Get", URL: u.String(), Err: errors.New("dial tcp: connection refused")}
-	for _, err := range []error{statusErr, netE, fmt.Errorf("wrapped: %w (%s)", netE, u)} {
-		e := registryError(err, "pull reg.example/x:1", "reg.example", creds)
-		var ce *cli.Error
-		if !errors.As(e, &ce) {
-			t.Fatalf("%T", e)
-		}
-		for _, s := range []string{pass, "YWxpY2U6aHVudGVy", "alice:", "abcdef", "Authorization"} {
-			if strings.Contains(ce.Msg+ce.Hint, s) {
-				t.Errorf("%q appears in %q (hint %q)", s, ce.Msg, ce.Hint)
+	for name, err := range map[string]error{
+		"403 status":      statusErr,
+		"network failure": netE,
+		"wrapped":         fmt.Errorf("wrapped: %w (%s)", netE, u),
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := registryError(err, "pull reg.example/x:1", "reg.example", creds)
+			var ce *cli.Error
+			if !errors.As(e, &ce) {
+				t.Fatalf("%T", e)
 			}
-		}
+			for _, s := range []string{pass, "YWxpY2U6aHVudGVy", "alice:", "abcdef", "Authorization"} {
+				if strings.Contains(ce.Msg+ce.Hint, s) {
+					t.Errorf("%q appears in %q (hint %q)", s, ce.Msg, ce.Hint)
+				}
+			}
+		})
 	}
 	if e := registryError(statusErr, "pull", "reg.example", creds); cli.CodeOf(e) != cli.ExitAuth {
 		t.Errorf("403 → exit %d", cli.CodeOf(e))

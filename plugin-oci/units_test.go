@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"strings"
@@ -86,13 +87,15 @@ func TestLayoutTagArg(t *testing.T) {
 		"": false, "-x": false, "a/b": false, "a:b": false, "@sha256:" + strings.ToUpper(hex): false,
 		"@sha256:abc": false, "@sha512:" + hex: false, strings.Repeat("t", 129): false,
 	} {
-		_, _, err := layoutTag(in)
-		if (err == nil) != ok {
-			t.Errorf("layoutTag(%q): %v", in, err)
-		}
-		if err != nil && cli.CodeOf(err) != cli.ExitUsage {
-			t.Errorf("layoutTag(%q): exit %d", in, cli.CodeOf(err))
-		}
+		t.Run(fmt.Sprintf("%q", in), func(t *testing.T) {
+			_, _, err := layoutTag(in)
+			if (err == nil) != ok {
+				t.Errorf("layoutTag(%q): %v", in, err)
+			}
+			if err != nil && cli.CodeOf(err) != cli.ExitUsage {
+				t.Errorf("layoutTag(%q): exit %d", in, cli.CodeOf(err))
+			}
+		})
 	}
 }
 
@@ -119,8 +122,10 @@ func TestGatewayView(t *testing.T) {
 		t.Fatalf("a digest reference is used verbatim: %q", c)
 	}
 	for _, bad := range []string{"http://harbor.corp", "u:p@harbor.corp/x"} {
-		if _, err := newGatewayView(env, "", "", []string{bad}); cli.CodeOf(err) != cli.ExitUsage || strings.Contains(err.Error(), "u:p") {
-			t.Errorf("mirror %q: %v", bad, err)
-		}
+		t.Run("mirror "+bad, func(t *testing.T) {
+			if _, err := newGatewayView(env, "", "", []string{bad}); cli.CodeOf(err) != cli.ExitUsage || strings.Contains(err.Error(), "u:p") {
+				t.Errorf("mirror %q: %v", bad, err)
+			}
+		})
 	}
 }

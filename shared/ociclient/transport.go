@@ -121,11 +121,12 @@ func newPolicyTransport(cfg *Config, inner http.RoundTripper) *policyTransport {
 }
 
 // PlainHTTPError refuses a plain-HTTP request to a host that must use TLS. go-containerregistry
-// would send one for private-range addresses; this is where that stops.
+// would send one for private-range addresses; this is where that stops. The way to allow it is
+// the caller's option (plugin-oci's --insecure-registry), so the caller words that hint.
 type PlainHTTPError struct{ Host string }
 
 func (e *PlainHTTPError) Error() string {
-	return fmt.Sprintf("refusing plain HTTP to %s (pass --insecure-registry %s to allow it)", e.Host, e.Host)
+	return fmt.Sprintf("refusing plain HTTP to %s", e.Host)
 }
 
 type noRetryKey struct{}

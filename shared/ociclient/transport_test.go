@@ -3,6 +3,7 @@ package ociclient
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -23,18 +24,22 @@ func TestLoopbackRegistry(t *testing.T) {
 		"127.0.0.1.evil.com": false, "127.0.0.2": false, "10.0.0.1": false, "192.168.1.10:5000": false,
 		"foo.localhost": false, "[::2]:5000": false, "[::1": false, "": false,
 	} {
-		if got := IsLoopbackRegistry(host); got != want {
-			t.Errorf("IsLoopbackRegistry(%q) = %v, want %v", host, got, want)
-		}
+		t.Run(fmt.Sprintf("loopback %q", host), func(t *testing.T) {
+			if got := IsLoopbackRegistry(host); got != want {
+				t.Errorf("IsLoopbackRegistry(%q) = %v, want %v", host, got, want)
+			}
+		})
 	}
 	o := &Config{PlainHTTP: []string{"10.0.0.1:5000", "harbor.corp"}}
 	for host, want := range map[string]bool{
 		"10.0.0.1:5000": true, "10.0.0.1": false, "10.0.0.1:5001": false, "harbor.corp": true,
 		"harbor.corp:443": false, "localhost:1234": true,
 	} {
-		if got := o.PlainHTTPAllowed(host); got != want {
-			t.Errorf("plainHTTPAllowed(%q) = %v, want %v", host, got, want)
-		}
+		t.Run("plain HTTP "+host, func(t *testing.T) {
+			if got := o.PlainHTTPAllowed(host); got != want {
+				t.Errorf("plainHTTPAllowed(%q) = %v, want %v", host, got, want)
+			}
+		})
 	}
 }
 

@@ -3,6 +3,7 @@ package retry
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -96,9 +97,11 @@ var errFinal = errors.New("final")
 func TestExponential(t *testing.T) {
 	b := Exponential(FirstBackoff)
 	for n, want := range []time.Duration{500 * time.Millisecond, time.Second, 2 * time.Second, 4 * time.Second} {
-		if got := b(n); got < want || got > want+want/10 {
-			t.Errorf("step %d: %v, want %v + up to 10%%", n, got, want)
-		}
+		t.Run(fmt.Sprintf("step %d", n), func(t *testing.T) {
+			if got := b(n); got < want || got > want+want/10 {
+				t.Errorf("step %d: %v, want %v + up to 10%%", n, got, want)
+			}
+		})
 	}
 	if got := b(40); got < MaxWait || got > MaxWait+MaxWait/10 {
 		t.Errorf("a late step waits %v, want about %v", got, MaxWait)

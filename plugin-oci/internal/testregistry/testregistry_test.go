@@ -2,6 +2,7 @@ package testregistry
 
 import (
 	"crypto/tls"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -43,9 +44,11 @@ func TestHtpasswd(t *testing.T) {
 		user, pass string
 		want       int
 	}{{"", "", 401}, {"alice", "wrong", 401}, {"alice", "wonderland", 200}} {
-		if code := get(t, r.Client, r.URL+"/v2/", c.user, c.pass); code != c.want {
-			t.Errorf("/v2/ as %q/%q = %d, want %d", c.user, c.pass, code, c.want)
-		}
+		t.Run(fmt.Sprintf("%q:%q", c.user, c.pass), func(t *testing.T) {
+			if code := get(t, r.Client, r.URL+"/v2/", c.user, c.pass); code != c.want {
+				t.Errorf("/v2/ as %q/%q = %d, want %d", c.user, c.pass, code, c.want)
+			}
+		})
 	}
 }
 
