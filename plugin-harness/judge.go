@@ -19,7 +19,7 @@ import (
 const expectedPackagePrefix = "mcpg-plugin-protocol;"
 
 // judge applies the gateway's checks to what the worker read, in the gateway's order
-// (native-abi.md §1.3 steps 4–8), and fills in the loaded plugin's fields.
+// (docs/native-abi.md §1.3 steps 4–8), and fills in the loaded plugin's fields.
 func judge(r *report, descriptorPkg *descriptor.Descriptor, reg *native.Registration, derived string) error {
 	if reg.Layout.Size != 240 || reg.Layout.AlignmentPowerOf2 != 3 {
 		return cli.Failf("%s: plugin ABI layout is incompatible with the host (type-identity check): "+

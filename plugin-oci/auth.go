@@ -45,7 +45,7 @@ const authFlagsHelp = `  -u, --username <user>, -p, --password <pw|env:VAR>
 `
 
 // authOptions are the credential flags shared by push and pull, in the reference CLI's order of
-// precedence (contract.md §5.5): -u/-p (-p env:VAR) or --password-stdin → --docker-config PATH →
+// precedence (docs/contract.md §5.5): -u/-p (-p env:VAR) or --password-stdin → --docker-config PATH →
 // $DOCKER_CONFIG or ~/.docker/config.json unless --no-docker-config → anonymous.
 type authOptions struct {
 	username, password string

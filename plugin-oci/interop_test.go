@@ -54,7 +54,7 @@ func sha256Hex(b []byte) string {
 }
 
 // wantConfig is the config blob for testregistry.Descriptor: compact JSON, keys in the
-// contract's order (contract.md §5.1), written out by hand as an independent check.
+// contract's order (docs/contract.md §5.1), written out by hand as an independent check.
 const wantConfig = `{"id":"dev.test.oci-gate","name":"OCI Gate","class":"tool_gate","runtime":"native-cdylib-v1","protocol_version":"1.0","schema":"mcpg.dev/plugin/v1","has_signature":false}`
 
 // canonicalManifest is the reference implementation's manifest for a config and a zip layer:

@@ -14,7 +14,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 )
 
-// The connection flags (contract.md §5.2, issue item 5): the library keeps HTTPS everywhere
+// The connection flags (docs/contract.md §5.2, issue item 5): the library keeps HTTPS everywhere
 // except loopback and the hosts listed here; TLS verification is switched off only on request.
 
 // transportOptions are the connection flags shared by push and pull.

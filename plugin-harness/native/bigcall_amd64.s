@@ -4,7 +4,7 @@
 
 // bigcall is a C-ABI (System V x86-64) function that purego.SyscallN calls with rdi = *frame. It makes
 // the call the frame describes with any number of stack words, which purego alone caps at 26
-// (make needs 27, evaluate_pre_dispatch 63; native-abi.md §2.4, §7.2).
+// (make needs 27, evaluate_pre_dispatch 63; docs/native-abi.md §2.4, §6.1).
 //
 // frame layout (see call_amd64.go): fn @0, regs[6] @8 (rdi rsi rdx rcx r8 r9), nstack @56,
 // stack @64 (pointer to nstack words), r0 @72, r1 @80.
@@ -60,7 +60,7 @@ TEXT ·bigcallAddr(SB), NOSPLIT, $0-8
 
 // bigcallN makes several calls in one trip to the system stack: rdi = *batch {count @0, frames @8},
 // the frames contiguous, 88 bytes each. Building a context takes a dozen allocator calls; one
-// cgocall for all of them instead of one each is most of the per-call budget (§ speed).
+// cgocall for all of them instead of one each is most of the per-call budget (docs/native-abi.md §6.3).
 TEXT ·bigcallN(SB), NOSPLIT|NOFRAME, $0
 	PUSHQ BP
 	MOVQ  SP, BP

@@ -7,7 +7,7 @@ import (
 	"slices"
 )
 
-// RPluginContext is 60 words (native-abi.md §2.2); these are its word offsets.
+// RPluginContext is 60 words (docs/native-abi.md §2.2); these are its word offsets.
 const (
 	ctxWords       = 60
 	ctxRequestID   = 0

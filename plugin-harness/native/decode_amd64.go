@@ -11,7 +11,7 @@ import (
 )
 
 // decoder reads a value the plugin returned, collects what breaks the contract, and frees every
-// RString and RVec in it through the vtable each carries (the host owns returned values, §3).
+// RString and RVec in it through the vtable each carries (the host owns returned values, docs/native-abi.md §3).
 type decoder struct {
 	what       string // "evaluate_pre_dispatch's Deny", for messages
 	violations []string
@@ -102,7 +102,7 @@ func clip(s string) string {
 	return s
 }
 
-// decodeGate reads an RGateDecision (§2.2) into its serde form (§4 mapping rules).
+// decodeGate reads an RGateDecision (docs/native-abi.md §2.2) into its serde form (docs/native-abi.md §4 mapping rules).
 func decodeGate(addr uintptr, slot string) (*GateDecision, []string, []string) {
 	d := &decoder{what: slot}
 	var warnings []string

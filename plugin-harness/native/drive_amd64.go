@@ -13,7 +13,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/serdejson"
 )
 
-// Vtable slot offsets, relative to the vtable at entity+40 (native-abi.md §2.4).
+// Vtable slot offsets, relative to the vtable at entity+40 (docs/native-abi.md §2.4).
 const (
 	slotMake         = 0
 	slotManifest     = 8
@@ -327,7 +327,7 @@ func (l *Library) entity(idx int, kind string) *instance {
 }
 
 // DeriveManifest is the gateway's fallback when the registration embeds no descriptor_yaml
-// (§1.3 step 7): make the first entity with config "{}" and the null host, read manifest_json,
+// (docs/native-abi.md §1.3 step 7): make the first entity with config "{}" and the null host, read manifest_json,
 // drop the instance. It returns the manifest text.
 func (l *Library) DeriveManifest(ev Events) (string, error) {
 	theHost.alloc, theHost.alias = l.alloc, ""

@@ -11,7 +11,7 @@ import (
 
 // host answers the plugin's calls into the host (HostServicesVTable). purego callbacks are a
 // process-wide, never-freed resource (2000 at most), so the 18 are made once and told apart by
-// ctx, an integer, never a Go pointer (§3, §7.3).
+// ctx, an integer, never a Go pointer (docs/native-abi.md §3, §6.2).
 type host struct {
 	mu      sync.Mutex
 	alloc   *alloc
@@ -66,7 +66,7 @@ func (h *host) record(c HostCall) {
 }
 
 // takeArg copies a by-value RString argument and frees it through its own vtable: the host, as
-// callee, owns it (§3).
+// callee, owns it (docs/native-abi.md §3).
 func takeArg(w0, w1, w2, w3 uintptr) string {
 	tmp := words(4)
 	tmp[0], tmp[1], tmp[2], tmp[3] = w0, w1, w2, w3

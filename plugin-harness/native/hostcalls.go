@@ -10,7 +10,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/serdejson"
 )
 
-// HostCall is one call the plugin made into the host (HostServicesVTable, native-abi.md §2.4).
+// HostCall is one call the plugin made into the host (HostServicesVTable, docs/native-abi.md §2.4).
 type HostCall struct {
 	Slot   string            `json:"slot"`
 	Args   map[string]string `json:"args,omitempty"`

@@ -13,7 +13,7 @@ import (
 	"github.com/ebitengine/purego"
 )
 
-// ABI v2 constants and PluginRegistration offsets (native-abi.md §1.2, §1.4, §2.3).
+// ABI v2 constants and PluginRegistration offsets (docs/native-abi.md §1.2, §1.4, §2.3).
 const (
 	ABIVersion        = 2
 	ABIPanicSentinel  = 0xFFFFFFFF
@@ -60,7 +60,7 @@ func LimitMemory(extra uint64) error {
 	return nil
 }
 
-// Open runs the gateway's load sequence from dlopen to the decoded registration (§1.3 steps 3–6).
+// Open runs the gateway's load sequence from dlopen to the decoded registration (docs/native-abi.md §1.3 steps 3–6).
 // A layout that fails the guards returns the registration with only Layout filled in: the real
 // host refuses before calling register, and so does the caller.
 func Open(path string, phase func(string)) (*Library, error) {

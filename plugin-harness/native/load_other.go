@@ -8,7 +8,7 @@ import (
 )
 
 // ErrUnsupported: this build cannot make the calls; the harness implements the System V amd64
-// calling convention only (arm64 needs the x8 sret path of native-abi.md §7.2).
+// calling convention only (arm64 needs the x8 sret path of docs/native-abi.md §6.1).
 var ErrUnsupported = errors.New("native plugins are not driven on " + runtime.GOOS + "/" + runtime.GOARCH +
 	" yet (the harness implements the linux/amd64 calling convention only)")
 

@@ -16,7 +16,7 @@ const (
 	maxPluginVec    = 1 << 16
 )
 
-// Offsets inside abi_stable's RVec vtable (a WithMetadata block; native-abi.md §2.1).
+// Offsets inside abi_stable's RVec vtable (a WithMetadata block; docs/native-abi.md §2.1).
 const (
 	vtDestructor = 24
 	vtGrow       = 32
@@ -39,7 +39,7 @@ func addrOf(w []uintptr) uintptr     { return uintptr(unsafe.Pointer(&w[0])) }
 func wordsAt(addr uintptr) []uintptr { return unsafe.Slice((*uintptr)(ptrAt(addr)), 4) }
 
 // alloc builds and frees abi_stable RStrings and RVecs the plugin can own, using the plugin's own
-// RVec<u8> vtable (recipe B2 of native-abi.md §3): the plugin's allocator makes every buffer, so
+// RVec<u8> vtable (recipe B2 of docs/native-abi.md §3): the plugin's allocator makes every buffer, so
 // its into_string adopts them and its destructor frees them, whatever its global allocator is.
 type alloc struct {
 	u8vt uintptr // the plugin's RVec<u8> vtable (WithMetadata block)
@@ -107,7 +107,7 @@ func (s *alloc) reserve(addr uintptr, n int) {
 }
 
 // putVec writes at addr an RVec of n elements of size elem, allocated as bytes through the u8
-// vtable, and returns the element buffer; empty vecs carry the dangling pointer 8 (§3).
+// vtable, and returns the element buffer; empty vecs carry the dangling pointer 8 (docs/native-abi.md §3).
 func (s *alloc) putVec(addr uintptr, elem, n int) uintptr {
 	setWord(addr, 8)
 	setWord(addr+8, 0)

@@ -21,7 +21,7 @@ type Registration struct {
 	Problems []string `json:"problems,omitempty"`
 }
 
-// Layout holds the cheap guards substituted for abi_stable's layout check (§1.4).
+// Layout holds the cheap guards substituted for abi_stable's layout check (docs/native-abi.md §1.4).
 type Layout struct {
 	Size              uint64 `json:"size"`
 	AlignmentPowerOf2 uint8  `json:"alignment_power_of_two"`

@@ -64,7 +64,7 @@ type IdentityResolution struct {
 	ResponseHeaders [][2]string `json:"response_headers,omitempty"`
 }
 
-// Sentinels the SDK returns when a slot body panicked (native-abi.md §5), so a report can tell a
+// Sentinels the SDK returns when a slot body panicked (docs/native-abi.md §5), so a report can tell a
 // crash from a real decision.
 const (
 	PanicDenyStatus     = 500
@@ -91,7 +91,7 @@ func (r *IdentityResolution) Panicked() bool {
 	return r.Outcome == "invalid" && r.Reason != nil && *r.Reason == PanicIdentityReason
 }
 
-// EntityKinds are the EntityRegistration tags in declaration order (native-abi.md §2.3). This is
+// EntityKinds are the EntityRegistration tags in declaration order (docs/native-abi.md §2.3). This is
 // not the order of PluginClass::ALL.
 var EntityKinds = []string{
 	"tool_gate", "transform", "identity_provider", "backend", "watch_strategy", "http_route",

@@ -68,7 +68,7 @@ func (o ociTools) missing() string {
 }
 
 // The package's descriptor and the config blob the reference implementation derives from it
-// (contract.md §5.1: compact JSON in this key order; no plugin.sig, so has_signature is false).
+// (docs/contract.md §5.1: compact JSON in this key order; no plugin.sig, so has_signature is false).
 const (
 	ociDescriptor = "schema: mcpg.dev/plugin/v1\nid: dev.bench.oci-gate\nname: OCI Bench Gate\nclass: tool_gate\nruntime: native-cdylib-v1\nprotocol_version: \"1.0\"\n"
 	ociConfig     = `{"id":"dev.bench.oci-gate","name":"OCI Bench Gate","class":"tool_gate","runtime":"native-cdylib-v1","protocol_version":"1.0","schema":"mcpg.dev/plugin/v1","has_signature":false}`

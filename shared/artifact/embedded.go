@@ -13,7 +13,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 )
 
-// SchemaMarker is what every plugin.yaml contains, and so every embedded copy (contract.md §7.3:
+// SchemaMarker is what every plugin.yaml contains, and so every embedded copy (docs/contract.md §8.2:
 // the SDK embeds plugin.yaml verbatim with include_str!, not NUL-terminated).
 const SchemaMarker = descriptor.Schema
 

@@ -1,5 +1,5 @@
 // Package artifact holds the static checks a packager can run on plugin artifacts before the
-// gateway ever sees them (contract.md §7): a native library is a shared object for the labelled
+// gateway ever sees them (docs/contract.md §8): a native library is a shared object for the labelled
 // platform that exports the two entry points, a .wasm is a component, and the artifact embeds the
 // plugin.yaml it is packed with. Nothing here executes the artifact.
 package artifact
@@ -20,7 +20,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 )
 
-// Exports are the symbols the gateway resolves in every native plugin (contract.md §0).
+// Exports are the symbols the gateway resolves in every native plugin (docs/contract.md §0).
 var Exports = []string{"mcpg_plugin_register", "mcpg_plugin_abi_layout"}
 
 // Formats of native libraries.
@@ -47,7 +47,7 @@ type Native struct {
 	Missing []string // entries of Exports that are not exported (per slice, merged)
 }
 
-// CheckNative checks that the size bytes of r are a shared library for goos/arch (contract.md §7.4:
+// CheckNative checks that the size bytes of r are a shared library for goos/arch (docs/contract.md §8.3:
 // linux ↔ ELF, darwin ↔ Mach-O, windows ↔ PE; amd64 ↔ x86-64, arm64 ↔ aarch64; "musl-amd64" and
 // "musl-arm64" also require a musl libc dependency, plain arches refuse one) that exports
 // mcpg_plugin_register and mcpg_plugin_abi_layout. Errors read as a finding about the file,

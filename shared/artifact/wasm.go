@@ -16,7 +16,7 @@ var (
 	coreModuleVersion = []byte{0x01, 0x00, 0x00, 0x00}
 )
 
-// CheckWasm reads the 8-byte preamble of a WebAssembly binary (contract.md §7.5). A component
+// CheckWasm reads the 8-byte preamble of a WebAssembly binary (docs/contract.md §8.4). A component
 // returns true; a core module returns false and no error, since the caller decides whether that
 // is a warning (the gateway rejects core modules at load). Anything else is an error.
 func CheckWasm(r io.Reader) (isComponent bool, err error) {

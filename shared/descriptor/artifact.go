@@ -29,7 +29,7 @@ func ArtifactRuntime(name string) (runtime string, ok bool) {
 	return "", false
 }
 
-// CheckArtifactRuntime checks contract.md §7 item 2 before packing artifactName with d: the
+// CheckArtifactRuntime checks docs/contract.md §8.1 before packing artifactName with d: the
 // artifact's kind matches d.Runtime, the runtime is one a package may declare, and a wasi-v1
 // package has a WASM class. The error is a Problems value.
 func CheckArtifactRuntime(d *Descriptor, artifactName string) error {

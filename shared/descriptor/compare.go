@@ -8,7 +8,7 @@ import (
 
 // Mismatch is a field on which a package's plugin.yaml and the descriptor embedded in its artifact
 // disagree. The gateway derives the plugin's runtime manifest from the embedded copy and refuses the
-// plugin on the first such field (host validate_descriptor, contract.md §2.4 and §7 item 3).
+// plugin on the first such field (host validate_descriptor, docs/contract.md §2.4 and §8.2).
 type Mismatch struct {
 	Field    string // id, name, class, protocol_version or provides
 	Packaged string // the package's plugin.yaml ("descriptor" in the gateway's message)

@@ -1,9 +1,9 @@
-// Package descriptor reads and checks plugin.yaml (schema mcpg.dev/plugin/v1), contract.md §2.
+// Package descriptor reads and checks plugin.yaml (schema mcpg.dev/plugin/v1), docs/contract.md §2.
 //
 // Two levels, kept apart on purpose:
 //   - Parse accepts what the gateway's serde parse accepts (so unpack/inspect/list read every package
 //     the gateway loads) but rejects what it rejects, with the field path in the error.
-//   - Validate applies the JSON Schema v1 and the load-time rules of contract.md §7 as a strict
+//   - Validate applies the JSON Schema v1 and the load-time rules of docs/contract.md §2.5 as a strict
 //     superset; pack refuses on its errors, unpack/inspect show them as warnings.
 package descriptor
 

@@ -10,12 +10,12 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/internal/textdist"
 )
 
-// ShortName is the last '.'-separated segment of an id (contract.md §1.4).
+// ShortName is the last '.'-separated segment of an id (docs/contract.md §1.4).
 func ShortName(id string) string {
 	return id[strings.LastIndexByte(id, '.')+1:]
 }
 
-// CanonicalFilename is mcpg-plugin-<NAME>_<VERSION>_<OS>_<ARCH>.zip (contract.md §1.4).
+// CanonicalFilename is mcpg-plugin-<NAME>_<VERSION>_<OS>_<ARCH>.zip (docs/contract.md §1.4).
 func CanonicalFilename(name, version, goos, arch string) string {
 	return "mcpg-plugin-" + name + "_" + version + "_" + goos + "_" + arch + ".zip"
 }
@@ -23,7 +23,7 @@ func CanonicalFilename(name, version, goos, arch string) string {
 // CanonicalName is what a canonical file name says (see CanonicalFilename).
 type CanonicalName struct{ Name, Version, OS, Arch string }
 
-// ParseCanonicalFilename reads mcpg-plugin-<NAME>_<VERSION>_<OS>_<ARCH>.zip (contract.md §1.4)
+// ParseCanonicalFilename reads mcpg-plugin-<NAME>_<VERSION>_<OS>_<ARCH>.zip (docs/contract.md §1.4)
 // from the base of path, from the right, since a name may contain '_' but version, os and arch do
 // not. ok is false when the base name is not of that form.
 func ParseCanonicalFilename(path string) (c CanonicalName, ok bool) {

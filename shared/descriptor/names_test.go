@@ -4,7 +4,7 @@ import "testing"
 
 func TestShortName(t *testing.T) {
 	for id, want := range map[string]string{
-		"dev.mcpg.circuit-breaker": "circuit-breaker", // contract.md §1.4
+		"dev.mcpg.circuit-breaker": "circuit-breaker", // docs/contract.md §1.4
 		"dev.mcpg.backend.kafka":   "kafka",
 		"simple":                   "simple",
 		"com.example.hello":        "hello",

@@ -17,7 +17,7 @@ runtime: native-cdylib-v1
 protocol_version: "1.0"
 `
 
-// fullYAML is contract.md §2.6's every-field example.
+// fullYAML is docs/contract.md §2.6's every-field example.
 const fullYAML = `schema: mcpg.dev/plugin/v1
 id: com.acme.secret.vault
 name: Acme Vault Secret Provider
@@ -38,7 +38,7 @@ provides: []            # only meaningful for class: cluster (subset of cache|kv
 provides_schemes: [vault]
 `
 
-// hostFixtureYAML is the host's package.rs test descriptor (contract.md §10).
+// hostFixtureYAML is the host's package.rs test descriptor (docs/contract.md §9).
 const hostFixtureYAML = `schema: mcpg.dev/plugin/v1
 id: dev.mcpg.pkg.example
 name: Packaging Example

@@ -23,7 +23,7 @@ var (
 //
 // It checks the JSON Schema v1 (schema/plugin.v1.json) against the YAML-to-JSON reading of the
 // document, as the gateway's own schema tests do, plus what the gateway refuses at load time
-// (contract.md §7 items 1 and 7). Severity follows the gateway:
+// (docs/contract.md §2.5). Severity follows the gateway:
 //   - error: the JSON Schema rejects it, or the gateway refuses to load it;
 //   - warning: the gateway loads it but the JSON Schema or the docs disagree. An unquoted number in
 //     a string field (`protocol_version: 1.0`) is a warning — the gateway reads the text "1.0" —

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Vectors from contract.md §3 and §10.
+// Vectors from docs/contract.md §3 and §9.
 var vectors = []struct{ msg, hex string }{
 	{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
 	{"hello world", "b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"},

@@ -1,5 +1,5 @@
 // Package dockercfg resolves registry credentials from a Docker config.json exactly as the MCPG
-// gateway does (contract.md §5.5, mcpg-plugin-host docker_credentials.rs): for registry host H,
+// gateway does (docs/contract.md §5.5, mcpg-plugin-host docker_credentials.rs): for registry host H,
 // credHelpers[H'] → auths[H'].auth → auths[H'].username+password → credsStore → anonymous, where H'
 // is the first of H, https://H, http://H that is a key. It has no registry client dependency;
 // callers adapt Credential to theirs. No message from this package contains a secret.

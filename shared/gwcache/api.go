@@ -1,4 +1,4 @@
-// Package gwcache is the gateway's on-disk plugin caches (contract.md §5.6), as mcpg's
+// Package gwcache is the gateway's on-disk plugin caches (docs/contract.md §6), as mcpg's
 // src/app/oci_wiring.rs and src/app/plugin_registry/packaged.rs lay them out:
 //
 //   - A, the OCI pull cache: <dir>/<sanitize(first candidate)>.zip, each with a

@@ -17,7 +17,7 @@ const hex64 = "5cc1db2d8b2122b838658bd6f5fe6723fa02683b9bfc5941774862ce423f0f36"
 
 func TestFileName(t *testing.T) {
 	for _, tc := range []struct{ ref, want string }{
-		// contract.md §5.6 vectors.
+		// docs/contract.md §6.1 vectors.
 		{"ghcr.io/mcpg-dev/source-code/plugins/backend-mock:0.0.1-alpha.10-linux-amd64",
 			"ghcr.io_mcpg-dev_source-code_plugins_backend-mock_0.0.1-alpha.10-linux-amd64.zip"},
 		{"localhost:5000/audit:2.0-linux-amd64", "localhost_5000_audit_2.0-linux-amd64.zip"},

@@ -1,5 +1,5 @@
 // Package keys handles Ed25519 keys in every form users hold them and the detached signatures the
-// gateway checks (contract.md §4): raw 64-byte signatures, pure Ed25519 over the artifact bytes.
+// gateway checks (docs/contract.md §4): raw 64-byte signatures, pure Ed25519 over the artifact bytes.
 // Signing and verifying stream from disk and never hold an artifact in memory.
 package keys
 

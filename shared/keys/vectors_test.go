@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// Test vectors of contract.md §10.
+// Test vectors of docs/contract.md §9.
 
 func seed42() ed25519.PrivateKey { return ed25519.NewKeyFromSeed(bytes.Repeat([]byte{42}, 32)) }
 

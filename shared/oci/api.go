@@ -1,9 +1,9 @@
-// Package oci holds the network-free parts of MCPG's OCI distribution (contract.md §5): reference
+// Package oci holds the network-free parts of MCPG's OCI distribution (docs/contract.md §5): reference
 // parsing, the gateway's reference resolution (platform candidates, default registry), and the exact
 // config and manifest bytes the reference implementation produces.
 package oci
 
-// Media types and artifact type (contract.md §0, §5.1).
+// Media types and artifact type (docs/contract.md §0, §5.1).
 const (
 	ManifestMediaType = "application/vnd.oci.image.manifest.v1+json"
 	ConfigMediaType   = "application/vnd.mcpg.plugin.config.v1+json"

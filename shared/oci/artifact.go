@@ -13,7 +13,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 )
 
-// Manifest media types the host accepts on pull (contract.md §5.3); the last two are indexes.
+// Manifest media types the host accepts on pull (docs/contract.md §5.3); the last two are indexes.
 const (
 	DockerManifestMediaType = "application/vnd.docker.distribution.manifest.v2+json"
 	IndexMediaType          = "application/vnd.oci.image.index.v1+json"
@@ -38,7 +38,7 @@ func DescriptorOf(mediaType string, b []byte) Descriptor {
 	return Descriptor{MediaType: mediaType, Digest: digest.Of(b).String(), Size: int64(len(b))}
 }
 
-// Config is the MCPG config blob (contract.md §5.1).
+// Config is the MCPG config blob (docs/contract.md §5.1).
 type Config struct {
 	ID              string `json:"id"`
 	Name            string `json:"name"`
@@ -135,7 +135,7 @@ func appendCanonicalString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// ManifestJSON is the exact manifest the reference push PUTs (contract.md §5.1): canonical JSON with
+// ManifestJSON is the exact manifest the reference push PUTs (docs/contract.md §5.1): canonical JSON with
 // sorted keys and no whitespace, artifactType set, no top-level mediaType, no annotations, one layer.
 func ManifestJSON(config, layer Descriptor) []byte {
 	b := make([]byte, 0, 400)
@@ -182,7 +182,7 @@ func (e *IncompatibleLayerError) Error() string {
 		e.Index, e.MediaType, LayerMediaType)
 }
 
-// ParseManifest parses and validates a manifest the way the host's pull does (contract.md §5.3):
+// ParseManifest parses and validates a manifest the way the host's pull does (docs/contract.md §5.3):
 // schemaVersion 2; a present mediaType must be an OCI or docker v2 image manifest type (an index is
 // refused here: resolve it to a platform manifest first); every layer must be LayerMediaType; at
 // least one layer. Stricter than the host: exactly one layer (the host would silently take the first

@@ -10,7 +10,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 )
 
-// contract.md §5.1 vectors.
+// docs/contract.md §5.1 vectors.
 const (
 	vectorConfig         = `{"id":"dev.mcpg.circuit-breaker","name":"Circuit Breaker","class":"tool_gate","runtime":"native-cdylib-v1","protocol_version":"1.0","schema":"mcpg.dev/plugin/v1","has_signature":true}`
 	vectorConfigDigest   = "sha256:5077d7db9db775c1d5618f0fa9abb29d2218306df242f27661a25b921cccb3bf"

@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// The gateway's reference resolution (contract.md §5.4, mcpg src/app/oci_wiring.rs). These work on
+// The gateway's reference resolution (docs/contract.md §5.4, mcpg src/app/oci_wiring.rs). These work on
 // the raw text exactly as the gateway does — no parsing — so they give the gateway's answer even for
 // references ParseReference would reject.
 
@@ -54,7 +54,7 @@ func nativePlatform(goos, goarch string) string {
 }
 
 // PlatformCandidates expands a configured reference into the gateway's platform candidates, native
-// first (contract.md §5.4.1):
+// first (docs/contract.md §5.4.1):
 //
 //	contains "@"                         → [ref]
 //	no tag in the last "/"-segment       → [ref:protocol-1-<native>, ref:protocol-1-wasi-wasm]
@@ -77,7 +77,7 @@ func PlatformCandidates(ref, native string) []string {
 }
 
 // NormaliseReference prepends defaultRegistry unless ref is qualified: it contains "/" and the part
-// before the first "/" contains "." or ":" or is "localhost" (contract.md §5.4.2).
+// before the first "/" contains "." or ":" or is "localhost" (docs/contract.md §5.4.2).
 func NormaliseReference(ref, defaultRegistry string) string {
 	if first, _, ok := strings.Cut(ref, "/"); ok && isRegistryLike(first) {
 		return ref
@@ -96,14 +96,14 @@ func DefaultRegistryFrom(getenv func(string) string) string {
 }
 
 // MirrorRewrite replaces everything up to the first "/" of a normalised reference with mirrorURL
-// (trailing "/" trimmed) (contract.md §5.4.3).
+// (trailing "/" trimmed) (docs/contract.md §5.4.3).
 func MirrorRewrite(normalised, mirrorURL string) string {
 	_, rest, _ := strings.Cut(normalised, "/")
 	return strings.TrimRight(mirrorURL, "/") + "/" + strings.TrimLeft(rest, "/")
 }
 
 // PinnedDigest returns "sha256:<hex>" (hex lowercased) when the text after the LAST "@sha256:" of ref
-// is exactly 64 hex digits of either case — the gateway's rule for re-asserting a pin (§5.4.5). The
+// is exactly 64 hex digits of either case — the gateway's rule for re-asserting a pin (docs/contract.md §5.4.5). The
 // gateway compares the pin case-insensitively; lowercasing keeps that and matches registry digests.
 func PinnedDigest(ref string) (string, bool) {
 	i := strings.LastIndex(ref, "@sha256:")
@@ -121,8 +121,8 @@ func isHexDigit(r rune) bool {
 	return '0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F'
 }
 
-// GatewayTags are the tags that make a package findable by the gateway's resolution (§5.4
-// recommendation): "<version>-<platform>" and the floating "protocol-1-<platform>", where platform is
+// GatewayTags are the tags that make a package findable by the gateway's resolution
+// (docs/contract.md §5.4.6): "<version>-<platform>" and the floating "protocol-1-<platform>", where platform is
 // PlatformToken(goos, arch). An empty version yields only the floating tag.
 func GatewayTags(version, goos, arch string) []string {
 	p := PlatformToken(goos, arch)
@@ -133,7 +133,7 @@ func GatewayTags(version, goos, arch string) []string {
 	return tags
 }
 
-// PlatformToken joins a canonical-filename OS and arch (contract.md §1.4: "linux"/"amd64",
+// PlatformToken joins a canonical-filename OS and arch (docs/contract.md §1.4: "linux"/"amd64",
 // "linux"/"musl-arm64", "wasi"/"wasm") into the gateway's token; any wasi OS or wasm arch is
 // "wasi-wasm". Check the result with IsPlatformToken: the gateway never resolves other tokens.
 func PlatformToken(goos, arch string) string {
@@ -176,7 +176,7 @@ func DefaultPullOutput(ref string) string {
 }
 
 // Sanitize maps every character outside [A-Za-z0-9._-] to "_" (one "_" per character, not per byte),
-// the gateway's sanitize_for_path used for OCI cache file names (contract.md §5.6).
+// the gateway's sanitize_for_path used for OCI cache file names (docs/contract.md §6.1).
 func Sanitize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))

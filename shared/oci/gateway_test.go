@@ -12,7 +12,7 @@ const (
 	hex1 = "0101010101010101010101010101010101010101010101010101010101010101"
 )
 
-// Vectors: contract.md §5.4.1 and the gateway's own tests (mcpg src/app/tests.rs).
+// Vectors: docs/contract.md §5.4.1 and the gateway's own tests (mcpg src/app/tests.rs).
 func TestPlatformCandidates(t *testing.T) {
 	for _, tc := range []struct {
 		ref, native string
@@ -235,7 +235,7 @@ func TestDefaultPullOutput(t *testing.T) {
 	}
 }
 
-// Cache-name examples of contract.md §5.6 (the gateway's name is Sanitize(first candidate) + ".zip").
+// Cache-name examples of docs/contract.md §6.1 (the gateway's name is Sanitize(first candidate) + ".zip").
 func TestSanitize(t *testing.T) {
 	for _, tc := range []struct{ in, want string }{
 		{"ghcr.io/mcpg-dev/source-code/plugins/backend-mock:0.0.1-alpha.10-linux-amd64", "ghcr.io_mcpg-dev_source-code_plugins_backend-mock_0.0.1-alpha.10-linux-amd64"},

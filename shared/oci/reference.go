@@ -77,7 +77,7 @@ type ReferenceError struct {
 func (e *ReferenceError) Error() string { return fmt.Sprintf("reference %q: %s", e.Ref, e.Reason) }
 
 // ParseReference parses s with the docker/OCI distribution grammar oci-client's Reference accepts
-// (contract.md §5.2):
+// (docs/contract.md §5.2):
 //
 //	[registry/]repository[:tag][@algorithm:hex]
 //

@@ -6,7 +6,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 )
 
-// The gateway's resolution of a plugins[].source.oci reference (contract.md §5.4, mcpg
+// The gateway's resolution of a plugins[].source.oci reference (docs/contract.md §5.4, mcpg
 // src/app/oci_wiring.rs resolve_oci_source): platform candidates (native first, then wasi-wasm),
 // each normalised onto the default registry, and for each candidate every mirror in order, then
 // the primary. The first attempt that pulls wins; any failure moves on to the next, as in the

@@ -20,7 +20,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/retry"
 )
 
-// Transport policy (contract.md §5.2, issue item 5): HTTPS everywhere, including private-range
+// Transport policy (docs/contract.md §5.2, issue item 5): HTTPS everywhere, including private-range
 // addresses that go-containerregistry would otherwise talk plain HTTP to; plain HTTP only for the
 // loopback names and for hosts the caller lists; TLS verification as the caller's tls.Config says.
 

@@ -1,4 +1,4 @@
-// Package pkgzip is the package ZIP (contract.md §1): a deterministic streaming writer and a strict
+// Package pkgzip is the package ZIP (docs/contract.md §1): a deterministic streaming writer and a strict
 // reader that accepts exactly what the gateway's unpack accepts, minus what is dangerous (duplicates,
 // symlinks, zip bombs), and extracts atomically.
 package pkgzip

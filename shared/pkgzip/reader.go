@@ -30,7 +30,7 @@ const (
 )
 
 // Open reads the central directory of a zip of size bytes and applies the gateway's unpack rules
-// (contract.md §1.2, same error texts) plus duplicates, symlinks, encryption, compression methods
+// (docs/contract.md §1.2, same error texts) plus duplicates, symlinks, encryption, compression methods
 // other than Stored/Deflate, limits. It parses plugin.yaml with descriptor.Parse and reads the
 // signature and LICENSE. name is used in messages. Errors are *FormatError, or *fs.PathError
 // when r cannot be read.
@@ -264,7 +264,7 @@ func showName(name string) string {
 const allowedList = "plugin.yaml, plugin.so or plugin.wasm, plugin.sig, LICENSE"
 
 // checkEntry applies, in the gateway's order, its rules for one central-directory record, then
-// ours (contract.md §1.2).
+// ours (docs/contract.md §1.2).
 func (p *Package) checkEntry(f *zip.File) error {
 	name, shown := f.Name, showName(f.Name)
 	unexpected := func(why string) error {

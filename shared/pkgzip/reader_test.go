@@ -52,7 +52,7 @@ func TestOpenRejects(t *testing.T) {
 		zip  []byte
 		want string
 	}{
-		// The gateway's own rules and texts (contract.md §1.2), in its order.
+		// The gateway's own rules and texts (docs/contract.md §1.2), in its order.
 		{"directory", mkzip(t, ent{name: "plugin/"}, yamlEnt, soEnt), "unexpected entry in package: plugin/ (a directory"},
 		{"dir mode", mkzip(t, ent{name: "dir", mode: 0o040755}, yamlEnt, soEnt), "unexpected entry in package: dir (a directory"},
 		{"zip slip", mkzip(t, yamlEnt, soEnt, ent{name: "../evil"}), "unexpected entry in package: ../evil (its path is absolute or leaves"},

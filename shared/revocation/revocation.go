@@ -1,4 +1,4 @@
-// Package revocation reads the gateway's plugin revocation list (contract.md §6) with the
+// Package revocation reads the gateway's plugin revocation list (docs/contract.md §7) with the
 // gateway's exact validation, so a list that passes here is one the gateway boots with.
 package revocation
 

@@ -1,4 +1,4 @@
-//! Our own StableAbi mirrors of the MCPG native ABI v2 types (native-abi.md §2).
+//! Our own StableAbi mirrors of the MCPG native ABI v2 types (docs/native-abi.md §2).
 //!
 //! The protocol crate is a git dependency we cannot fetch here, so the types are re-declared with
 //! the same field order and repr. rustc derives the memory layout from `#[repr(C)]`/`#[repr(u8)]`;
@@ -347,7 +347,7 @@ impl PluginRegistration {
     }
 }
 
-// ---- Layout pins (native-abi.md §2). A mismatch fails the build, not the harness. ----
+// ---- Layout pins (docs/native-abi.md §2). A mismatch fails the build, not the harness. ----
 
 use core::mem::{MaybeUninit, align_of, offset_of, size_of};
 
