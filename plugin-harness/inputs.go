@@ -3,17 +3,19 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/serdejson"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
-	"go.yaml.in/yaml/v3"
 )
 
 // maxInputFile bounds every --context/--arguments/… file: they are small JSON documents.
@@ -26,21 +28,19 @@ func readInput(flag, value string, stdin io.Reader) ([]byte, string, error) {
 	if strings.HasPrefix(trimmed, "{") || strings.HasPrefix(trimmed, "[") {
 		return []byte(trimmed), "--" + flag, nil
 	}
-	name := value
-	r, err := fileio.OpenInput(value, stdin)
-	if err != nil {
-		return nil, "", fileio.IOError("read --"+flag, value, err)
-	}
-	defer r.Close()
+	name := fileio.DisplayName(value)
+	var data []byte
+	var err error
 	if value == "-" {
-		name = "stdin"
+		data, err = fileio.ReadSmallFrom(stdin, name, maxInputFile, "a JSON input")
+	} else {
+		data, err = fileio.ReadSmall(value, maxInputFile, "a JSON input")
 	}
-	data, err := io.ReadAll(io.LimitReader(r, maxInputFile+1))
+	if fe := (*fileio.Error)(nil); errors.As(err, &fe) {
+		return nil, "", fileio.IOError("read --"+flag, name, fe.Err)
+	}
 	if err != nil {
-		return nil, "", fileio.IOError("read --"+flag, value, err)
-	}
-	if len(data) > maxInputFile {
-		return nil, "", cli.Failf("--%s %s: larger than %d MiB; expected a small JSON document", flag, name, maxInputFile>>20)
+		return nil, "", err
 	}
 	return data, "--" + flag + " " + name, nil
 }

@@ -13,11 +13,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // MaxConfigSize bounds how much of a config.json is read; real ones are a few KiB.
@@ -109,17 +110,16 @@ func DefaultPath(getenv func(string) string) (string, error) {
 // Load reads and parses the config at path. A missing file is an *Error wrapping fs.ErrNotExist,
 // which callers treat as "no credentials" (the gateway does).
 func Load(path string) (*Config, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, &Error{Path: path, Reason: "cannot read: " + ioReason(err), Err: err}
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxConfigSize+1))
-	if err != nil {
-		return nil, &Error{Path: path, Reason: "cannot read: " + ioReason(err), Err: err}
-	}
-	if len(data) > MaxConfigSize {
+	data, err := fileio.ReadSmall(path, MaxConfigSize, "a docker config")
+	var fe *fileio.Error
+	var tl *fileio.TooLargeError
+	switch {
+	case errors.As(err, &fe):
+		return nil, &Error{Path: path, Reason: "cannot read: " + fileio.Reason(fe.Err), Err: fe.Err}
+	case errors.As(err, &tl):
 		return nil, &Error{Path: path, Reason: fmt.Sprintf("larger than %d MiB; not a docker config", MaxConfigSize>>20)}
+	case err != nil: // not a file at all (a directory)
+		return nil, &Error{Path: path, Reason: "cannot read: not a file"}
 	}
 	return Parse(path, data)
 }
@@ -283,18 +283,4 @@ func (c *Config) secrets() []string {
 		}
 	}
 	return out
-}
-
-func ioReason(err error) string {
-	var pe *os.PathError
-	if errors.As(err, &pe) {
-		err = pe.Err
-	}
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		return "no such file or directory"
-	case errors.Is(err, os.ErrPermission):
-		return "permission denied"
-	}
-	return err.Error()
 }

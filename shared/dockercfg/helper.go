@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // Bounds on a credential helper run: helpers talk to keychains and daemons that can hang.
@@ -84,7 +86,7 @@ func (c *Config) runHelper(ctx context.Context, run Runner, src, name, host stri
 		}
 		var exit *exec.ExitError
 		if !errors.As(err, &exit) {
-			return fail("cannot run %s: %s", bin, ioReason(err))
+			return fail("cannot run %s: %s", bin, fileio.Reason(err))
 		}
 		msg := c.quote(stderr.String())
 		if msg == "" && !strings.HasPrefix(strings.TrimSpace(stdout.String()), "{") {

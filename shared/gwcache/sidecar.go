@@ -2,12 +2,11 @@ package gwcache
 
 import (
 	"encoding/hex"
-	"io"
-	"os"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // maxSidecar bounds how much of a sidecar is read. A valid one is 71 bytes; the gateway would
@@ -19,13 +18,8 @@ const maxSidecar = 64 << 10
 // remains must be 64 hex digits of either case. Anything else — missing, unreadable, a directory,
 // other text, "SHA256:…" — is no anchor (false), and the gateway then pulls again.
 func ReadSidecar(path string) (digest.Digest, bool) {
-	f, err := os.Open(path)
+	raw, err := fileio.ReadSmall(path, maxSidecar, "a sidecar")
 	if err != nil {
-		return digest.Digest{}, false
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, maxSidecar+1))
-	if err != nil || len(raw) > maxSidecar {
 		return digest.Digest{}, false
 	}
 	return ParseSidecar(raw)

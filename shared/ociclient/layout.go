@@ -235,20 +235,12 @@ func (s *Layout) FetchManifest(_ context.Context, ident string) ([]byte, string,
 		return nil, "", none, failf("--oci-layout %s: manifest %s is not addressed by sha256", s.dir, d)
 	}
 	path := s.blobPath(d)
-	f, err := os.Open(path)
+	raw, err := fileio.ReadSmall(path, oci.MaxManifestSize, "a manifest")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, "", none, failf("--oci-layout %s: no manifest %s (blob %s is missing)", s.dir, ident, path)
 	}
 	if err != nil {
-		return nil, "", none, fileio.IOError("read", path, err)
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, oci.MaxManifestSize+1))
-	if err != nil {
-		return nil, "", none, fileio.IOError("read", path, err)
-	}
-	if len(raw) > oci.MaxManifestSize {
-		return nil, "", none, failf("%s: manifest is more than %d bytes; refusing it", path, oci.MaxManifestSize)
+		return nil, "", none, layoutReadError(err)
 	}
 	got := digest.Of(raw)
 	if got.String() != d || (size >= 0 && int64(len(raw)) != size) {
