@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
@@ -33,7 +34,7 @@ func (e *Env) Warnf(format string, a ...any) {
 var ErrHelp = errors.New("help requested")
 
 // Main runs a binary's command and exits with the code from the shared table. It prints
-// "error: <msg>" (and "hint: <hint>", see HintOf) on stderr, and on SIGINT/SIGTERM removes the partial outputs
+// "error: <msg>" (and "hint: <hint>", see HintOf) on stderr, and on SIGINT/SIGTERM/SIGHUP removes the partial outputs
 // registered with fileio.OnInterrupt before exiting 130.
 func Main(run func(env *Env, args []string) error) {
 	env := OSEnv()
@@ -67,16 +68,24 @@ func (e *SilentError) Error() string { return fmt.Sprintf("exit %d", e.Code) }
 
 func handleInterrupts() (stop func()) {
 	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	signals := []os.Signal{os.Interrupt, syscall.SIGTERM}
+	if !signal.Ignored(syscall.SIGHUP) { // under nohup it stays ignored
+		signals = append(signals, syscall.SIGHUP)
+	}
+	signal.Notify(ch, signals...)
 	done := make(chan struct{})
+	// Held by whichever ends the process: a cleanup (killing a subprocess, say) can let the
+	// command return meanwhile, and its exit code must not win over 130.
+	var exiting sync.Mutex
 	go func() {
 		select {
 		case <-ch:
+			exiting.Lock()
 			fileio.RunInterruptCleanups()
 			fmt.Fprintln(os.Stderr, "interrupted: partial outputs removed")
 			os.Exit(ExitInterrupted)
 		case <-done:
 		}
 	}()
-	return func() { signal.Stop(ch); close(done) }
+	return func() { signal.Stop(ch); close(done); exiting.Lock() }
 }
