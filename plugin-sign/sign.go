@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
@@ -37,6 +38,12 @@ Signers:
                             stdin closed, stderr passed through and MCPG_SIGN_ARTIFACT set to the
                             artifact's path, and must write exactly 64 raw signature bytes to
                             stdout; it never sees a key
+  --subprocess-timeout <duration>
+                            how long the signer may run (default 2m, room for a KMS round trip
+                            or a hardware-key touch); then it gets SIGTERM and, 2s later,
+                            SIGKILL. The signer runs in a process group of its own, which is
+                            also killed on Ctrl-C and once the signer exits, so nothing it
+                            started outlives plugin-sign; it cannot read from the terminal
   --public-key <key>        required with --subprocess: the key its signature must verify under,
                             checked before anything is written; 64 hex digits (optional 0x) or
                             file:<path> holding 32 raw bytes, hex, a PEM public key or an
@@ -57,14 +64,17 @@ Examples:
   plugin-sign sign --subprocess 'my-kms-sign "$MCPG_SIGN_ARTIFACT"' --public-key file:release.pub libgate.so
   cat gate.wasm | plugin-sign sign --key release.key -o gate.wasm.sig -
 
-Exit status: 0 signed; 1 the key or the signer was rejected (nothing was written); 2 usage;
-3 a file could not be read or written.
+Exit status: 0 signed; 1 the key or the signer was rejected, failed or ran past
+--subprocess-timeout (nothing was written); 2 usage; 3 a file could not be read or written;
+130 interrupted (the signer's process group was killed, nothing was written).
 `
 
 type signOpts struct {
 	key, passphraseFile, subprocess, publicKey, output string
 	json                                               bool
 	artifact                                           string
+	subprocessTimeout                                  string
+	signerTimeout                                      time.Duration // parsed --subprocess-timeout
 }
 
 func runSign(env *cli.Env, args []string) error {
@@ -73,6 +83,7 @@ func runSign(env *cli.Env, args []string) error {
 	flags.StringVar(&o.key, "key", "", "")
 	flags.StringVar(&o.passphraseFile, "passphrase-file", "", "")
 	flags.StringVar(&o.subprocess, "subprocess", "", "")
+	flags.StringVar(&o.subprocessTimeout, "subprocess-timeout", defaultSignerTimeout.String(), "")
 	flags.StringVar(&o.publicKey, "public-key", "", "")
 	flags.StringVarP(&o.output, "output", "o", "", "")
 	flags.BoolVar(&o.json, "json", false, "")
@@ -181,7 +192,7 @@ func signArtifact(env *cli.Env, o *signOpts, priv ed25519.PrivateKey, pub ed2551
 		}
 		return sig, sum, nil
 	}
-	sig, err := runSigner(env, o.subprocess, f.Name())
+	sig, err := runSigner(env, o.subprocess, f.Name(), o.signerTimeout)
 	if err != nil {
 		return nil, digest.Digest{}, err
 	}
@@ -227,9 +238,16 @@ func (o *signOpts) check(flags *cli.FlagSet, pos []string) error {
 		return cli.Usagef("--public-key <hex|file:path> is required when using --subprocess (the CLI verifies the produced signature against this key before writing the .sig file, catching KMS misconfig at sign time)")
 	case o.subprocess != "" && o.passphraseFile != "":
 		return cli.Usagef("--passphrase-file only applies to --key")
+	case o.key != "" && flags.Visited("subprocess-timeout"):
+		return cli.Usagef("--subprocess-timeout only applies to --subprocess")
 	case o.json && o.output == "-":
 		return cli.WithHint(cli.Usagef("plugin-sign sign: --json and -o - both write to stdout"), "choose one")
 	}
+	timeout, err := time.ParseDuration(o.subprocessTimeout)
+	if err != nil || timeout <= 0 {
+		return cli.Usagef("plugin-sign sign: --subprocess-timeout %q: expected a positive duration such as 2m", o.subprocessTimeout)
+	}
+	o.signerTimeout = timeout
 	o.artifact = pos[0]
 	if o.artifact == "-" && o.output == "" {
 		return cli.Usagef("plugin-sign sign: reading the artifact from stdin needs --output/-o: there is no file name to put the .sig beside")

@@ -6,14 +6,24 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // maxSignerOutput bounds what is read from a subprocess signer: a signature is 64 bytes, and a
 // signer printing megabytes (hex of the artifact, a loop) is stopped rather than buffered.
 const maxSignerOutput = 64 << 10
+
+// defaultSignerTimeout is --subprocess-timeout's default: a KMS round trip takes seconds, a
+// hardware key waits for a touch for about half a minute; two minutes covers both with room.
+const defaultSignerTimeout = 2 * time.Minute
+
+// stdoutGrace is how long the signer's stdout may stay open after the signer itself exited:
+// what the signer wrote is already in the pipe, so only a child it left behind can hold it.
+const stdoutGrace = time.Second
 
 // signerOutputHint is the reference CLI's advice for a signer whose output is not 64 raw bytes.
 const signerOutputHint = "check that the signer doesn't print trailing newlines / hex / base64"
@@ -21,28 +31,67 @@ const signerOutputHint = "check that the signer doesn't print trailing newlines 
 // runSigner runs the --subprocess command as the reference CLI does (sh -c, stdin closed, stderr
 // passed through, MCPG_SIGN_ARTIFACT=<artifact>) and returns its stdout, which must be exactly
 // the 64 signature bytes. Error texts are the reference CLI's, with its advice moved into a hint.
-func runSigner(env *cli.Env, command, artifact string) ([]byte, error) {
-	cmd := exec.Command("sh", "-c", command)
-	cmd.Env = append(os.Environ(), "MCPG_SIGN_ARTIFACT="+artifact)
-	cmd.Stderr = env.Stderr
-	cmd.WaitDelay = 5 * time.Second // a grandchild holding stdout open must not hang us
-	stdout, err := cmd.StdoutPipe()
+//
+// Unlike the reference CLI it never waits forever: the signer has timeout to finish, stdout is
+// read while the signer runs so a child holding it open cannot stall us past the signer's exit,
+// and the signer runs in a process group of its own that is stopped on timeout, killed on
+// SIGINT/SIGTERM/SIGHUP and killed when the signer exits, so nothing it started outlives us.
+func runSigner(env *cli.Env, command, artifact string, timeout time.Duration) ([]byte, error) {
+	stdout, stdoutW, err := os.Pipe()
 	if err != nil {
 		return nil, cli.Failf("subprocess signer '%s' failed to spawn: %v", command, err)
 	}
-	if err := cmd.Start(); err != nil {
+	defer stdout.Close()
+	cmd := exec.Command("sh", "-c", command)
+	cmd.Env = append(os.Environ(), "MCPG_SIGN_ARTIFACT="+artifact)
+	cmd.Stdout = stdoutW
+	cmd.Stderr = env.Stderr
+	cmd.WaitDelay = stdoutGrace // stderr, when it is not a file and a child holds it open
+
+	g := &signerGroup{}
+	defer fileio.OnInterrupt(g.stop)()
+	err = g.start(cmd)
+	stdoutW.Close()
+	if err != nil {
 		return nil, cli.Failf("subprocess signer '%s' failed to spawn: %v", command, err)
 	}
-	out, readErr := io.ReadAll(io.LimitReader(stdout, maxSignerOutput+1))
-	tooMuch := len(out) > maxSignerOutput
-	if tooMuch {
-		cmd.Process.Kill()
+	defer g.kill() // whatever of the group is left once we are done with the signer
+
+	output := make(chan signerOutput, 1)
+	go func() {
+		out, err := io.ReadAll(io.LimitReader(stdout, maxSignerOutput+1))
+		output <- signerOutput{out, err}
+	}()
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+
+	// Until the signer exits: it may run out of time, or print more than a signature.
+	var got *signerOutput
+	for running := true; running; {
+		select {
+		case <-g.done:
+			running = false
+		case <-deadline.C:
+			g.stop()
+			return nil, signerTimedOut(env, command, timeout)
+		case o := <-output:
+			if len(o.out) > maxSignerOutput {
+				g.kill()
+				<-g.done
+				return nil, tooMuchOutput()
+			}
+			got, output = &o, nil // stdout is closed; the signer has yet to exit
+		}
 	}
-	waitErr := cmd.Wait()
-	switch {
-	case tooMuch:
-		return nil, cli.WithHint(cli.Failf("subprocess signer must emit exactly 64 bytes of raw Ed25519 signature on stdout, got more than %d bytes (stopped it)", maxSignerOutput), signerOutputHint)
-	case readErr != nil && waitErr == nil:
+	if got == nil {
+		got = drainAfterExit(g, output, stdout)
+	}
+	out, readErr := got.out, got.err
+	if errors.Is(readErr, os.ErrClosed) {
+		readErr = nil
+	}
+	waitErr := g.waitErr
+	if readErr != nil && waitErr == nil {
 		return nil, cli.Failf("subprocess signer '%s': reading its output: %v", command, readErr)
 	}
 	var exitErr *exec.ExitError
@@ -52,8 +101,43 @@ func runSigner(env *cli.Env, command, artifact string) ([]byte, error) {
 	if waitErr != nil && !errors.Is(waitErr, exec.ErrWaitDelay) {
 		return nil, cli.Failf("subprocess signer '%s' failed: %v", command, waitErr)
 	}
+	if len(out) > maxSignerOutput {
+		return nil, tooMuchOutput()
+	}
 	if len(out) != 64 {
 		return nil, cli.WithHint(cli.Failf("subprocess signer must emit exactly 64 bytes of raw Ed25519 signature on stdout, got %d bytes", len(out)), signerOutputHint)
 	}
 	return bytes.Clone(out), nil
+}
+
+type signerOutput struct {
+	out []byte
+	err error
+}
+
+// drainAfterExit returns the signer's stdout once the signer has exited. What it wrote is in the
+// pipe already; a child of it holding the pipe open gets stdoutGrace, then the group is killed
+// and the pipe closed under the reader.
+func drainAfterExit(g *signerGroup, output <-chan signerOutput, stdout *os.File) *signerOutput {
+	select {
+	case o := <-output:
+		return &o
+	case <-time.After(stdoutGrace):
+		g.kill()
+		stdout.Close()
+		o := <-output
+		return &o
+	}
+}
+
+func signerTimedOut(env *cli.Env, command string, timeout time.Duration) error {
+	if !groupsSupported {
+		env.Warnf("only the signer's shell was stopped: processes it started may still run (no process groups on %s)", runtime.GOOS)
+	}
+	return cli.WithHint(cli.Failf("subprocess signer '%s' did not finish within %s (--subprocess-timeout); it was stopped", command, timeout),
+		"a signer that waits on a KMS or for a hardware-key touch may need a longer --subprocess-timeout; it cannot read from the terminal")
+}
+
+func tooMuchOutput() error {
+	return cli.WithHint(cli.Failf("subprocess signer must emit exactly 64 bytes of raw Ed25519 signature on stdout, got more than %d bytes (stopped it)", maxSignerOutput), signerOutputHint)
 }
