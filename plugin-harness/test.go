@@ -302,10 +302,11 @@ func verifyArtifact(r *report, pkg *pkgzip.Package, artifact string, pub ed25519
 		return fileio.IOError("read", artifact, err)
 	}
 	defer f.Close()
-	if pub != nil && pkg.Signature == nil {
-		return cli.Failf("%s: %s: missing; --key enforces a signature over %s", pkg.Name, pkgzip.EntrySignature, pkgzip.EntryNative)
-	}
 	if pub != nil {
+		// The verdict verify --key and inspect --key give too: unsigned, or not 64 bytes.
+		if err := pkg.CheckSignature(true); err != nil {
+			return err
+		}
 		if _, err := keys.NewVerifier(pub, pkg.Signature); err != nil {
 			return cli.Failf("%s: %s: %v", pkg.Name, pkgzip.EntrySignature, err)
 		}

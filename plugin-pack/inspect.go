@@ -28,7 +28,7 @@ as unpack; the artifact is decompressed once, in memory-bounded streaming, to ha
 
 Flags:
   --key <key>  verify plugin.sig with this public key: a file (PEM, raw 32 bytes, hex,
-               ssh-ed25519 line) or 64 hex digits
+               ssh-ed25519 line) or 64 hex digits; an unsigned package then fails
   --json       print one JSON document on stdout
   -h, --help   show this help
 
@@ -36,8 +36,9 @@ Examples:
   plugin-pack inspect mcpg-plugin-gate_1.2.0_linux_amd64.zip
   plugin-pack inspect --key acme.pub --json gate.zip | jq -r .artifact.sha256
 
-Exit status: 0 the package is sound; 1 it is rejected as unpack would reject it, its signature
-does not verify with --key, or its artifact embeds a plugin.yaml the gateway would refuse; 2
+Exit status: 0 the package is sound; 1 it is rejected as unpack would reject it, it is unsigned
+or its signature does not verify with --key (the verdict of plugin-sign verify --key and
+plugin-harness test --key), or its artifact embeds a plugin.yaml the gateway would refuse; 2
 usage; 3 a file could not be read.
 `
 
@@ -143,9 +144,6 @@ func inspect(pkg *pkgzip.Package, zipFile io.ReaderAt, pub ed25519.PublicKey, ke
 			failure = err
 		}
 	}
-	if pkg.ArtifactSize == 0 {
-		fail(cli.Failf("%s: %s: the artifact is empty", pkg.Name, pkg.ArtifactName))
-	}
 	descriptorWarnings(pkg, warn)
 
 	sha := sha256.New()
@@ -181,10 +179,11 @@ func inspect(pkg *pkgzip.Package, zipFile io.ReaderAt, pub ed25519.PublicKey, ke
 	switch {
 	case pkg.Signature == nil:
 		rep.Signature.State = "none"
+		fail(pkg.CheckSignature(pub != nil)) // with --key, unsigned fails as in verify and test
 	case len(pkg.Signature) != keys.SignatureSize:
 		rep.Signature.State, rep.Signature.Size = "invalid", int64(len(pkg.Signature))
 		rep.Signature.Note = fmt.Sprintf("%d bytes, expected %d", len(pkg.Signature), keys.SignatureSize)
-		fail(signatureLengthErr(pkg))
+		fail(pkg.CheckSignature(pub != nil))
 	case verifier == nil:
 		rep.Signature.State, rep.Signature.Size = "unverified", keys.SignatureSize
 		rep.Signature.Note = "pass --key to verify it"

@@ -7,7 +7,6 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
-	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
 
@@ -144,24 +143,13 @@ func optionalPath(present bool, dir, name string) *string {
 	return &p
 }
 
-// checkPackage applies what unpack refuses beyond pkgzip.Open (the signature length, an empty
-// artifact) and prints the descriptor findings the gateway tolerates as warnings.
+// checkPackage applies what unpack refuses beyond pkgzip.Open (the signature length, the verdict
+// every tool shares) and prints the descriptor findings the gateway tolerates as warnings.
 func checkPackage(pkg *pkgzip.Package, warn *warnings) error {
-	if err := signatureLengthErr(pkg); err != nil {
+	if err := pkg.CheckSignature(false); err != nil {
 		return err
 	}
-	if pkg.ArtifactSize == 0 {
-		return cli.Failf("%s: %s: the artifact is empty", pkg.Name, pkg.ArtifactName)
-	}
 	descriptorWarnings(pkg, warn)
-	return nil
-}
-
-func signatureLengthErr(pkg *pkgzip.Package) error {
-	if pkg.Signature != nil && len(pkg.Signature) != keys.SignatureSize {
-		return cli.Failf("%s: %s: expected a raw %d-byte Ed25519 signature, found %d bytes (the gateway refuses it unless signature checks are disabled)",
-			pkg.Name, pkgzip.EntrySignature, keys.SignatureSize, len(pkg.Signature))
-	}
 	return nil
 }
 

@@ -20,6 +20,10 @@ const verifyHelp = `Usage: plugin-sign verify [--key <public-key>] [--hash <sha2
 
 Check a plugin the way the gateway will: the SHA-256 of the artifact against the pin you expect,
 its Ed25519 signature against your public key, and the artifact against a revocation list.
+Give at least one of --key, --hash and --revocation-list: with nothing to check, verify is a
+usage error (exit 2), as cosign refuses to verify without a key. This departs on purpose from the
+reference CLI, which prints "Verification: PASSED" for any file; to print the SHA-256 alone, run
+plugin-hash hash.
 The input is a loose artifact (libfoo.so, plugin.wasm) with its signature beside it
 (<artifact>.<ext>.sig), or a package zip — recognised by its content — whose plugin.sig is
 checked over its plugin.so or plugin.wasm entry, the bytes the gateway pins and verifies.
@@ -29,9 +33,11 @@ Flags:
       --key <file|hex>          public key: a file of 32 raw bytes, 64 hex digits, a PEM public
                                 key (-----BEGIN PUBLIC KEY-----, what trusted_keys takes) or an
                                 ssh-ed25519 line (a .pub file), or the 64 hex digits themselves;
-                                without it the signature is not checked
+                                without it the signature is not checked. With it a package must
+                                carry plugin.sig, as the gateway's enforce policy requires
       --hash <sha256>           expected SHA-256 of the artifact: 64 hex digits, with or without
-                                sha256:, either case
+                                sha256:, either case (a warning then says the gateway's pin needs
+                                bare lowercase hex); spaces or anything else are a usage error
       --signature <file>        the signature to check instead of the sidecar or plugin.sig
       --revocation-list <file>  the gateway's revocation list (JSON, version 1); the artifact must
                                 not be in it. A malformed list is an error, as at gateway boot
@@ -49,7 +55,7 @@ Examples:
   plugin-sign verify --key release.pub --revocation-list /etc/mcpg/revocations.json plugin.wasm
 
 Exit status: 0 every check passed; 1 a check failed, or the key, the list or the package was
-rejected; 2 usage; 3 a file could not be read.
+rejected; 2 usage, including nothing to check; 3 a file could not be read.
 `
 
 type verifyOpts struct {
@@ -163,9 +169,6 @@ func runVerify(env *cli.Env, args []string) error {
 	if o.expected != nil {
 		rep.Hash = &hashResult{Expected: o.hash, OK: sum == *o.expected}
 		rep.Verified = rep.Verified && rep.Hash.OK
-		if rep.Hash.OK && o.hash != sum.Hex() {
-			fmt.Fprintf(env.Stderr, "note: the gateway's plugins[].signature.sha256 pin is compared as an exact string: write it as bare lowercase hex, %s\n", sum.Hex())
-		}
 	}
 	if list != nil {
 		rep.Revocation = &revocationResult{List: o.revocations, IssuedAt: list.IssuedAt, Entries: len(list.Entries)}
@@ -210,14 +213,36 @@ func parseVerifyArgs(env *cli.Env, args []string) (*verifyOpts, error) {
 		return nil, cli.CheckArgs("plugin-sign verify", pos, 1, 1, "<artifact|package.zip|->")
 	}
 	o.input = pos[0]
+	if o.key == "" && !flags.Visited("hash") && o.revocations == "" {
+		return nil, cli.WithHint(cli.Usagef("plugin-sign verify: nothing to check: give --key <public-key>, --hash <sha256> or --revocation-list <file>"),
+			"to print the SHA-256 alone, run: plugin-hash hash "+o.input)
+	}
 	if flags.Visited("hash") {
-		d, err := digest.Parse(o.hash)
+		d, err := parseExpectedHash(env, o.hash)
 		if err != nil {
-			return nil, cli.Usagef("--hash: %v", err)
+			return nil, err
 		}
 		o.expected = &d
 	}
 	return o, nil
+}
+
+// parseExpectedHash reads --hash leniently where a person typing it is harmless (a sha256:
+// prefix, upper case: compared all the same, with a warning, since the gateway compares
+// plugins[].signature.sha256 as an exact string, docs/contract.md §4.2) and strictly otherwise:
+// white space, a wrong length or a non-hex digit is a usage error.
+func parseExpectedHash(env *cli.Env, value string) (digest.Digest, error) {
+	if strings.TrimSpace(value) != value {
+		return digest.Digest{}, cli.Usagef("--hash: %q is not a SHA-256 digest: it has leading or trailing white space", value)
+	}
+	d, err := digest.Parse(value)
+	if err != nil {
+		return digest.Digest{}, cli.Usagef("--hash: %v", err)
+	}
+	if value != d.Hex() {
+		env.Warnf("--hash %s: the gateway's plugins[].signature.sha256 pin is compared as an exact string and needs bare lowercase hex: %s", value, d.Hex())
+	}
+	return d, nil
 }
 
 // loadPublicKey reads --key (a file, or the hex key itself); none given is a nil key.
@@ -257,11 +282,11 @@ func openPackage(o *verifyOpts, rep *verifyReport, f io.ReaderAt, size int64) (s
 	case o.signature != "":
 		rep.Signature.File = o.signature
 		s.sig, s.sigErr = readSignatureFile(o.signature)
-	case pkg.Signature == nil:
-		s.sigErr = missingSignature("package has no " + pkgzip.EntrySignature)
+	case pkg.Signature == nil: // the verdict every tool gives an unsigned package under --key
+		s.sigErr = missingSignature(pkg.CheckSignature(true).Error())
 	default:
 		rep.Signature.File = rep.Input + ":" + pkgzip.EntrySignature
-		s.sig, s.sigErr = pkg.Signature, checkSignatureLength(len(pkg.Signature), int64(len(pkg.Signature)))
+		s.sig, s.sigErr = pkg.Signature, pkg.CheckSignature(o.key != "")
 	}
 	return s, nil
 }

@@ -37,6 +37,7 @@ type Registry struct {
 	authed http.RoundTripper // the policy transport under ggcr's authentication, after connect
 	client *http.Client      // over authed
 	pusher *remote.Pusher
+	puts   *putDigestRecorder // between authentication and the policy transport, after connect
 }
 
 // OpenRegistry prepares a store for ref's repository, to be reached as cfg says with creds
@@ -82,7 +83,8 @@ func (s *Registry) connect(ctx context.Context, push bool) error {
 	if push {
 		scope = s.repo.Scope(transport.PushScope)
 	}
-	tr, err := transport.NewWithContext(ctx, s.repo.Registry, s.creds, s.pt, []string{scope})
+	s.puts = &putDigestRecorder{inner: s.pt}
+	tr, err := transport.NewWithContext(ctx, s.repo.Registry, s.creds, s.puts, []string{scope})
 	if err != nil {
 		return err
 	}
@@ -135,7 +137,11 @@ func (s *Registry) PushManifest(ctx context.Context, tag string, raw []byte, d d
 		}
 		s.pusher = p
 	}
+	s.puts.take() // forget an earlier PUT's answer
 	if err := s.pusher.Put(ctx, ref, rawManifest(raw)); err != nil {
+		return "", err
+	}
+	if err := checkStoredManifest(s.puts.take(), d, ref.Name()); err != nil {
 		return "", err
 	}
 	if u := s.pt.lastManifestURL(); u != "" {

@@ -50,9 +50,11 @@ type Package struct {
 	License      []byte  // nil when absent
 	Entries      []Entry // in central-directory order
 
-	zr     *zip.Reader
-	files  map[string]*zip.File
-	limits Limits
+	zr        *zip.Reader
+	files     map[string]*zip.File
+	limits    Limits
+	dirOffset int64 // the central directory, as checkLayout found it
+	dirSize   int64
 }
 
 // Entry describes one member of a package, as read from the central directory or as written.

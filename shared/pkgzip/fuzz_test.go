@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -15,7 +16,7 @@ var fuzzLimits = Limits{MaxEntrySize: 1 << 20, MaxTotalSize: 2 << 20, MaxRatio: 
 // fuzzSeeds are the interesting shapes: a real package, the gateway's rejections, our own.
 func fuzzSeeds(t testing.TB) map[string][]byte {
 	art := randomish(70000, 1)
-	return map[string][]byte{
+	seeds := map[string][]byte{
 		"packed":    packBytes(t, PackInput{Descriptor: []byte(testYAML), Artifact: bytes.NewReader(art), ArtifactName: EntryNative, Signature: make([]byte, 64), License: []byte("MIT")}),
 		"wasm":      packBytes(t, PackInput{Descriptor: []byte(testYAML), Artifact: bytes.NewReader([]byte("\x00asm\x0d\x00\x01\x00")), ArtifactName: EntryWasm, ModTime: 1700000000}),
 		"stored":    mkzip(t, yamlEnt, ent{name: EntryNative, data: []byte("abc"), store: true}),
@@ -26,7 +27,12 @@ func fuzzSeeds(t testing.TB) map[string][]byte {
 		"both":      mkzip(t, yamlEnt, soEnt, ent{name: EntryWasm}),
 		"bomb":      mkzip(t, yamlEnt, ent{name: EntryNative, data: make([]byte, 3<<20)}),
 		"lying":     lie(mkzip(t, yamlEnt, ent{name: EntryNative, data: art}), EntryNative, 100),
+		"empty":     mkzip(t, yamlEnt, ent{name: EntryNative}),
 	}
+	for name, c := range hostileHeaderZips(t) {
+		seeds["header-"+strings.ReplaceAll(strings.ReplaceAll(name, " ", "-"), ",", "")] = c.zip
+	}
+	return seeds
 }
 
 // FuzzOpen: Open never panics and fails only with a *FormatError; whatever it accepts, Extract

@@ -59,6 +59,9 @@ func Open(r io.ReaderAt, size int64, name string, limits Limits) (*Package, erro
 		p.Entries = append(p.Entries, Entry{Name: f.Name, Method: f.Method, Size: int64(f.UncompressedSize64),
 			CompressedSize: int64(f.CompressedSize64), CRC32: f.CRC32, Mode: f.Mode(), Modified: f.Modified})
 	}
+	if err := p.checkLocalHeaders(r); err != nil {
+		return nil, err
+	}
 	if err := p.checkOverlap(); err != nil {
 		return nil, err
 	}
@@ -86,6 +89,11 @@ func Open(r io.ReaderAt, size int64, name string, limits Limits) (*Package, erro
 		return nil, p.reject(EntryDescriptor, "invalid descriptor in package: %v", err)
 	}
 	p.Descriptor = d
+	// Ours, after the gateway's rules: its unpack accepts an empty artifact that no loader can
+	// load; every tool refuses it here, with one message (docs/contract.md §1.2).
+	if p.ArtifactSize == 0 {
+		return nil, p.reject(p.ArtifactName, "the artifact is empty")
+	}
 	if p.files[EntrySignature] != nil {
 		if p.Signature, err = p.readSmall(EntrySignature); err != nil {
 			return nil, err
@@ -209,6 +217,7 @@ func (p *Package) checkLayout(r io.ReaderAt, size int64) error {
 	case dirOff+dirSize != dirEnd:
 		return p.reject("", "not a valid package: the central directory (offset %d, %d bytes) does not end where the end record starts (%d); data was prepended, appended or the file is corrupt", dirOff, dirSize, dirEnd)
 	}
+	p.dirOffset, p.dirSize = int64(dirOff), int64(dirSize)
 	if records > 0 {
 		var magic [4]byte
 		if _, err := r.ReadAt(magic[:], 0); err != nil {

@@ -71,6 +71,8 @@ func TestOpenRejects(t *testing.T) {
 		{"both artifacts", mkzip(t, yamlEnt, soEnt, ent{name: EntryWasm}), `test.zip: packaged plugin must contain exactly one of plugin.so or plugin.wasm; found ["plugin.so", "plugin.wasm"]`},
 		{"bad descriptor", mkzip(t, ent{name: EntryDescriptor, data: []byte("schema: other\n")}, soEnt), "test.zip: plugin.yaml: invalid descriptor in package: "},
 		// Ours.
+		{"empty artifact", mkzip(t, yamlEnt, ent{name: EntryNative}), "test.zip: plugin.so: the artifact is empty"},
+		{"empty wasm", mkzip(t, yamlEnt, ent{name: EntryWasm, store: true}), "test.zip: plugin.wasm: the artifact is empty"},
 		{"duplicate", mkzip(t, yamlEnt, soEnt, ent{name: EntryNative, data: []byte("other")}), "test.zip: plugin.so: duplicate entry"},
 		{"symlink", mkzip(t, yamlEnt, ent{name: EntryNative, data: []byte("/etc/passwd"), mode: 0o120777}), "test.zip: plugin.so: is a symbolic link"},
 		{"fifo", mkzip(t, yamlEnt, ent{name: EntryNative, mode: 0o010644}), "test.zip: plugin.so: is a special file"},
