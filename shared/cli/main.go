@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
@@ -33,8 +34,8 @@ func (e *Env) Warnf(format string, a ...any) {
 var ErrHelp = errors.New("help requested")
 
 // Main runs a binary's command and exits with the code from the shared table. It prints
-// "error: <msg>" (and "hint: <hint>", see HintOf) on stderr, and on SIGINT/SIGTERM removes the partial outputs
-// registered with fileio.OnInterrupt before exiting 130.
+// "error: <msg>" (and "hint: <hint>", see HintOf) on stderr, and on SIGINT/SIGTERM/SIGHUP removes the partial
+// outputs registered with fileio.OnInterrupt (and ends what commands registered there) before exiting 130.
 func Main(run func(env *Env, args []string) error) {
 	env := OSEnv()
 	stopSignals := handleInterrupts()
@@ -65,18 +66,27 @@ type SilentError struct{ Code int }
 
 func (e *SilentError) Error() string { return fmt.Sprintf("exit %d", e.Code) }
 
+// handleInterrupts runs the interrupt cleanups and exits 130 on the first SIGINT, SIGTERM or SIGHUP (a
+// closed terminal). The returned stop waits for a handler already under way: a cleanup that ends a
+// command's child makes the command return, and its own exit must not overtake the 130.
 func handleInterrupts() (stop func()) {
 	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	var handling sync.Mutex // held for good once a signal is being handled: the process exits
 	done := make(chan struct{})
 	go func() {
 		select {
 		case <-ch:
+			handling.Lock()
 			fileio.RunInterruptCleanups()
 			fmt.Fprintln(os.Stderr, "interrupted: partial outputs removed")
 			os.Exit(ExitInterrupted)
 		case <-done:
 		}
 	}()
-	return func() { signal.Stop(ch); close(done) }
+	return func() {
+		handling.Lock()
+		signal.Stop(ch)
+		close(done)
+	}
 }
