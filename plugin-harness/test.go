@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -197,15 +196,15 @@ func runTest(env *cli.Env, args []string) error {
 	}
 	plan.Class = desc.Class
 	plan.Alias = desc.ID // the reference test uses the descriptor id as the operator alias
-	dir, err := os.MkdirTemp("", "plugin-harness-")
+	sb, err := openSandbox()
 	if err != nil {
-		return fileio.IOError("create a directory in", os.TempDir(), err)
-	}
-	defer os.RemoveAll(dir)
-	if err := pkg.Extract(dir); err != nil {
 		return err
 	}
-	artifact := filepath.Join(dir, pkgzip.EntryNative)
+	defer sb.Close()
+	if err := pkg.Extract(sb.dir); err != nil {
+		return err
+	}
+	artifact := filepath.Join(sb.dir, pkgzip.EntryNative)
 
 	if err := verifyArtifact(r, pkg, artifact, pub, f.key); err != nil {
 		return err
@@ -214,7 +213,10 @@ func runTest(env *cli.Env, args []string) error {
 		fmt.Fprintln(env.Stderr, r.Trust)
 	}
 	req := workerRequest{Path: artifact, SHA256: r.SHA256, MaxMemory: f.maxMemory << 20, Plan: *plan}
-	failure := runWorkerProcess(r, desc, req, timeout)
+	failure := runWorkerProcess(r, sb, desc, req, timeout)
+	if sb.Interrupted() {
+		return failure // shared/cli is exiting 130; no report
+	}
 	for _, w := range r.Warnings {
 		if !f.json {
 			env.Warnf("%s", w)
@@ -367,17 +369,4 @@ func signalName(s syscall.Signal) string {
 		return "SIGBUS (bus error)"
 	}
 	return s.String()
-}
-
-// capped keeps the first max bytes written to it.
-type capped struct {
-	bytes.Buffer
-	max int
-}
-
-func (c *capped) Write(p []byte) (int, error) {
-	if room := c.max - c.Len(); room > 0 {
-		c.Buffer.Write(p[:min(len(p), room)])
-	}
-	return len(p), nil
 }
