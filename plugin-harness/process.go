@@ -23,9 +23,10 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 		return err
 	}
 	quit := make(chan struct{})
+	grace := time.Second // for a worker that reported an error and is ending by itself
 	defer func() {
 		close(quit)
-		sb.finish(w, time.Second)
+		sb.finish(w, grace)
 		r.PluginStdout, r.PluginStderr = strings.TrimSpace(w.stdout.String()), pluginStderr(w.stderr.String())
 		if warning := sb.leftoverWarning(); warning != "" {
 			r.Warnings = append(r.Warnings, warning)
@@ -83,6 +84,7 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 			exited = nil
 			sb.endProcesses()
 		case <-timer.C:
+			grace = 0
 			return cli.Failf("%s: the plugin did not return from %s within %s; the worker was killed", r.Package, step(r), timeout)
 		}
 	}

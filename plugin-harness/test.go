@@ -42,6 +42,13 @@ Host services answer like the gateway's null services ("not wired" errors); ever
 makes into the host is shown. A crash, a hang past --timeout, memory beyond --max-memory or a
 panic sentinel inside the plugin is a failure in the report, never a crash of the tool.
 
+Nothing is left behind: the worker runs in a process group of its own and dies with the tool; any
+process the plugin starts (forked, daemonised, executed) is killed once the worker ends, with a
+warning (on Linux; elsewhere only the worker's process group is reached). The package is unpacked
+into $TMPDIR/plugin-harness-pid<PID>-*, removed on every exit (Ctrl-C, SIGTERM and SIGHUP: exit 130);
+one left by a SIGKILLed run is removed by the next. The report keeps the first and last 64 KiB of
+the plugin's stdout and stderr ("… N bytes omitted …" between them).
+
 Flags:
   --key FILE            Ed25519 public key (raw, hex, PEM or ssh-ed25519); plugin.sig must verify
                         under it (enforce policy). Without --key verification is skipped.
