@@ -4,8 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
+	"io"
 	"strings"
 	"time"
 
@@ -14,64 +13,32 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 )
 
-// workerWrapperEnv names a command line to run the worker under, e.g. "valgrind --leak-check=full".
-const workerWrapperEnv = "MCPG_HARNESS_WORKER_WRAPPER"
-
 // runWorkerProcess starts the worker, follows its report, judges the registration before letting
 // it drive the plugin, and judges every call. Each step gets timeout; a step that overruns kills
-// the worker. The result is nil when the contract was respected.
-func runWorkerProcess(r *report, desc *descriptor.Descriptor, req workerRequest, timeout time.Duration) error {
-	self, err := os.Executable()
+// the worker. The result is nil when the contract was respected. Whatever way it returns, the
+// worker and every process the plugin started are gone.
+func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req workerRequest, timeout time.Duration) error {
+	w, err := sb.startWorker()
 	if err != nil {
-		return cli.Failf("cannot find the plugin-harness executable to start a worker: %v", err)
+		return err
 	}
-	reportR, reportW, err := os.Pipe()
-	if err != nil {
-		return cli.Failf("cannot create the worker's report pipe: %v", err)
-	}
-	defer reportR.Close()
-	cmd := exec.Command(self, workerCommand)
-	cmd.Args[0] = os.Args[0] // a multi-call binary (the test binary) dispatches on argv[0]
-	if wrapper := strings.Fields(os.Getenv(workerWrapperEnv)); len(wrapper) > 0 {
-		// A memory checker around the worker only (valgrind, the leak tests): the parent stays fast.
-		cmd = exec.Command(wrapper[0], append(wrapper[1:], self, workerCommand)...)
-	}
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		return cli.Failf("cannot start a worker: %v", err)
-	}
-	stdout, stderr := &capped{max: 64 << 10}, &capped{max: 64 << 10}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	cmd.ExtraFiles = []*os.File{reportW}
-	cmd.WaitDelay = time.Second
-	if err := cmd.Start(); err != nil {
-		reportW.Close()
-		return cli.Failf("cannot start a worker: %v", err)
-	}
-	reportW.Close()
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	in, _ := json.Marshal(req)
-	_, _ = stdin.Write(append(in, '\n'))
-
-	messages := make(chan workerMessage)
-	go func() {
-		defer close(messages)
-		dec := json.NewDecoder(bufio.NewReader(reportR))
-		for {
-			var m workerMessage
-			if dec.Decode(&m) != nil {
-				return
-			}
-			messages <- m
+	quit := make(chan struct{})
+	grace := time.Second // for a worker that reported an error and is ending by itself
+	defer func() {
+		close(quit)
+		sb.finish(w, grace)
+		r.PluginStdout, r.PluginStderr = strings.TrimSpace(w.stdout.String()), pluginStderr(w.stderr.String())
+		if warning := sb.leftoverWarning(); warning != "" {
+			r.Warnings = append(r.Warnings, warning)
 		}
 	}()
+	in, _ := json.Marshal(req)
+	_, _ = w.stdin.Write(append(in, '\n'))
+	messages := readReport(w.report, quit)
 
-	defer func() {
-		r.PluginStdout, r.PluginStderr = strings.TrimSpace(stdout.String()), pluginStderr(stderr.String())
-	}()
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
+	exited := w.exited
 	var verdict error
 	finished, done := false, false
 	for !finished {
@@ -91,6 +58,9 @@ func runWorkerProcess(r *report, desc *descriptor.Descriptor, req workerRequest,
 					r.Exercised = true
 				}
 			case m.Registration != nil:
+				if warning := subreaperMissing(); warning != "" {
+					r.Warnings = append(r.Warnings, warning)
+				}
 				r.Registration, r.LoadNanos = m.Registration, m.LoadNanos
 				verdict = judge(r, desc, m.Registration, m.DerivedManifest)
 				if verdict == nil && !native.Driven(desc.Class) {
@@ -99,7 +69,7 @@ func runWorkerProcess(r *report, desc *descriptor.Descriptor, req workerRequest,
 					verdict = cli.Unsupportedf("%s: %s", r.Package, r.Note)
 				}
 				decision, _ := json.Marshal(driveDecision{Drive: verdict == nil})
-				_, _ = stdin.Write(append(decision, '\n'))
+				_, _ = w.stdin.Write(append(decision, '\n'))
 			case m.Error != "":
 				if m.Unsupported {
 					return cli.Unsupportedf("%s: %s", r.Package, m.Error)
@@ -108,27 +78,46 @@ func runWorkerProcess(r *report, desc *descriptor.Descriptor, req workerRequest,
 			case m.Done:
 				finished, done = true, true
 			}
+		case <-exited:
+			// The worker is gone, but what it reported may still be in the pipe, held open by a
+			// process the plugin started: end those, then read the report to its end.
+			exited = nil
+			sb.endProcesses()
 		case <-timer.C:
-			_ = cmd.Process.Kill()
-			<-exited
+			grace = 0
 			return cli.Failf("%s: the plugin did not return from %s within %s; the worker was killed", r.Package, step(r), timeout)
 		}
 	}
-	stdin.Close()
-	var runErr error
-	select {
-	case runErr = <-exited:
-	case <-time.After(timeout):
-		_ = cmd.Process.Kill()
-		runErr = <-exited
-	}
+	w.stdin.Close()
+	sb.finish(w, timeout)
 	if verdict != nil {
 		return verdict
 	}
-	if runErr != nil || !done {
-		return crashed(r, req, runErr, stderr.String())
+	if w.waitErr != nil || !done {
+		return crashed(r, req, w.waitErr, w.stderr.String())
 	}
 	return contractVerdict(r)
+}
+
+// readReport decodes the worker's messages until the report ends or quit is closed.
+func readReport(report io.Reader, quit <-chan struct{}) <-chan workerMessage {
+	messages := make(chan workerMessage)
+	go func() {
+		defer close(messages)
+		dec := json.NewDecoder(bufio.NewReader(report))
+		for {
+			var m workerMessage
+			if dec.Decode(&m) != nil {
+				return
+			}
+			select {
+			case messages <- m:
+			case <-quit:
+				return
+			}
+		}
+	}()
+	return messages
 }
 
 func step(r *report) string {

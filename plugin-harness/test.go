@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -42,6 +41,13 @@ then shutdown and drop_instance. Every string crossing the boundary follows the 
 Host services answer like the gateway's null services ("not wired" errors); every call the plugin
 makes into the host is shown. A crash, a hang past --timeout, memory beyond --max-memory or a
 panic sentinel inside the plugin is a failure in the report, never a crash of the tool.
+
+Nothing is left behind: the worker runs in a process group of its own and dies with the tool; any
+process the plugin starts (forked, daemonised, executed) is killed once the worker ends, with a
+warning (on Linux; elsewhere only the worker's process group is reached). The package is unpacked
+into $TMPDIR/plugin-harness-pid<PID>-*, removed on every exit (Ctrl-C, SIGTERM and SIGHUP: exit 130);
+one left by a SIGKILLed run is removed by the next. The report keeps the first and last 64 KiB of
+the plugin's stdout and stderr ("… N bytes omitted …" between them).
 
 Flags:
   --key FILE            Ed25519 public key (raw, hex, PEM or ssh-ed25519); plugin.sig must verify
@@ -197,15 +203,15 @@ func runTest(env *cli.Env, args []string) error {
 	}
 	plan.Class = desc.Class
 	plan.Alias = desc.ID // the reference test uses the descriptor id as the operator alias
-	dir, err := os.MkdirTemp("", "plugin-harness-")
+	sb, err := openSandbox()
 	if err != nil {
-		return fileio.IOError("create a directory in", os.TempDir(), err)
-	}
-	defer os.RemoveAll(dir)
-	if err := pkg.Extract(dir); err != nil {
 		return err
 	}
-	artifact := filepath.Join(dir, pkgzip.EntryNative)
+	defer sb.Close()
+	if err := pkg.Extract(sb.dir); err != nil {
+		return err
+	}
+	artifact := filepath.Join(sb.dir, pkgzip.EntryNative)
 
 	if err := verifyArtifact(r, pkg, artifact, pub, f.key); err != nil {
 		return err
@@ -214,7 +220,10 @@ func runTest(env *cli.Env, args []string) error {
 		fmt.Fprintln(env.Stderr, r.Trust)
 	}
 	req := workerRequest{Path: artifact, SHA256: r.SHA256, MaxMemory: f.maxMemory << 20, Plan: *plan}
-	failure := runWorkerProcess(r, desc, req, timeout)
+	failure := runWorkerProcess(r, sb, desc, req, timeout)
+	if sb.Interrupted() {
+		return failure // shared/cli is exiting 130; no report
+	}
 	for _, w := range r.Warnings {
 		if !f.json {
 			env.Warnf("%s", w)
@@ -368,17 +377,4 @@ func signalName(s syscall.Signal) string {
 		return "SIGBUS (bus error)"
 	}
 	return s.String()
-}
-
-// capped keeps the first max bytes written to it.
-type capped struct {
-	bytes.Buffer
-	max int
-}
-
-func (c *capped) Write(p []byte) (int, error) {
-	if room := c.max - c.Len(); room > 0 {
-		c.Buffer.Write(p[:min(len(p), room)])
-	}
-	return len(p), nil
 }

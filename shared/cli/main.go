@@ -34,8 +34,8 @@ func (e *Env) Warnf(format string, a ...any) {
 var ErrHelp = errors.New("help requested")
 
 // Main runs a binary's command and exits with the code from the shared table. It prints
-// "error: <msg>" (and "hint: <hint>", see HintOf) on stderr, and on SIGINT/SIGTERM/SIGHUP removes the partial outputs
-// registered with fileio.OnInterrupt before exiting 130.
+// "error: <msg>" (and "hint: <hint>", see HintOf) on stderr, and on SIGINT/SIGTERM/SIGHUP removes the partial
+// outputs registered with fileio.OnInterrupt (and ends what commands registered there) before exiting 130.
 func Main(run func(env *Env, args []string) error) {
 	env := OSEnv()
 	stopSignals := handleInterrupts()
@@ -66,6 +66,9 @@ type SilentError struct{ Code int }
 
 func (e *SilentError) Error() string { return fmt.Sprintf("exit %d", e.Code) }
 
+// handleInterrupts runs the interrupt cleanups and exits 130 on the first SIGINT, SIGTERM or SIGHUP (a
+// closed terminal). The returned stop waits for a handler already under way: a cleanup that ends a
+// command's child makes the command return, and its own exit must not overtake the 130.
 func handleInterrupts() (stop func()) {
 	ch := make(chan os.Signal, 1)
 	signals := []os.Signal{os.Interrupt, syscall.SIGTERM}
@@ -74,18 +77,20 @@ func handleInterrupts() (stop func()) {
 	}
 	signal.Notify(ch, signals...)
 	done := make(chan struct{})
-	// Held by whichever ends the process: a cleanup (killing a subprocess, say) can let the
-	// command return meanwhile, and its exit code must not win over 130.
-	var exiting sync.Mutex
+	var handling sync.Mutex // held for good once a signal is being handled: the process exits
 	go func() {
 		select {
 		case <-ch:
-			exiting.Lock()
+			handling.Lock()
 			fileio.RunInterruptCleanups()
 			fmt.Fprintln(os.Stderr, "interrupted: partial outputs removed")
 			os.Exit(ExitInterrupted)
 		case <-done:
 		}
 	}()
-	return func() { signal.Stop(ch); close(done); exiting.Lock() }
+	return func() {
+		handling.Lock()
+		signal.Stop(ch)
+		close(done)
+	}
 }

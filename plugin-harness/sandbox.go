@@ -1,0 +1,247 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
+)
+
+// A run of `test` leaves nothing behind, however it ends (a verdict, an error, a timeout,
+// SIGINT/SIGTERM/SIGHUP, the plugin signalling the tool): the sandbox owns the temporary directory
+// holding the unpacked plugin.so, the worker, and every process the plugin starts. The worker gets a
+// process group of its own and dies with the tool (parent-death signal); the tool is the subreaper of
+// whatever the plugin detaches (setsid, double fork) and kills it; a directory left by a tool that
+// was SIGKILLed is swept by the next run.
+
+// tempDirPrefix names a run's directory with its owner's pid, so a later run can tell a stale one.
+const tempDirPrefix = "plugin-harness-pid"
+
+// killDeadline bounds how long ending the plugin's processes may take.
+const killDeadline = 5 * time.Second
+
+type sandbox struct {
+	dir         string
+	unregister  func()
+	interrupted atomic.Bool
+
+	mu        sync.Mutex
+	worker    *workerProcess
+	leftovers int // live processes killed after the worker had ended
+}
+
+// openSandbox sweeps stale directories, creates this run's and registers the interrupt cleanup.
+func openSandbox() (*sandbox, error) {
+	becomeSubreaper()
+	sweepStaleDirs(os.TempDir())
+	dir, err := os.MkdirTemp("", tempDirPrefix+strconv.Itoa(os.Getpid())+"-")
+	if err != nil {
+		return nil, fileio.IOError("create a directory in", os.TempDir(), err)
+	}
+	s := &sandbox{dir: dir}
+	s.unregister = fileio.OnInterrupt(s.interrupt)
+	return s, nil
+}
+
+// interrupt runs from shared/cli's signal handler, which exits 130 right after.
+func (s *sandbox) interrupt() {
+	s.interrupted.Store(true)
+	s.endProcesses()
+	_ = os.RemoveAll(s.dir)
+}
+
+// Interrupted reports whether the interrupt cleanup ran; the command should then return at once
+// (shared/cli finishes the exit with 130).
+func (s *sandbox) Interrupted() bool { return s.interrupted.Load() }
+
+// Close ends every process and removes the directory.
+func (s *sandbox) Close() {
+	s.endProcesses()
+	s.unregister()
+	_ = os.RemoveAll(s.dir)
+}
+
+// endProcesses kills the worker's process group if the worker still runs, then every process the
+// plugin left that was re-parented to this one.
+func (s *sandbox) endProcesses() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	w := s.worker
+	if w == nil {
+		return
+	}
+	running := 0
+	select {
+	case <-w.exited:
+		// Its children are ours now (subreaper): counted as leftovers below.
+	default:
+		killGroup(w.cmd.Process)
+		running = w.cmd.Process.Pid
+	}
+	n := endAdopted(running, time.Now().Add(killDeadline))
+	if running == 0 {
+		s.leftovers += n
+		killGroup(w.cmd.Process) // where there is no subreaper, the group is all that can be reached
+	}
+}
+
+// sweepStaleDirs removes the directories of runs whose tool no longer exists (it was SIGKILLed,
+// so no cleanup ran).
+func sweepStaleDirs(tmp string) {
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), tempDirPrefix)
+		if !ok || !e.IsDir() {
+			continue
+		}
+		pidText, _, ok := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if !ok || err != nil || pid <= 0 || pid == os.Getpid() || pidAlive(pid) {
+			continue
+		}
+		_ = os.RemoveAll(filepath.Join(tmp, e.Name()))
+	}
+}
+
+// workerProcess is a started worker: its stdin, its report (fd 3), and its stdout and stderr read
+// into bounded captures.
+type workerProcess struct {
+	cmd            *exec.Cmd
+	stdin          io.WriteCloser
+	report         *os.File
+	stdout, stderr *outputCapture
+	exited         chan struct{} // closed once the worker is reaped; waitErr is then set
+	waitErr        error
+
+	outputs   sync.WaitGroup // the stdout and stderr readers
+	pipes     []*os.File     // the read ends, closed by finish
+	finishing sync.Once
+}
+
+// workerWrapperEnv names a command line to run the worker under, e.g. "valgrind --leak-check=full".
+const workerWrapperEnv = "MCPG_HARNESS_WORKER_WRAPPER"
+
+// startWorker re-executes this binary as the worker. The plugin owns the worker's stdout and stderr;
+// they are read here by goroutines into captures (not by os/exec, whose Wait would wait for every
+// process holding the pipes).
+func (s *sandbox) startWorker() (*workerProcess, error) {
+	self, err := os.Executable()
+	if err != nil {
+		return nil, cli.Failf("cannot find the plugin-harness executable to start a worker: %v", err)
+	}
+	cmd := exec.Command(self, workerCommand)
+	cmd.Args[0] = os.Args[0] // a multi-call binary (the test binary) dispatches on argv[0]
+	if wrapper := strings.Fields(os.Getenv(workerWrapperEnv)); len(wrapper) > 0 {
+		// A memory checker around the worker only (valgrind, the leak tests): the parent stays fast.
+		cmd = exec.Command(wrapper[0], append(wrapper[1:], self, workerCommand)...)
+	}
+	cmd.SysProcAttr = workerAttributes()
+	w := &workerProcess{cmd: cmd, stdout: newOutputCapture(captureLimit), stderr: newOutputCapture(captureLimit),
+		exited: make(chan struct{})}
+	if w.stdin, err = cmd.StdinPipe(); err != nil {
+		return nil, cli.Failf("cannot start a worker: %v", err)
+	}
+	var childEnds []*os.File
+	defer func() {
+		for _, f := range childEnds {
+			f.Close()
+		}
+	}()
+	pipe := func() *os.File {
+		r, wr, perr := os.Pipe()
+		if perr != nil {
+			err = perr
+			return nil
+		}
+		w.pipes, childEnds = append(w.pipes, r), append(childEnds, wr)
+		return wr
+	}
+	reportW, outW, errW := pipe(), pipe(), pipe()
+	if err != nil {
+		w.closePipes()
+		return nil, cli.Failf("cannot create the worker's pipes: %v", err)
+	}
+	w.report = w.pipes[0]
+	cmd.Stdout, cmd.Stderr, cmd.ExtraFiles = outW, errW, []*os.File{reportW}
+
+	// Under the lock, so that an interrupt either comes first (and nothing starts) or finds the worker.
+	s.mu.Lock()
+	if s.Interrupted() {
+		err = errors.New("interrupted")
+	} else if err = cmd.Start(); err == nil {
+		s.worker = w
+	}
+	s.mu.Unlock()
+	if err != nil {
+		w.closePipes()
+		return nil, cli.Failf("cannot start a worker: %v", err)
+	}
+	go func() {
+		w.waitErr = cmd.Wait()
+		close(w.exited)
+	}()
+	for i, capture := range []*outputCapture{w.stdout, w.stderr} {
+		w.outputs.Add(1)
+		go func(r io.Reader) {
+			defer w.outputs.Done()
+			_, _ = io.Copy(capture, r)
+		}(w.pipes[i+1])
+	}
+	return w, nil
+}
+
+// finish ends the worker (after grace, for a worker that is ending by itself) and everything the
+// plugin started, and waits for the captures to be complete. After it the captures hold everything
+// the plugin wrote and no process of the plugin is left.
+func (s *sandbox) finish(w *workerProcess, grace time.Duration) {
+	w.finishing.Do(func() {
+		select {
+		case <-w.exited:
+		case <-time.After(grace):
+		}
+		s.endProcesses()
+		select {
+		case <-w.exited:
+			s.endProcesses() // the worker's death re-parented its children here
+		case <-time.After(killDeadline):
+		}
+		drained := make(chan struct{})
+		go func() { w.outputs.Wait(); close(drained) }()
+		select {
+		case <-drained:
+		case <-time.After(time.Second): // a holder of the pipes this platform cannot find
+		}
+		w.closePipes()
+		<-drained
+	})
+}
+
+func (w *workerProcess) closePipes() {
+	for _, f := range w.pipes {
+		f.Close()
+	}
+}
+
+// leftoverWarning describes the processes the plugin left running, if any.
+func (s *sandbox) leftoverWarning() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.leftovers == 0 {
+		return ""
+	}
+	return fmt.Sprintf("the plugin started %d process(es) still running after the worker ended (forked, "+
+		"daemonised or executed from the plugin); they were killed", s.leftovers)
+}

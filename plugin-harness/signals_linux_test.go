@@ -1,0 +1,193 @@
+//go:build linux
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
+)
+
+// buildFixture compiles the C fixture with the given defines and packs it, like misbehave.txtar.
+func buildFixture(t *testing.T, dir, name string, defines ...string) string {
+	t.Helper()
+	if runtime.GOARCH != "amd64" {
+		t.Skip("native plugins are driven on linux/amd64 only")
+	}
+	if _, err := exec.LookPath("cc"); err != nil {
+		t.Skip("needs a C compiler")
+	}
+	src, err := filepath.Abs("testdata/fixture")
+	if err != nil {
+		t.Fatal(err)
+	}
+	so := filepath.Join(dir, name+".so")
+	args := []string{"-shared", "-fPIC", "-O2", "-I", src, "-o", so}
+	for _, d := range defines {
+		args = append(args, "-D"+d)
+	}
+	cc := exec.Command("cc", append(args, "fixture.c")...)
+	cc.Dir = src // the descriptor is embedded by a relative .incbin
+	if out, err := cc.CombinedOutput(); err != nil {
+		t.Fatalf("cc: %v\n%s", err, out)
+	}
+	desc, err := os.ReadFile(filepath.Join(src, "plugin.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	art, err := os.Open(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer art.Close()
+	zipPath := filepath.Join(dir, name+".zip")
+	out, err := os.Create(zipPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if _, err := pkgzip.Write(out, pkgzip.PackInput{Descriptor: desc, Artifact: art, ArtifactName: pkgzip.EntryNative}); err != nil {
+		t.Fatal(err)
+	}
+	return zipPath
+}
+
+// harness is the plugin-harness command testscript.Main put in PATH (this test binary).
+func harness(ctx context.Context, t *testing.T, tmp, pids string, args ...string) (*exec.Cmd, *bytes.Buffer) {
+	t.Helper()
+	bin, err := exec.LookPath("plugin-harness")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp, "FIXTURE_PIDS="+pids)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	return cmd, &stderr
+}
+
+// waitForPids waits until the fixture has recorded n processes: the plugin is loaded and hanging.
+func waitForPids(t *testing.T, path string, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if pids, _ := readPids(path); len(pids) >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the fixture did not record %d processes in 10s", n)
+		}
+	}
+}
+
+// A signal to the harness while the plugin hangs, having forked, daemonised and exec'd: exit 130,
+// and neither a process nor a temporary file survives.
+func TestSignalsLeaveNothing(t *testing.T) {
+	zip := buildFixture(t, t.TempDir(), "hang", "FORK_CHILD", "DAEMONIZE", "EXEC_SLEEP", "HANG_REGISTER")
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			tmp, pids := t.TempDir(), filepath.Join(t.TempDir(), "pids")
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd, stderr := harness(ctx, t, tmp, pids, "test", zip, "--timeout", "60s")
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			waitForPids(t, pids, 3)
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			_ = cmd.Wait()
+			if code := cmd.ProcessState.ExitCode(); code != 130 {
+				t.Errorf("exit code %d, want 130; stderr:\n%s", code, stderr)
+			}
+			if !strings.Contains(stderr.String(), "interrupted: partial outputs removed") {
+				t.Errorf("stderr:\n%s", stderr)
+			}
+			if err := pidsGone(pids, 3, 3*time.Second); err != nil {
+				t.Error(err)
+			}
+			if err := dirEmpty(tmp); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// A SIGKILLed harness cannot clean up: the worker dies with it (parent-death signal) and the next
+// run removes the temporary directory it left.
+func TestKilledHarnessTakesItsWorker(t *testing.T) {
+	dir := t.TempDir()
+	hang := buildFixture(t, dir, "hang", "FORK_CHILD", "HANG_REGISTER")
+	plain := buildFixture(t, dir, "plain")
+	tmp, pids := t.TempDir(), filepath.Join(t.TempDir(), "pids")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmd, _ := harness(ctx, t, tmp, pids, "test", hang, "--timeout", "60s")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitForPids(t, pids, 1)
+	var workers []int
+	for _, c := range children(cmd.Process.Pid) {
+		workers = append(workers, c.pid)
+	}
+	if len(workers) != 1 {
+		t.Fatalf("the harness has children %v, want one worker", workers)
+	}
+	_ = cmd.Process.Kill()
+	_ = cmd.Wait()
+	for deadline := time.Now().Add(3 * time.Second); running(workers[0]); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			_ = syscall.Kill(workers[0], syscall.SIGKILL)
+			t.Fatalf("the worker %d outlived the SIGKILLed harness", workers[0])
+		}
+	}
+	// The forked child was in the worker's process group, which nothing ends once both are dead:
+	// end it here (the fixture's other processes are what the cleanup paths are tested with).
+	if pids, err := readPids(pids); err == nil {
+		for _, pid := range pids {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+	if dirEmpty(tmp) == nil {
+		t.Fatal("the SIGKILLed harness left no directory: the sweep is not tested")
+	}
+	next, stderr := harness(ctx, t, tmp, "", "test", plain)
+	if err := next.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	if err := dirEmpty(tmp); err != nil {
+		t.Error(err)
+	}
+}
+
+// A 256 MiB flood on the plugin's stdout: the harness keeps its head and tail, and its peak RSS (with
+// the worker's: wait4 reports the larger) stays under the 64 MiB target.
+func TestFloodPeakRSS(t *testing.T) {
+	zip := buildFixture(t, t.TempDir(), "flood", "FLOOD_STDOUT=268435456")
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd, stderr := harness(ctx, t, t.TempDir(), "", "test", zip, "--timeout", "30s")
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, stderr)
+	}
+	peak := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
+	t.Logf("peak RSS under a 256 MiB stdout flood: %.1f MiB", float64(peak)/(1<<20))
+	if peak > 64<<20 {
+		t.Errorf("peak RSS %d MiB, over the 64 MiB target", peak>>20)
+	}
+	if want := "… 268304384 bytes omitted …"; !strings.Contains(stdout.String(), want) {
+		t.Errorf("stdout lacks %q", want)
+	}
+}
