@@ -9,6 +9,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 )
@@ -150,6 +151,11 @@ func runPush(env *cli.Env, args []string) error {
 	src, err := dest.open(env, &o)
 	if err != nil {
 		return err
+	}
+	if l, ok := src.store.(*ociclient.Layout); ok {
+		inputs := &fileio.Inputs{Command: "plugin-oci push"}
+		inputs.Add("the package", pos[0])
+		l.Protect(inputs)
 	}
 	res, err := ociclient.Push(ctx, src.store, art, tags, ociclient.WithProgress(progressFor(env)))
 	if err != nil {

@@ -75,6 +75,14 @@ func runUnpack(env *cli.Env, args []string) error {
 	if err := checkPackage(pkg, warn); err != nil {
 		return err
 	}
+	// Extract replaces or removes every package file name in target: none may be the archive.
+	inputs := &fileio.Inputs{Command: "plugin-pack unpack"}
+	inputs.Add("the archive", archive)
+	for _, name := range pkgzip.Allowed {
+		if err := inputs.Check("extracting "+name, joinPath(target, name)); err != nil {
+			return err
+		}
+	}
 	if err := pkg.Extract(target); err != nil {
 		return err
 	}

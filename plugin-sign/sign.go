@@ -128,10 +128,12 @@ func runSign(env *cli.Env, args []string) error {
 	if sigPath == "" {
 		sigPath = keys.SidecarPath(o.artifact)
 	}
-	if out, err := os.Stat(sigPath); err == nil && os.SameFile(out, st) {
-		return cli.Usagef("plugin-sign sign: the signature would replace the artifact %s", o.artifact)
-	}
-	out, err := cli.CreateOutput(sigPath, 0o644, env.Stdout)
+	inputs := &fileio.Inputs{Command: "plugin-sign sign"}
+	inputs.Add("the artifact", o.artifact)
+	inputs.Add("the --key file", o.key)
+	inputs.Add("the --passphrase-file", o.passphraseFile)
+	inputs.Add("the --public-key file", strings.TrimPrefix(o.publicKey, "file:"))
+	out, err := cli.CreateOutput(inputs, "the signature", sigPath, 0o644, env.Stdout)
 	if err != nil {
 		return err
 	}
