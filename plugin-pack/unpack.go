@@ -79,7 +79,7 @@ func runUnpack(env *cli.Env, args []string) error {
 	inputs := &fileio.Inputs{Command: "plugin-pack unpack"}
 	inputs.Add("the archive", archive)
 	for _, name := range pkgzip.Allowed {
-		if err := inputs.Check("extracting "+name, joinPath(target, name)); err != nil {
+		if err := inputs.Check("the extracted file", joinPath(target, name)); err != nil {
 			return err
 		}
 	}
