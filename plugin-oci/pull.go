@@ -84,8 +84,10 @@ Examples:
   plugin-oci pull 1.2.0 --oci-layout ./plugins-layout -o gate.zip
 
 Exit status: 0 pulled; 1 a check failed (digest, pin, media type, package; nothing was written);
-2 usage; 3 a file could not be written; 4 the registry could not be reached, answered with an
-error or does not have the reference; 5 the registry refused the credentials.
+2 usage, or an output would replace a file pull reads (a blob of the --oci-layout, a credentials
+file); 3 a file or stdout could not be written (with -o -, a reader that stops early ends it by
+SIGPIPE); 4 the registry could not be reached, answered with an error or does not have the
+reference; 5 the registry refused the credentials.
 `
 
 type pullOptions struct {

@@ -60,9 +60,9 @@ Examples:
   plugin-pack pack -d plugin.yaml -a gate.wasm -v 0.3.1 -o - | plugin-oci push - localhost:5000/gate:0.3.1
   plugin-oci push gate.zip 1.2.0 --oci-layout ./plugins-layout
 
-Exit status: 0 pushed; 1 the package was rejected (nothing was uploaded); 2 usage; 3 a file could
-not be read; 4 the registry could not be reached or answered with an error; 5 the registry refused
-the credentials.
+Exit status: 0 pushed; 1 the package was rejected (nothing was uploaded); 2 usage, or a file of the
+--oci-layout would replace the package; 3 a file or stdout could not be read or written; 4 the
+registry could not be reached or answered with an error; 5 the registry refused the credentials.
 `
 
 type pushOptions struct {

@@ -47,8 +47,9 @@ Examples:
   plugin-pack unpack mcpg-plugin-gate_1.2.0_linux_amd64.zip ./gate
   curl -sL https://example.com/gate.zip | plugin-pack unpack - ./gate
 
-Exit status: 0 extracted; 1 the package was rejected (nothing was written); 2 usage; 3 a file
-could not be read or written.
+Exit status: 0 extracted; 1 the package was rejected (nothing was written); 2 usage, or a file
+to extract is the archive itself (by any name or link); 3 a file or stdout could not be read or
+written.
 `
 
 func runUnpack(env *cli.Env, args []string) error {

@@ -57,8 +57,9 @@ Examples:
   plugin-sign sign --subprocess 'my-kms-sign "$MCPG_SIGN_ARTIFACT"' --public-key file:release.pub libgate.so
   cat gate.wasm | plugin-sign sign --key release.key -o gate.wasm.sig -
 
-Exit status: 0 signed; 1 the key or the signer was rejected (nothing was written); 2 usage;
-3 a file could not be read or written.
+Exit status: 0 signed; 1 the key or the signer was rejected (nothing was written); 2 usage, or
+the signature would replace an input (the key, the artifact…, by any name or link); 3 a file or
+stdout could not be read or written. With -o -, a reader that stops early ends it by SIGPIPE.
 `
 
 type signOpts struct {

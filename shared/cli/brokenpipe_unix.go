@@ -13,12 +13,9 @@ import (
 // endOnBrokenPipe makes a write to stdout after its reader has gone (`… -o - | head`) end the
 // process by SIGPIPE, as every Unix tool ends, but only after the partial outputs and temporary
 // files registered with fileio.OnInterrupt are removed: the Go runtime's own SIGPIPE exit would
-// leave them. A SIGPIPE the tool was started with ignored stays ignored: the write then fails
-// with EPIPE, reported like any other write error (exit 3).
+// leave them. (The runtime ends a program this way even when it was started with SIGPIPE
+// ignored, so that case ends the same.)
 func endOnBrokenPipe(stdout *CheckedWriter) {
-	if signal.Ignored(syscall.SIGPIPE) {
-		return
-	}
 	// While notified, a write to a closed pipe returns EPIPE instead of killing the process.
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	stdout.mu.Lock()
