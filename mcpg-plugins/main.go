@@ -18,7 +18,11 @@ import (
 // was started with ignored (a background job, nohup) must stay ignored across the exec.
 func main() {
 	env := cli.OSEnv()
-	os.Exit(cli.Report(env.Stderr, run(env, os.Args)))
+	stdout := cli.NewCheckedWriter(os.Stdout) // its own output (help, commands) is checked too
+	env.Stdout = stdout
+	err := run(env, os.Args)
+	stdout.Close()
+	os.Exit(cli.ReportStdout(env.Stderr, err, stdout.Err()))
 }
 
 type dispatcher struct {

@@ -84,8 +84,10 @@ Examples:
   plugin-oci pull 1.2.0 --oci-layout ./plugins-layout -o gate.zip
 
 Exit status: 0 pulled; 1 a check failed (digest, pin, media type, package; nothing was written);
-2 usage; 3 a file could not be written; 4 the registry could not be reached, answered with an
-error or does not have the reference; 5 the registry refused the credentials.
+2 usage, or an output would replace a file pull reads (a blob of the --oci-layout, a credentials
+file); 3 a file or stdout could not be written (with -o -, a reader that stops early ends it by
+SIGPIPE); 4 the registry could not be reached, answered with an error or does not have the
+reference; 5 the registry refused the credentials.
 `
 
 type pullOptions struct {
@@ -164,6 +166,9 @@ func runPull(env *cli.Env, args []string) error {
 	outPath := o.output
 	if outPath == "" && o.cacheDir == "" {
 		outPath = defaultPullOutput(arg, o.layoutDir)
+	}
+	if err := o.checkOutputs(outPath, p.cacheRef); err != nil {
+		return err
 	}
 	dl, err := ociclient.NewDownload(outPath)
 	if err != nil {
@@ -252,6 +257,29 @@ func runPull(env *cli.Env, args []string) error {
 		fmt.Fprintf(w, "  protocol: %s\n", c.ProtocolVersion)
 	}
 	return nil
+}
+
+// checkOutputs refuses, before anything is fetched, an output file (-o, the cache zip or its
+// sidecar) that is one of the files pull reads: a blob or the index of the --oci-layout, a
+// credentials or certificate file.
+func (o *pullOptions) checkOutputs(outPath, cacheRef string) error {
+	inputs := &fileio.Inputs{Command: "plugin-oci pull"}
+	inputs.AddTree("a file of the --oci-layout", o.layoutDir)
+	inputs.Add("the --docker-config", o.auth.dockerConfig)
+	inputs.Add("the --ca-file", o.transport.caFile)
+	inputs.Add("the --cert-file", o.transport.certFile)
+	inputs.Add("the --key-file", o.transport.keyFile)
+	if err := inputs.Check("-o", outPath); err != nil {
+		return err
+	}
+	if o.cacheDir == "" {
+		return nil
+	}
+	zip := filepath.Join(o.cacheDir, gwcache.FileName(cacheRef))
+	if err := inputs.Check("the cache file", zip); err != nil {
+		return err
+	}
+	return inputs.Check("the cache sidecar", gwcache.SidecarName(zip))
 }
 
 type pullReport struct {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 )
@@ -59,9 +60,9 @@ Examples:
   plugin-pack pack -d plugin.yaml -a gate.wasm -v 0.3.1 -o - | plugin-oci push - localhost:5000/gate:0.3.1
   plugin-oci push gate.zip 1.2.0 --oci-layout ./plugins-layout
 
-Exit status: 0 pushed; 1 the package was rejected (nothing was uploaded); 2 usage; 3 a file could
-not be read; 4 the registry could not be reached or answered with an error; 5 the registry refused
-the credentials.
+Exit status: 0 pushed; 1 the package was rejected (nothing was uploaded); 2 usage, or a file of the
+--oci-layout would replace the package; 3 a file or stdout could not be read or written; 4 the
+registry could not be reached or answered with an error; 5 the registry refused the credentials.
 `
 
 type pushOptions struct {
@@ -150,6 +151,11 @@ func runPush(env *cli.Env, args []string) error {
 	src, err := dest.open(env, &o)
 	if err != nil {
 		return err
+	}
+	if l, ok := src.store.(*ociclient.Layout); ok {
+		inputs := &fileio.Inputs{Command: "plugin-oci push"}
+		inputs.Add("the package", pos[0])
+		l.Protect(inputs)
 	}
 	res, err := ociclient.Push(ctx, src.store, art, tags, ociclient.WithProgress(progressFor(env)))
 	if err != nil {

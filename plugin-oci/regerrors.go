@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 )
 
@@ -48,7 +49,8 @@ func registryError(err error, what, host string, creds authn.Authenticator) erro
 // classifies itself as exit 3 — passes as it is; a failed check is exit 1 with its own message.
 func settled(err error) (error, bool) {
 	var ce *cli.Error
-	if errors.As(err, &ce) || cli.CodeOf(err) == cli.ExitIO {
+	var same *fileio.SameFileError
+	if errors.As(err, &ce) || errors.As(err, &same) || cli.CodeOf(err) == cli.ExitIO {
 		return err, true
 	}
 	var fe *ociclient.CheckError

@@ -58,8 +58,9 @@ Examples:
   plugin-pack pack -d plugin.yaml -a gate.wasm -v 0.3.1 -o dist/
   plugin-pack pack -d plugin.yaml -a libgate.so -v 1.2.0 -o - | plugin-oci push - REF
 
-Exit status: 0 packed; 1 a check failed (nothing was written); 2 usage; 3 a file could not be
-read or written.
+Exit status: 0 packed; 1 a check failed (nothing was written); 2 usage, or the zip would replace
+an input (by any name or link); 3 a file or stdout could not be read or written. With -o -, a
+reader that stops early ends it by SIGPIPE.
 `
 
 type packOpts struct {

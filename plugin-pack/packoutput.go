@@ -53,7 +53,7 @@ func (p *packRun) write(in packInputs) error {
 		}
 		tee = nil
 	}
-	out, err := cli.CreateOutput(path, 0o644, p.env.Stdout)
+	out, err := cli.CreateOutput(p.inputs(in), "-o", path, 0o644, p.env.Stdout)
 	if err != nil {
 		return err
 	}
@@ -112,6 +112,17 @@ func (p *packRun) write(in packInputs) error {
 	}
 	fmt.Fprintf(receipt, "packed: %s (%d bytes)\n", out.Name(), res.Size)
 	return nil
+}
+
+// inputs are the files the package is made of, which the output must not replace.
+func (p *packRun) inputs(in packInputs) *fileio.Inputs {
+	ins := &fileio.Inputs{Command: "plugin-pack pack"}
+	ins.Add("the --descriptor", p.o.descriptor)
+	ins.Add("the --artifact", p.o.artifact)
+	ins.Add("the --signature", p.o.signature)
+	ins.Add("the license", in.lic.path)
+	ins.Add("the --key file", strings.TrimPrefix(p.o.key, "file:"))
+	return ins
 }
 
 // rememberPackage records in the digest cache that the package just written at path is valid and

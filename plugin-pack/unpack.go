@@ -46,8 +46,9 @@ Examples:
   plugin-pack unpack mcpg-plugin-gate_1.2.0_linux_amd64.zip ./gate
   curl -sL https://example.com/gate.zip | plugin-pack unpack - ./gate
 
-Exit status: 0 extracted; 1 the package was rejected (nothing was written); 2 usage; 3 a file
-could not be read or written.
+Exit status: 0 extracted; 1 the package was rejected (nothing was written); 2 usage, or a file
+to extract is the archive itself (by any name or link); 3 a file or stdout could not be read or
+written.
 `
 
 func runUnpack(env *cli.Env, args []string) error {
@@ -73,6 +74,14 @@ func runUnpack(env *cli.Env, args []string) error {
 	warn := &warnings{env: env}
 	if err := checkPackage(pkg, warn); err != nil {
 		return err
+	}
+	// Extract replaces or removes every package file name in target: none may be the archive.
+	inputs := &fileio.Inputs{Command: "plugin-pack unpack"}
+	inputs.Add("the archive", archive)
+	for _, name := range pkgzip.Allowed {
+		if err := inputs.Check("the extracted file", joinPath(target, name)); err != nil {
+			return err
+		}
 	}
 	if err := pkg.Extract(target); err != nil {
 		return err

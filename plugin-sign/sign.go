@@ -65,8 +65,10 @@ Examples:
   cat gate.wasm | plugin-sign sign --key release.key -o gate.wasm.sig -
 
 Exit status: 0 signed; 1 the key or the signer was rejected, failed or ran past
---subprocess-timeout (nothing was written); 2 usage; 3 a file could not be read or written;
-130 interrupted (the signer's process group was killed, nothing was written).
+--subprocess-timeout (nothing was written); 2 usage, or the signature would replace an input (the
+key, the artifact…, by any name or link); 3 a file or stdout could not be read or written; 130
+interrupted (the signer's process group was killed, nothing was written). With -o -, a reader that
+stops early ends it by SIGPIPE.
 `
 
 type signOpts struct {
@@ -139,10 +141,12 @@ func runSign(env *cli.Env, args []string) error {
 	if sigPath == "" {
 		sigPath = keys.SidecarPath(o.artifact)
 	}
-	if out, err := os.Stat(sigPath); err == nil && os.SameFile(out, st) {
-		return cli.Usagef("plugin-sign sign: the signature would replace the artifact %s", o.artifact)
-	}
-	out, err := cli.CreateOutput(sigPath, 0o644, env.Stdout)
+	inputs := &fileio.Inputs{Command: "plugin-sign sign"}
+	inputs.Add("the artifact", o.artifact)
+	inputs.Add("the --key file", o.key)
+	inputs.Add("the --passphrase-file", o.passphraseFile)
+	inputs.Add("the --public-key file", strings.TrimPrefix(o.publicKey, "file:"))
+	out, err := cli.CreateOutput(inputs, "the signature", sigPath, 0o644, env.Stdout)
 	if err != nil {
 		return err
 	}

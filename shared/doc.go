@@ -22,9 +22,11 @@
 //   - digestcache: remembered digests and validity of large files, keyed by file identity.
 //
 // Plumbing:
-//   - cli: what every binary shares — exit codes, error and hint formatting, flags, --json output.
+//   - cli: what every binary shares — exit codes, error and hint formatting, flags, --json output,
+//     checked stdout (a lost write is exit 3; a reader gone ends the tool by SIGPIPE).
 //   - hint: advice a library attaches to its error without knowing the CLI; cli prints it as "hint:".
-//   - fileio: atomic output files, stdin spooling, bounded small-file reads, interrupt cleanup.
+//   - fileio: atomic output files, stdin spooling, bounded small-file reads, interrupt cleanup,
+//     Inputs (an output that is one of the command's inputs, by device and inode, is refused).
 //   - retry: one retry helper — predicate, backoff, Retry-After.
 //   - buildinfo: the version string every tool reports.
 //   - clitest: testscript setup and the script commands every tool's tests share (tests only).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -172,7 +173,7 @@ func TestKeyArgError(t *testing.T) {
 func TestFileOutput(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.bin")
-	out, err := CreateOutput(path, 0o644, nil)
+	out, err := CreateOutput(nil, "-o", path, 0o644, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,17 +188,32 @@ func TestFileOutput(t *testing.T) {
 		t.Errorf("%s holds %d entries after commit, want only out.bin", dir, len(entries))
 	}
 
-	if _, err := CreateOutput(dir, 0o644, nil); err == nil || CodeOf(err) != ExitFailed {
-		t.Errorf("writing over a directory: %v", err)
+	if _, err := CreateOutput(nil, "-o", dir, 0o644, nil); err == nil || CodeOf(err) != ExitIO {
+		t.Errorf("writing over a directory is an I/O error: %v", err)
 	}
-	if _, err := CreateOutput(filepath.Join(dir, "missing", "f"), 0o644, nil); CodeOf(err) != ExitIO {
+	if _, err := CreateOutput(nil, "-o", filepath.Join(dir, "missing", "f"), 0o644, nil); CodeOf(err) != ExitIO {
 		t.Errorf("missing directory: %v", err)
+	}
+
+	// An output that is an input, under another name, is a usage error, and nothing is written.
+	inputs := &fileio.Inputs{Command: "plugin-x"}
+	inputs.Add("the artifact", path)
+	link := filepath.Join(dir, "link")
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	_, err = CreateOutput(inputs, "-o", link, 0o644, nil)
+	if CodeOf(err) != ExitUsage || Message(err) != "plugin-x: -o "+link+" would replace the artifact "+path+" (the same file)" {
+		t.Errorf("output through a link to an input: %v (exit %d)", err, CodeOf(err))
+	}
+	if out, err := CreateOutput(inputs, "-o", "-", 0o644, io.Discard); err != nil || out.Name() != "stdout" {
+		t.Errorf("stdout is never an input: %v", err)
 	}
 }
 
 func TestStdoutOutput(t *testing.T) {
 	var buf bytes.Buffer
-	out, err := CreateOutput("-", 0o644, &buf)
+	out, err := CreateOutput(nil, "-o", "-", 0o644, &buf)
 	if err != nil || out.Name() != "stdout" {
 		t.Fatal(err)
 	}

@@ -58,8 +58,9 @@ func Unsupportedf(format string, a ...any) error {
 }
 
 // CodeOf returns the exit code err should produce. Libraries return plain errors, so the mapping
-// lives here: the outermost *Error or *fileio.Error in the chain decides (a file that could not be
-// read or written is ExitIO), a bare *fs.PathError is ExitIO too, anything else is ExitFailed.
+// lives here: the outermost *Error, *fileio.Error or *fileio.SameFileError in the chain decides (a
+// file that could not be read or written is ExitIO; an output that would replace an input is
+// ExitUsage), a bare *fs.PathError is ExitIO too, anything else is ExitFailed.
 func CodeOf(err error) int {
 	if err == nil {
 		return ExitOK
@@ -70,6 +71,8 @@ func CodeOf(err error) int {
 		return e.Code
 	case *fileio.Error:
 		return ExitIO
+	case *fileio.SameFileError:
+		return ExitUsage
 	}
 	if _, ok := err.(*fs.PathError); ok {
 		return ExitIO
@@ -101,17 +104,17 @@ func withoutHints(err error) error {
 	}
 }
 
-// HasCode reports whether err already carries its exit code: an *Error or a *fileio.Error is in its
-// chain. Callers rewording other errors leave such an error as it is.
+// HasCode reports whether err already carries its exit code: an *Error, a *fileio.Error or a
+// *fileio.SameFileError is in its chain. Callers rewording other errors leave such an error as it is.
 func HasCode(err error) bool { return outermost(err) != nil }
 
-// outermost finds the first *Error or *fileio.Error in err's chain, in the order errors.As
+// outermost finds the first *Error, *fileio.Error or *fileio.SameFileError in err's chain, in the order errors.As
 // searches it, or nil.
 func outermost(err error) error {
 	switch e := err.(type) {
 	case nil:
 		return nil
-	case *Error, *fileio.Error:
+	case *Error, *fileio.Error, *fileio.SameFileError:
 		return e
 	case interface{ Unwrap() error }:
 		return outermost(e.Unwrap())

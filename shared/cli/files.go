@@ -17,13 +17,14 @@ type Output interface {
 }
 
 // CreateOutput opens path for writing as a *fileio.AtomicFile, so readers never see a partial
-// file and an interrupted or failed command leaves the previous state untouched. "-" writes to
-// stdout directly.
-func CreateOutput(path string, perm os.FileMode, stdout io.Writer) (Output, error) {
+// file and an interrupted or failed command leaves the previous state untouched; what names the
+// output in messages ("-o", "the signature"). A path that is one of the command's inputs is
+// refused (a *fileio.SameFileError, exit 2). "-" writes to stdout directly.
+func CreateOutput(inputs *fileio.Inputs, what, path string, perm os.FileMode, stdout io.Writer) (Output, error) {
 	if path == "-" {
 		return &stdoutOutput{w: stdout}, nil
 	}
-	out, err := fileio.CreateAtomic(path, perm)
+	out, err := inputs.CreateAtomic(what, path, perm)
 	if err != nil {
 		return nil, err
 	}

@@ -35,13 +35,19 @@ var ErrHelp = errors.New("help requested")
 
 // Main runs a binary's command and exits with the code from the shared table. It prints
 // "error: <msg>" (and "hint: <hint>", see HintOf) on stderr, and on SIGINT/SIGTERM/SIGHUP removes the partial
-// outputs registered with fileio.OnInterrupt (and ends what commands registered there) before exiting 130.
+// outputs registered with fileio.OnInterrupt (and ends what commands registered there) before exiting
+// 130. Every write to stdout is checked, and its close: output lost to a full disk is exit 3
+// (ReportStdout); a reader that went away ends the process by SIGPIPE, after the same cleanup.
 func Main(run func(env *Env, args []string) error) {
 	env := OSEnv()
+	stdout := NewCheckedWriter(os.Stdout)
+	env.Stdout = stdout
+	endOnBrokenPipe(stdout)
 	stopSignals := handleInterrupts()
 	err := run(env, os.Args[1:])
 	stopSignals()
-	os.Exit(Report(env.Stderr, err))
+	stdout.Close()
+	os.Exit(ReportStdout(env.Stderr, err, stdout.Err()))
 }
 
 // Report prints err (if any) and returns the exit code for it.
@@ -58,6 +64,33 @@ func Report(stderr io.Writer, err error) int {
 		fmt.Fprintf(stderr, "hint: %s\n", h)
 	}
 	return CodeOf(err)
+}
+
+// ReportStdout is Report for a command whose stdout may have failed (stdoutErr, from
+// CheckedWriter.Err). Output that never arrived is a failed write: a command that succeeded, or
+// failed with exit 1 or 3 (the lost write itself, reworded, or a verdict nobody saw), ends with
+// exit 3 and "error: cannot write stdout: …"; other failures (usage, network…) keep their code,
+// the stdout error printed after theirs.
+func ReportStdout(stderr io.Writer, err, stdoutErr error) int {
+	if stdoutErr == nil {
+		return Report(stderr, err)
+	}
+	code := ExitOK
+	var silent *SilentError
+	switch {
+	case err == nil || errors.Is(err, ErrHelp):
+	case errors.As(err, &silent):
+		code = silent.Code
+	case errors.Is(err, errors.Unwrap(stdoutErr)) || Message(err) == stdoutErr.Error(): // the same failure
+		code = CodeOf(err)
+	default:
+		code = Report(stderr, err)
+	}
+	fmt.Fprintf(stderr, "error: %s\n", stdoutErr)
+	if code == ExitOK || code == ExitFailed || code == ExitIO {
+		return ExitIO
+	}
+	return code
 }
 
 // SilentError ends a command with a code after it has already reported the failure itself

@@ -18,6 +18,9 @@ func WriteJSON(w io.Writer, v any) error {
 // IsTerminal reports whether w is a character device (a TTY), for progress output.
 func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
+	if c, checked := w.(*CheckedWriter); checked {
+		f, ok = c.File()
+	}
 	if !ok {
 		return false
 	}

@@ -2,10 +2,12 @@ package fileio
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 )
+
+// errIsDir words EISDIR the way the tools have always said it.
+var errIsDir = errors.New("it is a directory")
 
 // AtomicFile is a file written under a temporary name in the target's directory and renamed into
 // place by Commit, so readers never see a partial file and an interrupted or failed command leaves
@@ -26,7 +28,7 @@ func CreateAtomic(path string, perm os.FileMode) (*AtomicFile, error) {
 		dir = "."
 	}
 	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("cannot write %s: it is a directory", path)
+		return nil, IOError("write", path, errIsDir)
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {

@@ -38,10 +38,17 @@ const (
 )
 
 // Layout is an OCI image layout directory.
-type Layout struct{ dir string }
+type Layout struct {
+	dir    string
+	inputs *fileio.Inputs // files no write may replace (the package being pushed)
+}
 
 // NewLayout is the layout in dir; nothing is read or created until the first operation.
 func NewLayout(dir string) *Layout { return &Layout{dir: dir} }
+
+// Protect makes every write into the layout refuse to replace one of inputs (a package pushed
+// from inside the layout may be read from it, and is kept when it already is the right blob).
+func (s *Layout) Protect(inputs *fileio.Inputs) { s.inputs = inputs }
 
 func (s *Layout) blobPath(d string) string {
 	algo, hex, _ := strings.Cut(d, ":")
@@ -72,7 +79,7 @@ func (s *Layout) PushBlob(ctx context.Context, b Blob) error {
 		return err
 	}
 	defer rc.Close()
-	out, err := fileio.CreateAtomic(path, 0o644)
+	out, err := s.inputs.CreateAtomic("the blob", path, 0o644)
 	if err != nil {
 		return err
 	}
@@ -108,6 +115,9 @@ func (s *Layout) PushManifest(ctx context.Context, tag string, raw []byte, d dig
 	if err := s.ensureLayoutFile(); err != nil {
 		return "", err
 	}
+	if err := s.inputs.Check("the index", filepath.Join(s.dir, indexFileName)); err != nil {
+		return "", err // before it is read as one
+	}
 	idx, err := s.readIndex(true)
 	if err != nil {
 		return "", err
@@ -132,7 +142,7 @@ func (s *Layout) PushManifest(ctx context.Context, tag string, raw []byte, d dig
 	if err != nil {
 		return "", err
 	}
-	if err := fileio.WriteFileAtomic(filepath.Join(s.dir, indexFileName), append(out, '\n'), 0o644); err != nil {
+	if err := s.inputs.WriteFileAtomic("the index", filepath.Join(s.dir, indexFileName), append(out, '\n'), 0o644); err != nil {
 		return "", err
 	}
 	return s.blobPath(d.String()), nil
@@ -146,7 +156,7 @@ func (s *Layout) ensureLayoutFile() error {
 	if err := os.MkdirAll(s.dir, 0o777); err != nil {
 		return fileio.IOError("create", s.dir, err)
 	}
-	return fileio.WriteFileAtomic(path, []byte(layoutFile), 0o644)
+	return s.inputs.WriteFileAtomic("the layout marker", path, []byte(layoutFile), 0o644)
 }
 
 // checkLayoutFile refuses a directory that is not an image layout of a version we know.
