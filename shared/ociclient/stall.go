@@ -136,6 +136,15 @@ func watch(req *http.Request, response, stalled time.Duration) (*http.Request, *
 	out := req.WithContext(httptrace.WithClientTrace(ctx, trace))
 	if hasBody {
 		out.Body = &watchedUpload{rc: req.Body, w: w}
+		if req.GetBody != nil { // net/http rewinds a body when a reused connection was dead
+			out.GetBody = func() (io.ReadCloser, error) {
+				rc, err := req.GetBody()
+				if err != nil {
+					return nil, err
+				}
+				return &watchedUpload{rc: rc, w: w}, nil
+			}
+		}
 	}
 	return out, w
 }
