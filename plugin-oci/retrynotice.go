@@ -68,8 +68,11 @@ func retrySubject(err error, what string) string {
 // retryReason is why: a status, the registry's silence, or the network failure's own words.
 func retryReason(err error) string {
 	var ae *ociclient.AttemptError
-	if errors.As(err, &ae) && ae.Status != 0 {
-		return fmt.Sprintf("%d %s", ae.Status, http.StatusText(ae.Status))
+	if errors.As(err, &ae) {
+		if ae.Status != 0 {
+			return fmt.Sprintf("%d %s", ae.Status, http.StatusText(ae.Status))
+		}
+		err = ae.Err // the request is the subject already
 	}
 	var te *ociclient.TimeoutError
 	if errors.As(err, &te) {
