@@ -143,6 +143,7 @@ func runPull(env *cli.Env, args []string) error {
 	if err := o.transport.check(); err != nil {
 		return err
 	}
+	o.transport.notices = env.Stderr
 	if err := o.auth.prepare(env); err != nil {
 		return err
 	}

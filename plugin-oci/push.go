@@ -102,6 +102,7 @@ func runPush(env *cli.Env, args []string) error {
 	if err := o.transport.check(); err != nil {
 		return err
 	}
+	o.transport.notices = env.Stderr
 	o.auth.packageFromStdin = pos[0] == "-"
 	if err := o.auth.prepare(env); err != nil {
 		return err

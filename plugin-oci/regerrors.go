@@ -70,6 +70,14 @@ func describe(re *ociclient.RegistryError, what, host string, hadCreds bool) *cl
 	case re.PlainHTTP != nil: // nothing else failed: e.g. a redirect down to plain HTTP
 		return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: %s", what, re.PlainHTTP.Error()),
 			Hint: fmt.Sprintf("pass --insecure-registry %s to allow it", re.PlainHTTP.Host), Err: re}
+	case re.Timeout != nil: // the message names the host and what was awaited
+		e := &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: %s", what, re.Timeout.Error()), Err: re}
+		flag := "--stall-timeout"
+		if re.Timeout.Waiting == ociclient.WaitingHeaders {
+			flag = "--response-timeout"
+		}
+		e.Hint = fmt.Sprintf("if the registry is only slow, give it longer with %s (now %s)", flag, re.Timeout.After)
+		return e
 	case re.Network:
 		verb := "the connection to registry %s failed"
 		if re.Unreachable {

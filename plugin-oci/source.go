@@ -66,5 +66,6 @@ func openRegistry(ref oci.Reference, topts *transportOptions, authOpts *authOpti
 		return err
 	}
 	return &source{store: reg, wrap: wrap,
-		opts: []ociclient.Option{ociclient.WithRetries(topts.retries), ociclient.WithRetryPredicate(ociclient.Retryable)}}, nil
+		opts: []ociclient.Option{ociclient.WithRetries(topts.retries), ociclient.WithRetryPredicate(ociclient.Retryable),
+			ociclient.WithRetryHook(topts.announceRetry("the download"))}}, nil
 }

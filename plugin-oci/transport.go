@@ -4,9 +4,13 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/buildinfo"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
@@ -24,6 +28,10 @@ type transportOptions struct {
 	caFile             string
 	certFile, keyFile  string
 	retries            int
+	responseTimeout    seconds
+	stallTimeout       seconds
+	// notices is where retries are announced (stderr; nil: silent).
+	notices io.Writer
 }
 
 // testBase, when set by a test, replaces the network under the policy transport.
@@ -39,7 +47,16 @@ const transportFlagsHelp = `      --insecure-registry <host[:port]>
       --cert-file <pem>, --key-file <pem>
                         client certificate and key for registries that require mTLS
       --retries <n>     retry a failed request up to n times (default 3): network errors, 5xx,
-                        408 and 429, waiting as long as Retry-After asks (up to 30 s)
+                        408 and 429, waiting as long as Retry-After asks (up to 30 s); each
+                        retry is announced on stderr
+      --response-timeout <duration>
+                        give up on an attempt when connecting, or then receiving the whole
+                        response header, takes longer (default 30s; 90s, 2m or plain seconds)
+      --stall-timeout <duration>
+                        give up on an attempt when no byte of an upload or a download moves
+                        for this long (default 30s). A registry gone silent fails a request
+                        (exit 4) after (retries+1) × the timeout plus the backoff waits:
+                        about 2 minutes with the defaults
 `
 
 func (o *transportOptions) register(fs *cli.FlagSet) {
@@ -49,12 +66,42 @@ func (o *transportOptions) register(fs *cli.FlagSet) {
 	fs.StringVar(&o.certFile, "cert-file", "", "")
 	fs.StringVar(&o.keyFile, "key-file", "", "")
 	fs.IntVar(&o.retries, "retries", 3, "")
+	o.responseTimeout = seconds(ociclient.DefaultResponseTimeout)
+	o.stallTimeout = seconds(ociclient.DefaultStallTimeout)
+	fs.Var(&o.responseTimeout, "response-timeout", "")
+	fs.Var(&o.stallTimeout, "stall-timeout", "")
+}
+
+// seconds is a duration flag that also takes a bare number of seconds.
+type seconds time.Duration
+
+func (s *seconds) String() string { return time.Duration(*s).String() }
+
+func (s *seconds) Set(v string) error {
+	if n, err := strconv.ParseFloat(v, 64); err == nil {
+		*s = seconds(n * float64(time.Second))
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration (e.g. 30s, 2m, 90)", v)
+	}
+	*s = seconds(d)
+	return nil
 }
 
 // check validates the flag values without touching the network.
 func (o *transportOptions) check() error {
 	if o.retries < 0 {
 		return cli.Usagef("--retries must be 0 or more, not %d", o.retries)
+	}
+	for _, t := range []struct {
+		name string
+		d    seconds
+	}{{"--response-timeout", o.responseTimeout}, {"--stall-timeout", o.stallTimeout}} {
+		if t.d <= 0 {
+			return cli.Usagef("%s must be more than 0, not %s", t.name, time.Duration(t.d))
+		}
 	}
 	if (o.certFile == "") != (o.keyFile == "") {
 		return cli.Usagef("--cert-file and --key-file go together (a client certificate needs its key)")
@@ -98,13 +145,15 @@ func (o *transportOptions) tlsConfig() (*tls.Config, error) {
 	return conf, nil
 }
 
-// config is the library's view of the flags: plain-HTTP hosts, TLS, retries.
+// config is the library's view of the flags: plain-HTTP hosts, TLS, retries, timeouts.
 func (o *transportOptions) config() (*ociclient.Config, error) {
 	conf, err := o.tlsConfig()
 	if err != nil {
 		return nil, err
 	}
-	return &ociclient.Config{PlainHTTP: o.insecureRegistries, TLS: conf, Retries: o.retries, UserAgent: userAgent(), Base: testBase}, nil
+	return &ociclient.Config{PlainHTTP: o.insecureRegistries, TLS: conf, Retries: o.retries, UserAgent: userAgent(), Base: testBase,
+		ResponseTimeout: time.Duration(o.responseTimeout), StallTimeout: time.Duration(o.stallTimeout),
+		OnRetry: o.announceRetry("")}, nil
 }
 
 // userAgent is sent with every request.

@@ -46,6 +46,8 @@ type RegistryError struct {
 	PlainHTTP  *PlainHTTPError // refused before anything was sent
 	// Network: the connection failed (Unreachable: it could not even be set up — dial or TLS).
 	Network, Unreachable bool
+	// Timeout: the registry kept silent too long (a Network failure).
+	Timeout *TimeoutError
 	// Err is the cause: the transport's own network failure when go-containerregistry's error
 	// only quoted it.
 	Err error
@@ -96,6 +98,7 @@ func classify(err error, host string, pt *policyTransport) error {
 	}
 	if IsNetworkError(e.Err) || errors.Is(e.Err, io.EOF) || errors.Is(e.Err, io.ErrUnexpectedEOF) {
 		e.Network = true
+		errors.As(e.Err, &e.Timeout)
 		var oe *net.OpError
 		e.Unreachable = errors.As(e.Err, &oe) && oe.Op == "dial" || IsTLSError(e.Err)
 	}

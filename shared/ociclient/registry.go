@@ -65,7 +65,8 @@ func (s *Registry) Classify(err error) error { return classify(err, s.host, s.pt
 // Retryable reports whether a failure while reading a blob from a registry may be cured by
 // fetching it again (the predicate for WithRetry).
 func Retryable(err error) bool {
-	if isFinal(err) || errors.Is(err, context.Canceled) {
+	var done *retriesExhausted // the transport already repeated the request: no second round
+	if isFinal(err) || errors.Is(err, context.Canceled) || errors.As(err, &done) {
 		return false
 	}
 	if se := statusErrorOf(err); se != nil {
@@ -195,11 +196,13 @@ func (s *Registry) FetchManifest(ctx context.Context, ident string) ([]byte, str
 	return raw, mediaTypeOf(resp.Header.Get("Content-Type")), d, nil
 }
 
-// midStream: a body cut while reading (the status was fine); whole requests were already retried
-// by the transport.
+// midStream: a body cut or stalled while reading (the status was fine); whole requests were
+// already retried by the transport.
 func midStream(err error) bool {
 	var done *retriesExhausted
-	return !errors.As(err, &done) && statusErrorOf(err) == nil && errors.Is(err, io.ErrUnexpectedEOF)
+	var te *TimeoutError
+	return !errors.As(err, &done) && statusErrorOf(err) == nil &&
+		(errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &te) && te.Waiting == WaitingBody)
 }
 
 // readManifestBody reads at most oci.MaxManifestSize bytes; more is refused, not truncated.

@@ -36,8 +36,15 @@ type Config struct {
 	Retries int
 	// RetryBaseDelay is the first backoff step; 0 is retry.FirstBackoff.
 	RetryBaseDelay time.Duration
-	// OnRetry, when set, hears of every retry before its wait.
+	// OnRetry, when set, hears of every retry before its wait; a request the transport repeats
+	// comes as an *AttemptError naming it.
 	OnRetry func(attempt int, wait time.Duration, err error)
+	// ResponseTimeout bounds connecting (TCP and TLS) and then the wait for a response's headers,
+	// in whole; 0 is DefaultResponseTimeout.
+	ResponseTimeout time.Duration
+	// StallTimeout gives up on a request or response body when no byte moved for that long;
+	// 0 is DefaultStallTimeout.
+	StallTimeout time.Duration
 	// UserAgent is sent with every request.
 	UserAgent string
 	// Base replaces the network under the policy (tests).
@@ -79,8 +86,20 @@ func (c *Config) retryPolicy() retry.Policy {
 	return retry.Policy{Retries: c.Retries, Backoff: retry.Exponential(base), OnRetry: c.OnRetry}
 }
 
+// timeouts are the configured silences, defaults filled in.
+func (c *Config) timeouts() (response, stalled time.Duration) {
+	response, stalled = c.ResponseTimeout, c.StallTimeout
+	if response <= 0 {
+		response = DefaultResponseTimeout
+	}
+	if stalled <= 0 {
+		stalled = DefaultStallTimeout
+	}
+	return response, stalled
+}
+
 // baseTransport is the HTTP transport under the policy: ggcr's defaults (proxies from the
-// environment, keep-alive, timeouts) with the caller's TLS settings and larger buffers for big
+// environment, keep-alive) with connecting bounded by the response timeout with the caller's TLS settings and larger buffers for big
 // blobs, over HTTP/1.1: every registry speaks it, one blob per connection streams without
 // HTTP/2's flow-control windows, and a TLS alert (a client certificate the registry wants)
 // reaches the error message instead of "http2: client conn could not be established".
@@ -94,6 +113,9 @@ func (c *Config) baseTransport() http.RoundTripper {
 	}
 	t := remote.DefaultTransport.(*http.Transport).Clone()
 	t.Proxy = http.ProxyFromEnvironment
+	response, _ := c.timeouts()
+	t.DialContext = (&net.Dialer{Timeout: response, KeepAlive: 30 * time.Second}).DialContext
+	t.TLSHandshakeTimeout = response
 	t.TLSClientConfig = conf
 	t.ForceAttemptHTTP2 = false
 	t.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
@@ -167,9 +189,16 @@ func (t *policyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	var resp *http.Response
 	var netErr error
+	lastStatus := 0 // of the attempt just made, for OnRetry
+	if t.cfg.OnRetry != nil {
+		policy.OnRetry = func(n int, wait time.Duration, err error) {
+			t.cfg.OnRetry(n, wait, &AttemptError{Method: req.Method, URL: redactURL(req.URL), Status: lastStatus, Err: err})
+		}
+	}
+	response, stalled := t.cfg.timeouts()
 	tries := 0
 	err := policy.Do(ctx, func(a retry.Attempt) error {
-		tries, resp, netErr = a.N+1, nil, nil
+		tries, resp, netErr, lastStatus = a.N+1, nil, nil, 0
 		if a.N > 0 && req.GetBody != nil {
 			body, err := req.GetBody()
 			if err != nil {
@@ -177,13 +206,19 @@ func (t *policyTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			req.Body = body
 		}
-		r, err := t.inner.RoundTrip(req)
+		// Each attempt has its own watchdog: a registry gone silent fails that attempt, which
+		// is retried like any network failure.
+		areq, wd := watch(req, response, stalled)
+		r, err := t.inner.RoundTrip(areq)
 		if err != nil {
+			err = wd.explain(err)
+			wd.finish()
 			t.noteNetErr(err)
 			netErr = err
 			return err
 		}
-		resp = r
+		wd.received(r)
+		resp, lastStatus = r, r.StatusCode
 		if r.StatusCode == http.StatusCreated && req.Method == http.MethodPut && strings.Contains(req.URL.Path, "/manifests/") {
 			t.noteManifestURL(req.URL, r.Header.Get("Location"))
 		}
@@ -241,6 +276,32 @@ func (t *policyTransport) lastManifestURL() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.manifestURL
+}
+
+// AttemptError is a failed attempt at one request, as Config.OnRetry hears of it: a network
+// failure (Err) or a status worth another try (Status, with Err saying so).
+type AttemptError struct {
+	Method string
+	URL    string // without user info and query
+	Status int    // 0 for a network failure
+	Err    error
+}
+
+func (e *AttemptError) Error() string {
+	if e.Status != 0 {
+		return fmt.Sprintf("%s %s: %d %s", e.Method, e.URL, e.Status, http.StatusText(e.Status))
+	}
+	return fmt.Sprintf("%s %s: %v", e.Method, e.URL, e.Err)
+}
+
+func (e *AttemptError) Unwrap() error { return e.Err }
+
+// redactURL is u without what must not be shown: user info and the query (signed storage URLs
+// carry tokens there).
+func redactURL(u *url.URL) string {
+	c := *u
+	c.User, c.RawQuery, c.ForceQuery = nil, "", false
+	return c.String()
 }
 
 func retryableStatus(code int) bool {

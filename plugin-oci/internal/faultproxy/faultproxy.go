@@ -1,12 +1,14 @@
 // Package faultproxy is an in-process HTTP reverse proxy in front of a real registry that injects
 // faults chosen per request — error statuses, 429 with Retry-After, connections cut mid-blob,
-// corrupted blobs, rewritten manifests, cross-host redirects, huge manifests, lying digest headers —
-// and records every request so tests can count attempts and check timing.
+// corrupted blobs, rewritten manifests, cross-host redirects, huge manifests, lying digest headers,
+// silences (no answer, headers trickled, a body stopped either way) — and records every request so
+// tests can count attempts and check timing.
 package faultproxy
 
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -51,10 +53,13 @@ type Proxy struct {
 	client   *http.Client
 	srv      *httptest.Server
 
+	closing chan struct{} // closed when the test ends: silent handlers return
+
 	mu        sync.Mutex
 	rules     []*Rule
 	log       []Entry
 	inflight  int // handlers that have not recorded their entry yet
+	holding   int // of those, handlers keeping silent until the client leaves
 	redirects map[string]redirect
 }
 
@@ -65,6 +70,7 @@ func Start(t testing.TB, upstream string, rules ...Rule) *Proxy {
 	p := &Proxy{
 		upstream:  strings.TrimSuffix(upstream, "/"),
 		redirects: map[string]redirect{},
+		closing:   make(chan struct{}),
 		client: &http.Client{
 			// The client under test must see the upstream's redirects itself.
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -85,11 +91,14 @@ func Start(t testing.TB, upstream string, rules ...Rule) *Proxy {
 		}
 		p.rules = append(p.rules, &r)
 	}
-	p.srv = httptest.NewServer(http.HandlerFunc(p.serve))
+	p.srv = httptest.NewUnstartedServer(http.HandlerFunc(p.serve))
+	p.srv.Listener = smallWindowListener{p.srv.Listener}
+	p.srv.Start()
 	p.Target = httptest.NewServer(http.HandlerFunc(p.serveRedirected))
 	p.URL = p.srv.URL
 	p.Host = strings.TrimPrefix(p.srv.URL, "http://")
 	t.Cleanup(func() {
+		close(p.closing)
 		p.srv.CloseClientConnections()
 		p.srv.Close()
 		p.Target.CloseClientConnections()
@@ -121,10 +130,11 @@ func (p *Proxy) Log() []Entry {
 
 // settle waits (a little) for handlers still running: a client can read a whole response before
 // its handler returns and records the entry, and a test reading the log right after would miss it.
+// Handlers keeping silent are not waited for: they end when their client leaves.
 func (p *Proxy) settle() {
 	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 		p.mu.Lock()
-		n := p.inflight
+		n := p.inflight - p.holding
 		p.mu.Unlock()
 		if n == 0 {
 			return
@@ -275,8 +285,24 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 	return s.ResponseWriter.Write(b)
 }
 
+// Unwrap lets http.ResponseController reach the connection (Trickle hijacks it).
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
 func (s *statusWriter) Flush() {
 	if f, ok := s.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
+}
+
+// smallWindowListener gives every connection a small, fixed receive buffer: the kernel would
+// otherwise take megabytes of an upload the proxy has stopped reading, and the client would not
+// notice the stall until it had sent everything.
+type smallWindowListener struct{ net.Listener }
+
+func (l smallWindowListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetReadBuffer(128 << 10)
+	}
+	return c, err
 }

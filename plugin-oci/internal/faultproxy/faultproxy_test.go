@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -240,4 +242,97 @@ func TestRequestsTiming(t *testing.T) {
 	if e := p.Requests("GET", "/blobs/"); len(e) != 1 || e[0].Time.Before(before) {
 		t.Fatalf("log %v", e)
 	}
+}
+
+// shortClient gives up after a short silence: the silences below must hold past it.
+var shortClient = &http.Client{Timeout: 500 * time.Millisecond, Transport: &http.Transport{DisableKeepAlives: true}}
+
+func wantSilence(t *testing.T, err error, start time.Time) {
+	t.Helper()
+	var ne interface{ Timeout() bool }
+	if err == nil || !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("want the client's timeout, got %v", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("the client's timeout took %s", d)
+	}
+}
+
+func TestHang(t *testing.T) {
+	p, s := setup(t, Rule{Path: "/manifests/", Fault: Hang{}})
+	start := time.Now()
+	_, _, err := get(t, shortClient, "GET", p.URL+"/v2/t/r/manifests/v1")
+	wantSilence(t, err, start)
+	// Only the matching requests hang; the log does not wait for the silent one.
+	if resp, body, err := get(t, client, "GET", p.URL+"/v2/t/r/blobs/"+s.blobDigest); err != nil || !bytes.Equal(body, s.blob) {
+		t.Fatalf("blob: %v %v", err, resp)
+	}
+	start = time.Now()
+	if n := len(p.Requests("GET", "/blobs/")); n != 1 || time.Since(start) > time.Second {
+		t.Fatalf("%d blob GETs logged in %s", n, time.Since(start))
+	}
+}
+
+func TestTrickle(t *testing.T) {
+	p, _ := setup(t, Rule{Path: "/manifests/", Fault: Trickle{Every: 50 * time.Millisecond}})
+	conn, err := net.Dial("tcp", p.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "GET /v2/t/r/manifests/v1 HTTP/1.1\r\nHost: %s\r\n\r\n", p.Host)
+	conn.SetReadDeadline(time.Now().Add(time.Second))
+	var got []byte
+	buf := make([]byte, 64)
+	for {
+		n, err := conn.Read(buf)
+		got = append(got, buf[:n]...)
+		if err != nil {
+			break
+		}
+		if n > 1 {
+			t.Fatalf("read %d bytes at once: %q", n, buf[:n])
+		}
+	}
+	// About 20 bytes in a second, one at a time, and the header never ends.
+	if len(got) < 10 || len(got) > 30 || !strings.HasPrefix("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Faultproxy-Trickle: ", string(got)) {
+		t.Fatalf("trickled %d bytes in a second: %q", len(got), got)
+	}
+}
+
+func TestStallResponse(t *testing.T) {
+	p, s := setup(t, Rule{Path: "/blobs/sha256:", Fault: Stall{After: 1000}})
+	resp, err := client.Get(p.URL + "/v2/t/r/blobs/" + s.blobDigest)
+	if err != nil || resp.ContentLength != int64(len(s.blob)) {
+		t.Fatalf("stalled blob: %v %v", err, resp)
+	}
+	defer resp.Body.Close()
+	got := make(chan int, 1)
+	go func() {
+		n, _ := io.Copy(io.Discard, resp.Body)
+		got <- int(n)
+	}()
+	select {
+	case n := <-got:
+		t.Fatalf("the body ended after %d bytes; it should stall after 1000", n)
+	case <-time.After(500 * time.Millisecond):
+	}
+	resp.Body.Close()
+	if n := <-got; n != 1000 {
+		t.Fatalf("%d bytes before the stall, want 1000", n)
+	}
+}
+
+func TestStallUpload(t *testing.T) {
+	p, _ := setup(t, Rule{Method: "PATCH", Fault: Stall{After: 100 << 10}})
+	resp, err := http.Post(p.URL+"/v2/t/r/blobs/uploads/", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	// More than the kernel buffers: the client's write blocks until its timeout.
+	req, _ := http.NewRequest("PATCH", resp.Header.Get("Location"), bytes.NewReader(make([]byte, 16<<20)))
+	start := time.Now()
+	_, err = shortClient.Do(req)
+	wantSilence(t, err, start)
 }
