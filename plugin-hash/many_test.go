@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"testing"
 
+	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
 
@@ -69,5 +73,68 @@ func BenchmarkHashMany(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/file")
 		})
+	}
+}
+
+// TestHashManyAllocations pins the per-file cost of small inputs: hashing a small file must not
+// allocate a megabyte of buffers per file (it did, three of them per stream, six per package).
+// Without the race detector a file takes a few KiB and a package about 150 KiB (two inflaters);
+// the bounds leave room for the race detector, which makes sync.Pool drop buffers.
+func TestHashManyAllocations(t *testing.T) {
+	const n = 40
+	dir := t.TempDir()
+	plain, pkgs := manyFiles(t, dir, n, 20<<10)
+	for _, c := range []struct {
+		name    string
+		files   []string
+		perFile uint64
+	}{{"plain", plain, 512 << 10}, {"package", pkgs, 1 << 20}} {
+		env, _, _ := testEnv(nil)
+		if err := runHash(env, c.files[:1]); err != nil { // warm the buffer pool
+			t.Fatal(err)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		if err := runHash(env, c.files); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		if got := (after.TotalAlloc - before.TotalAlloc) / n; got > c.perFile {
+			t.Errorf("%s: %d bytes allocated per %d KiB file, want at most %d", c.name, got, 20, c.perFile)
+		}
+	}
+}
+
+// TestHashManyOrder checks that hashing files side by side keeps the output, warnings and errors
+// in the order of the arguments, as hashing them one by one does.
+func TestHashManyOrder(t *testing.T) {
+	dir := t.TempDir()
+	plain, pkgs := manyFiles(t, dir, 12, 4<<10)
+	notZip := filepath.Join(dir, "fake.zip")
+	if err := os.WriteFile(notZip, []byte("PK\x03\x04 not really a zip"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for i := range plain {
+		files = append(files, plain[i], pkgs[i])
+		if i%4 == 0 {
+			files = append(files, filepath.Join(dir, "missing"+strconv.Itoa(i)), notZip)
+		}
+	}
+	run := func(procs int, args ...string) (string, string) {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		env, out, errOut := testEnv(nil)
+		if code := cli.Report(io.Discard, runHash(env, append(args, files...))); code != cli.ExitIO {
+			t.Fatalf("exit code %d, want %d", code, cli.ExitIO)
+		}
+		return out.String(), errOut.String()
+	}
+	for _, args := range [][]string{nil, {"--json"}} {
+		wantOut, wantErr := run(1, args...)
+		for range 3 {
+			if out, errOut := run(4, args...); out != wantOut || errOut != wantErr {
+				t.Fatalf("hash %v on 4 cores differs from one core:\nstdout %q\nwant   %q\nstderr %q\nwant   %q", args, out, wantOut, errOut, wantErr)
+			}
+		}
 	}
 }
