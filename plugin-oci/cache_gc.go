@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -186,6 +187,9 @@ func cacheGC(env *cli.Env, o gcOptions, now time.Time) error {
 			return fileio.IOError("lock", joinPath(o.dir, gwcache.LockFileName), err)
 		}
 		locked := err == nil // a dry run goes on without the lock when the directory is read-only
+		if !gwcache.FileLocks && !o.dryRun {
+			env.Warnf("this %s build takes no file locks: run cache gc only while no pull is writing into %s", runtime.GOOS, o.dir)
+		}
 		defer lock.Unlock()
 		sc, err := scanCache(o.dir, now, locked)
 		if err != nil {
