@@ -43,7 +43,8 @@ Beyond the reference CLI:
 The cache is locked while gc decides and deletes (a .mcpg-plugins.lock file in it), so a
 concurrent 'plugin-oci pull --into-gateway-cache' never loses the zip it is writing; gc waits up
 to --lock-timeout for the lock, then fails. The gateway itself takes no lock, and gc never touches
-a zip it keeps, nor a sidecar that does not belong to a removed zip or to no zip.
+a zip it keeps, nor a sidecar that does not belong to a removed zip or to no zip. Windows builds
+take no file locks and warn so: run gc there only while no pull is writing into the cache.
 
 Flags:
   --cache-dir DIR       the OCI cache directory (the gateway's plugin_registry.cache_dir). Default:
