@@ -80,28 +80,32 @@ func runHash(env *cli.Env, args []string) error {
 	results := []hashResult{}
 	var firstErr error
 	printed := 0
-	for _, name := range files {
-		r, err := hashOne(env, name)
+	hashed := make([]hashResult, len(files))
+	errs := make([]error, len(files))
+	inOrder(len(files), func(i int) {
+		hashed[i], errs[i] = hashOne(env, files[i])
+	}, func(i int) {
+		name, r, err := files[i], hashed[i], errs[i]
 		if err != nil {
 			if firstErr == nil {
 				firstErr = err
 			}
 			cli.Report(env.Stderr, err)
-			continue
+			return
 		}
 		if r.PackageError != "" {
 			env.Warnf("%s is a zip but not a valid plugin package (%s); printed the digest of the file itself", fileio.DisplayName(name), r.PackageError)
 		}
 		if asJSON {
 			results = append(results, r)
-			continue
+			return
 		}
 		if printed > 0 {
 			fmt.Fprintln(env.Stdout)
 		}
 		printHash(env.Stdout, r, len(files) > 1)
 		printed++
-	}
+	})
 	if asJSON {
 		if err := cli.WriteJSON(env.Stdout, results); err != nil {
 			return err
@@ -228,13 +232,15 @@ func hashZipFile(f *os.File, size int64, name string) (hashResult, error) {
 		r.Kind, r.PackageError = kindZip, strings.TrimPrefix(openErr.Error(), display+": ")
 		return r, err
 	}
+	// Copies, so the opened package (its zip reader, its buffers) is not kept until the output ends.
+	artifact, zip := p.artifact, p.zip
 	return hashResult{
 		Path:          name,
 		Kind:          kindPackage,
 		sum:           p.artifact,
 		ArtifactEntry: p.pkg.ArtifactName,
-		Artifact:      &p.artifact,
-		Package:       &p.zip,
+		Artifact:      &artifact,
+		Package:       &zip,
 	}, nil
 }
 

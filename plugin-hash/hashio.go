@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"hash"
 	"io"
 	"os"
+	"sync"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
@@ -24,35 +27,65 @@ func newSum(d digest.Digest, size int64) sum {
 // one being filled, one spare so a slow read does not stall hashing.
 const readBuffers = 3
 
+// buffers holds digest.BufferSize buffers between files: hashing thousands of small files must
+// not allocate (and clear) megabytes per file.
+var buffers = sync.Pool{New: func() any { b := make([]byte, digest.BufferSize); return &b }}
+
 type chunk struct {
-	b   []byte
+	b   *[]byte
+	n   int
 	err error
 }
 
-// hashStream hashes everything r yields. A second goroutine reads ahead into digest.BufferSize
-// buffers, so copying from the page cache or waiting for the disk overlaps hashing the previous
-// buffer (measured on a 256 MiB file: see the report in BenchmarkHashFile). Memory stays at
-// readBuffers × 1 MiB whatever the input size.
+// hashStream hashes everything r yields. An input that fits in one buffer (most plugins, every
+// descriptor) is hashed right here: a second goroutine would cost more than it saves. A larger one
+// is read ahead by a second goroutine, so copying from the page cache or waiting for the disk
+// overlaps hashing the previous buffer (measured on a 256 MiB file: see BenchmarkHashFile).
+// Memory stays at readBuffers × 1 MiB whatever the input size.
 func hashStream(r io.Reader) (digest.Digest, int64, error) {
+	h := sha256.New()
+	first := buffers.Get().(*[]byte)
+	n, err := io.ReadFull(r, *first)
+	h.Write((*first)[:n])
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		buffers.Put(first)
+		return digest.FromHash(h), int64(n), nil
+	case err != nil:
+		buffers.Put(first)
+		return digest.Digest{}, int64(n), err
+	}
+	rest, err := hashReadAhead(r, h, first)
+	if err != nil {
+		return digest.Digest{}, int64(n) + rest, err
+	}
+	return digest.FromHash(h), int64(n) + rest, nil
+}
+
+// hashReadAhead feeds h the rest of r, read by a second goroutine into readBuffers buffers (first
+// among them, already hashed), and returns the bytes it read.
+func hashReadAhead(r io.Reader, h hash.Hash, first *[]byte) (int64, error) {
 	full := make(chan chunk, readBuffers+1) // room for every buffer plus the final error: sends never block
-	free := make(chan []byte, readBuffers)
-	for range readBuffers {
-		free <- make([]byte, digest.BufferSize)
+	free := make(chan *[]byte, readBuffers)
+	free <- first
+	for range readBuffers - 1 {
+		free <- buffers.Get().(*[]byte)
 	}
 	stop := make(chan struct{})
-	defer close(stop)
 	go func() {
 		defer close(full)
 		for {
-			var b []byte
+			var b *[]byte
 			select {
 			case b = <-free:
 			case <-stop:
 				return
 			}
-			n, err := io.ReadFull(r, b)
+			n, err := io.ReadFull(r, *b)
 			if n > 0 {
-				full <- chunk{b: b[:n]}
+				full <- chunk{b: b, n: n}
+			} else {
+				free <- b
 			}
 			if err == io.EOF || err == io.ErrUnexpectedEOF {
 				return
@@ -63,17 +96,25 @@ func hashStream(r io.Reader) (digest.Digest, int64, error) {
 			}
 		}
 	}()
-	h := sha256.New()
 	var n int64
+	var err error
 	for c := range full {
 		if c.err != nil {
-			return digest.Digest{}, n, c.err
+			err = c.err
+			break
 		}
-		h.Write(c.b)
-		n += int64(len(c.b))
-		free <- c.b[:cap(c.b)]
+		h.Write((*c.b)[:c.n])
+		n += int64(c.n)
+		free <- c.b
 	}
-	return digest.FromHash(h), n, nil
+	close(stop)
+	// Buffers still held by the reader when it stops are dropped, not pooled: it may be using them.
+	if err == nil {
+		for range readBuffers {
+			buffers.Put(<-free)
+		}
+	}
+	return n, err
 }
 
 // zipMagic are the first four bytes of a zip with entries (a local file header) and of an empty
@@ -105,10 +146,15 @@ type packageSums struct {
 }
 
 // hashPackage opens the zip in f (size bytes) as a package and hashes the zip and the decompressed
-// artifact at the same time: the zip bytes are read once for their digest while the artifact entry
-// is decompressed once on the other core. openErr is set (and err nil) when f is not a valid
-// package; err is set when reading fails.
+// artifact. A package that fits in one buffer is read into memory with one read and checked,
+// hashed and inflated from there, in turn on this goroutine: a small package costs about what
+// reading it costs. A larger one has both digests computed at the same time: the zip bytes are
+// read once for their digest while the artifact entry is decompressed once on the other core.
+// openErr is set (and err nil) when f is not a valid package; err is set when reading fails.
 func hashPackage(f *os.File, size int64, name string) (p *packageSums, openErr, err error) {
+	if size <= digest.BufferSize {
+		return hashSmallPackage(f, size, name)
+	}
 	pkg, err := pkgzip.Open(f, size, name, pkgzip.DefaultLimits)
 	if err != nil {
 		return nil, err, nil
@@ -132,6 +178,27 @@ func hashPackage(f *os.File, size int64, name string) (p *packageSums, openErr, 
 		return nil, nil, artErr
 	}
 	return &packageSums{pkg: pkg, artifact: newSum(art, artN), zip: newSum(z.d, z.n)}, nil, nil
+}
+
+// hashSmallPackage is hashPackage for a zip of at most one buffer, read whole. The buffer is sized
+// to the file and not reused: the opened package keeps reading from it.
+func hashSmallPackage(f *os.File, size int64, name string) (p *packageSums, openErr, err error) {
+	b := make([]byte, size)
+	if n, err := f.ReadAt(b, 0); n < len(b) {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF // the file shrank while it was read
+		}
+		return nil, nil, &os.PathError{Op: "read", Path: f.Name(), Err: err}
+	}
+	pkg, err := pkgzip.Open(bytes.NewReader(b), size, name, pkgzip.DefaultLimits)
+	if err != nil {
+		return nil, err, nil
+	}
+	art, artN, err := hashArtifact(pkg)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &packageSums{pkg: pkg, artifact: newSum(art, artN), zip: newSum(digest.Of(b), size)}, nil, nil
 }
 
 func hashArtifact(pkg *pkgzip.Package) (digest.Digest, int64, error) {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
@@ -138,23 +139,43 @@ func listDir(dir string) (*listResult, error) {
 		return nil, fileio.IOError("read", dir, err)
 	}
 	res := &listResult{Dir: dir, Artifacts: []listArtifact{}, Packages: []listPackage{}}
+	var artifacts, packages []fs.DirEntry
 	for _, e := range entries {
-		name := e.Name()
-		kind := artifactKind(name)
-		if kind == "" && !isPackageName(name) {
-			continue
+		switch {
+		case artifactKind(e.Name()) != "":
+			artifacts = append(artifacts, e)
+		case isPackageName(e.Name()):
+			packages = append(packages, e)
 		}
+	}
+	// Each file is checked on its own core; the slots keep the directory's order. A directory or
+	// device with a plugin-like name leaves its slot empty and is not listed.
+	files := slices.Concat(artifacts, packages)
+	listed := make([]bool, len(files))
+	as, ps := make([]listArtifact, len(artifacts)), make([]listPackage, len(packages))
+	inOrder(len(files), func(i int) {
+		e := files[i]
+		name := e.Name()
 		path := filepath.Join(dir, name)
 		link, target, err := resolve(path, e)
 		if err == nil && !target.Mode().IsRegular() {
-			continue // a directory or device with a plugin-like name
+			return
 		}
-		if kind != "" {
-			res.Artifacts = append(res.Artifacts, listOneArtifact(path, name, kind, link, err))
+		listed[i] = true
+		if i < len(artifacts) {
+			as[i] = listOneArtifact(path, name, artifactKind(name), link, err)
 		} else {
-			res.Packages = append(res.Packages, listOnePackage(path, name, link, err))
+			ps[i-len(artifacts)] = listOnePackage(path, name, link, err)
 		}
-	}
+	}, func(i int) {
+		switch {
+		case !listed[i]:
+		case i < len(artifacts):
+			res.Artifacts = append(res.Artifacts, as[i])
+		default:
+			res.Packages = append(res.Packages, ps[i-len(artifacts)])
+		}
+	})
 	return res, nil
 }
 
@@ -240,7 +261,9 @@ func listOnePackage(path, name, link string, statErr error) listPackage {
 	d := sums.pkg.Descriptor
 	p.ID, p.Class, p.Runtime = d.ID, d.Class, d.Runtime
 	p.ArtifactEntry = sums.pkg.ArtifactName
-	p.sum, p.Package = &sums.artifact, &sums.zip
+	// Copies, so the opened package (its zip reader, its buffers) is not kept until the listing ends.
+	artifact, zip := sums.artifact, sums.zip
+	p.sum, p.Package = &artifact, &zip
 	p.sigSize = len(sums.pkg.Signature)
 	switch sig := sums.pkg.Signature; {
 	case sig == nil:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
 	"time"
@@ -42,7 +43,8 @@ Beyond the reference CLI:
 The cache is locked while gc decides and deletes (a .mcpg-plugins.lock file in it), so a
 concurrent 'plugin-oci pull --into-gateway-cache' never loses the zip it is writing; gc waits up
 to --lock-timeout for the lock, then fails. The gateway itself takes no lock, and gc never touches
-a zip it keeps, nor a sidecar that does not belong to a removed zip or to no zip.
+a zip it keeps, nor a sidecar that does not belong to a removed zip or to no zip. Windows builds
+take no file locks and warn so: run gc there only while no pull is writing into the cache.
 
 Flags:
   --cache-dir DIR       the OCI cache directory (the gateway's plugin_registry.cache_dir). Default:
@@ -186,6 +188,9 @@ func cacheGC(env *cli.Env, o gcOptions, now time.Time) error {
 			return fileio.IOError("lock", joinPath(o.dir, gwcache.LockFileName), err)
 		}
 		locked := err == nil // a dry run goes on without the lock when the directory is read-only
+		if !gwcache.FileLocks && !o.dryRun {
+			env.Warnf("this %s build takes no file locks: run cache gc only while no pull is writing into %s", runtime.GOOS, o.dir)
+		}
 		defer lock.Unlock()
 		sc, err := scanCache(o.dir, now, locked)
 		if err != nil {

@@ -95,13 +95,6 @@ func (d *decoder) free() {
 	}
 }
 
-func clip(s string) string {
-	if len(s) > 64 {
-		return s[:64] + "…"
-	}
-	return s
-}
-
 // decodeGate reads an RGateDecision (docs/native-abi.md §2.2) into its serde form (docs/native-abi.md §4 mapping rules).
 func decodeGate(addr uintptr, slot string) (*GateDecision, []string, []string) {
 	d := &decoder{what: slot}

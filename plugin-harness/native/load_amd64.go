@@ -13,10 +13,8 @@ import (
 	"github.com/ebitengine/purego"
 )
 
-// ABI v2 constants and PluginRegistration offsets (docs/native-abi.md §1.2, §1.4, §2.3).
+// PluginRegistration sizes and offsets of ABI v2 (docs/native-abi.md §1.2, §1.4, §2.3).
 const (
-	ABIVersion        = 2
-	ABIPanicSentinel  = 0xFFFFFFFF
 	sizeRegistration  = 240
 	sizeEntity        = 224
 	sizeCapability    = 64

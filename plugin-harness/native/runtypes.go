@@ -5,6 +5,13 @@ package native
 
 import "encoding/json"
 
+// The ABI version this host speaks and the value a registration reports after a panic
+// (docs/native-abi.md §1.2). They are the contract, not the calling convention, so every build has them.
+const (
+	ABIVersion       = 2
+	ABIPanicSentinel = 0xFFFFFFFF
+)
+
 // Registration is what was read from mcpg_plugin_abi_layout and mcpg_plugin_register, copied out
 // as plain values for the parent process to judge.
 type Registration struct {

@@ -1,9 +1,10 @@
 // Command benchdriver measures the mcpg-plugins tools against peer tools on the same input in the
 // same run (hash vs sha256sum, sign/verify vs sha512sum, pack vs zip -6, unpack vs unzip), and the
 // start-up cost of every binary and of the dispatcher, plus plugin-oci push and pull vs crane on the
-// same real registry (oci.go), and reports ratios, peak RSS and whether each target of the
-// foundation and OCI issues is met. Run it through `make bench` (`scripts/bench -oci` for the OCI
-// cases alone).
+// same real registry (oci.go), and hash and list over thousands of small files vs sha256sum
+// (many.go), and reports ratios, peak RSS and whether each target of the foundation, OCI and
+// reliability issues is met. Run it through `make bench` (`scripts/bench -oci` for the OCI cases
+// alone, `scripts/bench -many-only` for the many-files cases).
 package main
 
 import (
@@ -57,6 +58,8 @@ func main() {
 	needed := []string{"mcpg-plugins", "plugin-hash", "plugin-sign", "plugin-pack", "plugin-oci"}
 	if *ociOnly {
 		needed = []string{"plugin-pack", "plugin-oci"}
+	} else if *manyOnly {
+		needed = []string{"plugin-hash", "plugin-pack"}
 	}
 	for _, tool := range needed {
 		if _, err := os.Stat(filepath.Join(bin, tool)); err != nil {
@@ -67,14 +70,20 @@ func main() {
 
 	var results []result
 	add := func(r result) { results = append(results, r); printResult(r) }
-	if !*ociOnly {
+	switch {
+	case *manyOnly:
+		manyCases(tool, add)
+	case !*ociOnly:
 		results = foundationCases(tool, add)
+		manyCases(tool, add)
 	}
-	if oci := findOCITools(bin); oci.ok() {
+	switch oci := findOCITools(bin); {
+	case *manyOnly:
+	case oci.ok():
 		ociCases(tool, oci, add)
-	} else if *ociOnly {
+	case *ociOnly:
 		fail("%s", oci.missing())
-	} else {
+	default:
 		fmt.Printf("\nskipping the OCI cases: %s\n", oci.missing())
 	}
 
@@ -260,16 +269,7 @@ func prepare(tool func(string) string) {
 	must(os.WriteFile("plugin.yaml", []byte("schema: mcpg.dev/plugin/v1\nid: dev.bench.big-gate\nname: Big Gate\nclass: tool_gate\nruntime: native-cdylib-v1\nprotocol_version: \"1.0\"\n"), 0o644))
 	blob, err := os.Create("blob.bin")
 	must(err)
-	var sources []string
-	for _, dir := range []string{"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib", "/usr/bin"} {
-		entries, _ := os.ReadDir(dir)
-		for _, e := range entries {
-			if e.Type().IsRegular() && (strings.Contains(e.Name(), ".so") || dir == "/usr/bin") {
-				sources = append(sources, filepath.Join(dir, e.Name()))
-			}
-		}
-	}
-	slices.Sort(sources)
+	sources := librarySources()
 	var written int64
 	for written < want-(64<<10) && len(sources) > 0 {
 		for _, src := range sources {
@@ -298,6 +298,22 @@ void *mcpg_plugin_register(void) { return 0; }
 	sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", "key")
 	sh(tool("plugin-sign"), "sign", "--key", "key", "art.so")
 	fmt.Printf("art.so: %d bytes\n", fileSize("art.so"))
+}
+
+// librarySources lists the machine's shared libraries (then its programs), in a stable order: bytes
+// that compress like real plugin code.
+func librarySources() []string {
+	var sources []string
+	for _, dir := range []string{"/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib", "/usr/bin"} {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if e.Type().IsRegular() && (strings.Contains(e.Name(), ".so") || dir == "/usr/bin") {
+				sources = append(sources, filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	slices.Sort(sources)
+	return sources
 }
 
 func sh(argv ...string) {

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 )
 
 // BufferSize is the copy buffer used for hashing streams; 1 MiB measured ~15% faster than 32 KiB.
@@ -44,15 +45,25 @@ func FromHash(h hash.Hash) Digest {
 	return d
 }
 
+// buffers keeps BufferSize copy buffers between calls: a tool hashing a directory of small files
+// (cache ls) must not allocate and clear a megabyte per file.
+var buffers = sync.Pool{New: func() any { b := make([]byte, BufferSize); return &b }}
+
 // FromReader hashes everything r yields, returning the digest and the byte count.
 func FromReader(r io.Reader) (Digest, int64, error) {
 	h := sha256.New()
-	n, err := io.CopyBuffer(h, r, make([]byte, BufferSize))
+	buf := buffers.Get().(*[]byte)
+	defer buffers.Put(buf)
+	n, err := io.CopyBuffer(h, onlyReader{r}, *buf)
 	if err != nil {
 		return Digest{}, n, err
 	}
 	return FromHash(h), n, nil
 }
+
+// onlyReader hides a WriterTo (*os.File has one), which would make io.CopyBuffer ignore the
+// buffer and copy through 32 KiB reads of its own.
+type onlyReader struct{ io.Reader }
 
 // File hashes the file at path.
 func File(path string) (Digest, int64, error) {

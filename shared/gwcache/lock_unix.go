@@ -8,6 +8,9 @@ import (
 	"syscall"
 )
 
+// FileLocks is true: Lock and TempAbandoned use flock, which keeps a gc and a pull apart.
+const FileLocks = true
+
 // tryLock takes an exclusive flock on f without blocking; false when someone else holds it.
 func tryLock(f *os.File) (bool, error) {
 	for {

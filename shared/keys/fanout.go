@@ -14,22 +14,61 @@ const bufferSize = 1 << 20
 // slowest writer.
 const buffersInFlight = 4
 
+// buffers keeps bufferSize buffers between calls (a sign makes two passes).
+var buffers = sync.Pool{New: func() any { b := make([]byte, bufferSize); return &b }}
+
 type chunk struct {
-	buf     []byte
+	buf     *[]byte
 	n       int
 	pending atomic.Int32
 }
 
-// fanOut copies r to every writer, each writer in its own goroutine reading the same buffers,
-// so hashes of one stream run on separate cores. The writers are hashes: a write error stops
-// nothing but is returned. It returns the bytes read.
+// fanOut copies r to every writer. An input that fits in one buffer is written to each writer in
+// turn: goroutines would cost more than they save. A larger one goes to each writer in its own
+// goroutine reading the same buffers, so hashes of one stream run on separate cores. The writers
+// are hashes: a write error stops nothing but is returned. It returns the bytes read.
 func fanOut(r io.Reader, ws ...io.Writer) (int64, error) {
-	if len(ws) == 1 || runtime.GOMAXPROCS(0) == 1 {
-		return io.CopyBuffer(io.MultiWriter(ws...), onlyReader{r}, make([]byte, bufferSize))
+	first := buffers.Get().(*[]byte)
+	n, err := io.ReadFull(r, *first)
+	writeErr := writeAll(ws, (*first)[:n])
+	switch {
+	case err == io.EOF || err == io.ErrUnexpectedEOF:
+		buffers.Put(first)
+		return int64(n), writeErr
+	case err != nil:
+		buffers.Put(first)
+		return int64(n), err
 	}
+	var rest int64
+	if len(ws) == 1 || runtime.GOMAXPROCS(0) == 1 {
+		rest, err = io.CopyBuffer(io.MultiWriter(ws...), onlyReader{r}, *first)
+		buffers.Put(first)
+	} else {
+		rest, err = fanOutParallel(r, ws, first)
+	}
+	if err == nil {
+		err = writeErr
+	}
+	return int64(n) + rest, err
+}
+
+// writeAll writes b to every writer, returning the first error.
+func writeAll(ws []io.Writer, b []byte) error {
+	var first error
+	for _, w := range ws {
+		if _, err := w.Write(b); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// fanOutParallel is fanOut's many-core path for what follows the first buffer (spare, free now).
+func fanOutParallel(r io.Reader, ws []io.Writer, spare *[]byte) (int64, error) {
 	free := make(chan *chunk, buffersInFlight)
-	for range buffersInFlight {
-		free <- &chunk{buf: make([]byte, bufferSize)}
+	free <- &chunk{buf: spare}
+	for range buffersInFlight - 1 {
+		free <- &chunk{buf: buffers.Get().(*[]byte)}
 	}
 	var (
 		wg       sync.WaitGroup
@@ -44,7 +83,7 @@ func fanOut(r io.Reader, ws ...io.Writer) (int64, error) {
 		go func() {
 			defer wg.Done()
 			for c := range q {
-				if _, err := w.Write(c.buf[:c.n]); err != nil {
+				if _, err := w.Write((*c.buf)[:c.n]); err != nil {
 					errOnce.Do(func() { writeErr = err })
 				}
 				if c.pending.Add(-1) == 0 {
@@ -59,7 +98,7 @@ func fanOut(r io.Reader, ws ...io.Writer) (int64, error) {
 	)
 	for {
 		c := <-free
-		n, err := io.ReadFull(r, c.buf)
+		n, err := io.ReadFull(r, *c.buf)
 		if n > 0 {
 			c.n = n
 			total += int64(n)
@@ -67,6 +106,8 @@ func fanOut(r io.Reader, ws ...io.Writer) (int64, error) {
 			for _, q := range queues {
 				q <- c
 			}
+		} else {
+			free <- c
 		}
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			break
@@ -80,6 +121,9 @@ func fanOut(r io.Reader, ws ...io.Writer) (int64, error) {
 		close(q)
 	}
 	wg.Wait()
+	for range buffersInFlight { // every writer is done: all buffers are back
+		buffers.Put((<-free).buf)
+	}
 	if readErr != nil {
 		return total, readErr
 	}
