@@ -51,7 +51,7 @@ func openPushPackage(env *cli.Env, arg string) (*pushPackage, error) {
 	size := st.Size()
 
 	cache := digestcache.Default()
-	if arg == "-" { // a spool file is gone after this push: nothing to remember it by
+	if fileio.IsSpool(f) { // stdin or a pipe: its spool file is gone after this push, nothing to remember it by
 		cache = nil
 	}
 	pkg, err := pkgzip.Open(newReadAhead(f, size, 1<<20), size, name, pkgzip.DefaultLimits)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
@@ -17,25 +16,39 @@ const (
 )
 
 // readSignatureFile reads a detached signature, failing the way the gateway's verifier words
-// it; a file of any size is read only up to one byte past 64.
+// it; a file of any size is read only up to one byte past 64. A pipe is read like any input
+// (fileio.Open: bounded wait); a directory or a device is refused unopened.
 func readSignatureFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
+	f, err := fileio.Open(path, "")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, missingSignature("signature file not found: " + path)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("failed to read signature: %s: %s", path, fileio.Reason(err))
+		return nil, signatureReadError(path, err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("failed to read signature: %s: not a regular file", path)
-	}
 	sig, err := io.ReadAll(io.LimitReader(f, 65))
 	if err != nil {
-		return nil, fmt.Errorf("failed to read signature: %s: %s", path, fileio.Reason(err))
+		return nil, signatureReadError(path, err)
 	}
-	return sig, checkSignatureLength(len(sig), st.Size())
+	var size int64
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	return sig, checkSignatureLength(len(sig), size)
+}
+
+// signatureReadError words a signature file that could not be read, naming the file once.
+func signatureReadError(path string, err error) error {
+	var ke *fileio.KindError
+	var fe *fileio.Error
+	switch {
+	case errors.As(err, &ke):
+		return fmt.Errorf("failed to read signature: %s: it is %s", path, ke.Kind)
+	case errors.As(err, &fe):
+		err = fe.Err
+	}
+	return fmt.Errorf("failed to read signature: %s: %s", path, fileio.Reason(err))
 }
 
 func checkSignatureLength(read int, size int64) error {

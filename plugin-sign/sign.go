@@ -25,7 +25,9 @@ const signHelp = `Usage:
 Create the Ed25519 detached signature the gateway checks: 64 raw bytes (pure Ed25519 over the
 artifact's bytes), written atomically beside the artifact as <artifact>.<ext>.sig
 (libfoo.so → libfoo.so.sig, plugin.wasm → plugin.wasm.sig, foo → foo.bin.sig). The artifact is
-streamed from disk twice, as pure Ed25519 requires; it is never loaded into memory.
+streamed from disk twice, as pure Ed25519 requires; it is never loaded into memory. Every file
+may be a pipe (--key <(pass show signing-key), --passphrase-file /dev/fd/3), read like stdin; a
+pipe that sends nothing within 10s is an error (exit 3). Directories and devices are refused.
 
 Signers:
   --key <file>              sign locally with this private key: a 32-byte raw seed, 64 hex

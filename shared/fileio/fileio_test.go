@@ -114,7 +114,7 @@ func TestOpenFileSpoolsStdin(t *testing.T) {
 		t.Error("spool file left behind")
 	}
 	var fe *Error
-	if _, _, err := OpenFile(t.TempDir(), nil); err == nil || errors.As(err, &fe) || !strings.HasSuffix(err.Error(), ": not a regular file") {
+	if _, _, err := OpenFile(t.TempDir(), nil); err == nil || errors.As(err, &fe) || !strings.HasSuffix(err.Error(), ": it is a directory") {
 		t.Errorf("directory: %v", err)
 	}
 	if _, _, err := OpenFile(filepath.Join(t.TempDir(), "nope"), nil); !errors.As(err, &fe) {

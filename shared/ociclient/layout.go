@@ -266,17 +266,19 @@ func (s *Layout) FetchManifest(_ context.Context, ident string) ([]byte, string,
 	return raw, mediaType, got, nil
 }
 
-// FetchBlob opens blob d, refusing a size other than size.
+// FetchBlob opens blob d, refusing a size other than size. A blob that is a pipe is streamed
+// (bounded wait for its first byte; the copy checks its size and digest); a directory or a device
+// is refused unopened.
 func (s *Layout) FetchBlob(_ context.Context, d string, size int64) (io.ReadCloser, error) {
 	path := s.blobPath(d)
-	f, err := os.Open(path)
+	f, err := fileio.Open(path, "a blob")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, failf("--oci-layout %s: blob %s is missing", s.dir, d)
 	}
 	if err != nil {
-		return nil, fileio.IOError("read", path, err)
+		return nil, layoutReadError(err)
 	}
-	if st, err := f.Stat(); err == nil && st.Size() != size {
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() != size {
 		f.Close()
 		return nil, failf("%s: %d bytes; the manifest says %d", path, st.Size(), size)
 	}
