@@ -3,11 +3,9 @@ package main
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -114,13 +112,16 @@ func (o *transportOptions) check() error {
 	return nil
 }
 
+// maxTLSFile bounds a PEM file of certificates or a key (a large CA bundle is a few hundred KiB).
+const maxTLSFile = 4 << 20
+
 // tlsConfig builds the client TLS settings from the flags.
 func (o *transportOptions) tlsConfig() (*tls.Config, error) {
 	conf := &tls.Config{MinVersion: tls.VersionTLS12, InsecureSkipVerify: o.skipTLSVerify}
 	if o.caFile != "" {
-		pem, err := os.ReadFile(o.caFile)
+		pem, err := fileio.ReadSmall(o.caFile, maxTLSFile, "a CA certificate file")
 		if err != nil {
-			return nil, fileio.IOError("read", o.caFile, err)
+			return nil, err
 		}
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
@@ -132,12 +133,16 @@ func (o *transportOptions) tlsConfig() (*tls.Config, error) {
 		conf.RootCAs = pool
 	}
 	if o.certFile != "" {
-		pair, err := tls.LoadX509KeyPair(o.certFile, o.keyFile)
+		cert, err := fileio.ReadSmall(o.certFile, maxTLSFile, "a client certificate file")
 		if err != nil {
-			var pe *os.PathError
-			if errors.As(err, &pe) {
-				return nil, fileio.IOError("read", pe.Path, err)
-			}
+			return nil, err
+		}
+		key, err := fileio.ReadSmall(o.keyFile, maxTLSFile, "a client key file")
+		if err != nil {
+			return nil, err
+		}
+		pair, err := tls.X509KeyPair(cert, key)
+		if err != nil {
 			return nil, cli.Usagef("--cert-file %s / --key-file %s: %v", o.certFile, o.keyFile, err)
 		}
 		conf.Certificates = []tls.Certificate{pair}
