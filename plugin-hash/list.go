@@ -217,7 +217,7 @@ func listOneArtifact(path, name, kind, link string, statErr error) listArtifact 
 	if _, err := os.Stat(a.Sidecar); err == nil {
 		a.Signed = true
 	}
-	f, err := os.Open(path)
+	f, err := fileio.Open(path, "an artifact") // refuses what is no longer a regular file
 	if err != nil {
 		a.Error, _ = reason(path, err)
 		return a
@@ -239,7 +239,7 @@ func listOnePackage(path, name, link string, statErr error) listPackage {
 		p.Error, p.unreadable = reason(path, statErr)
 		return p
 	}
-	f, err := os.Open(path)
+	f, err := fileio.Open(path, "a package")
 	if err != nil {
 		p.Error, p.unreadable = reason(path, err)
 		return p
