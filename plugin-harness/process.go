@@ -38,7 +38,7 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
-	exited := w.exited
+	exited := w.group.Exited()
 	var verdict error
 	finished, done := false, false
 	for !finished {
@@ -93,8 +93,8 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 	if verdict != nil {
 		return verdict
 	}
-	if w.waitErr != nil || !done {
-		return crashed(r, req, w.waitErr, w.stderr.String())
+	if waitErr := w.group.Err(); waitErr != nil || !done {
+		return crashed(r, req, waitErr, w.stderr.String())
 	}
 	return contractVerdict(r)
 }
