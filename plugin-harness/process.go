@@ -1,8 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -38,16 +38,21 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 
 	timer := time.NewTimer(timeout)
 	defer timer.Stop()
-	exited := w.exited
+	exited := w.group.Exited()
 	var verdict error
 	finished, done := false, false
 	for !finished {
 		select {
-		case m, ok := <-messages:
+		case event, ok := <-messages:
 			if !ok {
 				finished = true
 				break
 			}
+			if event.err != nil {
+				grace = 0
+				return cli.Failf("%s: the worker's report (fd 3) got %v during %s: the plugin wrote to the harness's descriptor or returned that much; the worker was killed", r.Package, event.err, step(r))
+			}
+			m := event.msg
 			timer.Reset(timeout)
 			switch {
 			case m.Phase != "":
@@ -93,31 +98,41 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 	if verdict != nil {
 		return verdict
 	}
-	if w.waitErr != nil || !done {
-		return crashed(r, req, w.waitErr, w.stderr.String())
+	if waitErr := w.group.Err(); waitErr != nil || !done {
+		return crashed(r, req, waitErr, w.stderr.String())
 	}
 	return contractVerdict(r)
 }
 
-// readReport decodes the worker's messages until the report ends or quit is closed.
-func readReport(report io.Reader, quit <-chan struct{}) <-chan workerMessage {
-	messages := make(chan workerMessage)
+// readReport decodes the worker's messages until the report ends, breaks its bounds (the last
+// event then carries the error) or quit is closed.
+func readReport(report io.Reader, quit <-chan struct{}) <-chan reportEvent {
+	events := make(chan reportEvent)
 	go func() {
-		defer close(messages)
-		dec := json.NewDecoder(bufio.NewReader(report))
+		defer close(events)
+		lines := newReportLines(report, maxReportLine, maxReport)
 		for {
-			var m workerMessage
-			if dec.Decode(&m) != nil {
+			line, err := lines.next()
+			var event reportEvent
+			switch {
+			case errors.Is(err, errReportBounds):
+				event.err = err
+			case err != nil:
+				return
+			case json.Unmarshal(line, &event.msg) != nil:
 				return
 			}
 			select {
-			case messages <- m:
+			case events <- event:
 			case <-quit:
+				return
+			}
+			if event.err != nil {
 				return
 			}
 		}
 	}()
-	return messages
+	return events
 }
 
 func step(r *report) string {

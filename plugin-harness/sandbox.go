@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -15,14 +16,15 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
+	"github.com/mcpg-dev/mcpg-plugins/shared/proc"
 )
 
 // A run of `test` leaves nothing behind, however it ends (a verdict, an error, a timeout,
 // SIGINT/SIGTERM/SIGHUP, the plugin signalling the tool): the sandbox owns the temporary directory
 // holding the unpacked plugin.so, the worker, and every process the plugin starts. The worker gets a
 // process group of its own and dies with the tool (parent-death signal); the tool is the subreaper of
-// whatever the plugin detaches (setsid, double fork) and kills it; a directory left by a tool that
-// was SIGKILLed is swept by the next run.
+// whatever the plugin detaches (setsid, double fork) and kills it (all of it shared/proc); a
+// directory left by a tool that was SIGKILLed is swept by the next run.
 
 // tempDirPrefix names a run's directory with its owner's pid, so a later run can tell a stale one.
 const tempDirPrefix = "plugin-harness-pid"
@@ -42,7 +44,7 @@ type sandbox struct {
 
 // openSandbox sweeps stale directories, creates this run's and registers the interrupt cleanup.
 func openSandbox() (*sandbox, error) {
-	becomeSubreaper()
+	proc.BecomeSubreaper()
 	sweepStaleDirs(os.TempDir())
 	dir, err := os.MkdirTemp("", tempDirPrefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
@@ -72,27 +74,23 @@ func (s *sandbox) Close() {
 }
 
 // endProcesses kills the worker's process group if the worker still runs, then every process the
-// plugin left that was re-parented to this one.
+// plugin left that was re-parented to this one; those that outlived a worker that ended by itself
+// are the leftovers the report warns about.
 func (s *sandbox) endProcesses() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	w := s.worker
-	if w == nil {
-		return
+	if s.worker != nil {
+		s.leftovers += s.worker.group.Kill()
 	}
-	running := 0
-	select {
-	case <-w.exited:
-		// Its children are ours now (subreaper): counted as leftovers below.
-	default:
-		killGroup(w.cmd.Process)
-		running = w.cmd.Process.Pid
+}
+
+// subreaperMissing is the warning the report carries where escaped processes cannot be found.
+func subreaperMissing() string {
+	if proc.CatchesEscapees {
+		return ""
 	}
-	n := endAdopted(running, time.Now().Add(killDeadline))
-	if running == 0 {
-		s.leftovers += n
-		killGroup(w.cmd.Process) // where there is no subreaper, the group is all that can be reached
-	}
+	return "on " + runtime.GOOS + " the harness ends the worker's process group only: a process the plugin " +
+		"moves to its own session (setsid, a daemon) is not found and may outlive the test"
 }
 
 // sweepStaleDirs removes the directories of runs whose tool no longer exists (it was SIGKILLed,
@@ -109,7 +107,7 @@ func sweepStaleDirs(tmp string) {
 		}
 		pidText, _, ok := strings.Cut(rest, "-")
 		pid, err := strconv.Atoi(pidText)
-		if !ok || err != nil || pid <= 0 || pid == os.Getpid() || pidAlive(pid) {
+		if !ok || err != nil || pid <= 0 || pid == os.Getpid() || proc.Alive(pid) {
 			continue
 		}
 		_ = os.RemoveAll(filepath.Join(tmp, e.Name()))
@@ -119,12 +117,10 @@ func sweepStaleDirs(tmp string) {
 // workerProcess is a started worker: its stdin, its report (fd 3), and its stdout and stderr read
 // into bounded captures.
 type workerProcess struct {
-	cmd            *exec.Cmd
+	group          proc.Group // the worker, its process group and what escapes it
 	stdin          io.WriteCloser
 	report         *os.File
 	stdout, stderr *outputCapture
-	exited         chan struct{} // closed once the worker is reaped; waitErr is then set
-	waitErr        error
 
 	outputs   sync.WaitGroup // the stdout and stderr readers
 	pipes     []*os.File     // the read ends, closed by finish
@@ -148,9 +144,7 @@ func (s *sandbox) startWorker() (*workerProcess, error) {
 		// A memory checker around the worker only (valgrind, the leak tests): the parent stays fast.
 		cmd = exec.Command(wrapper[0], append(wrapper[1:], self, workerCommand)...)
 	}
-	cmd.SysProcAttr = workerAttributes()
-	w := &workerProcess{cmd: cmd, stdout: newOutputCapture(captureLimit), stderr: newOutputCapture(captureLimit),
-		exited: make(chan struct{})}
+	w := &workerProcess{stdout: newOutputCapture(captureLimit), stderr: newOutputCapture(captureLimit)}
 	if w.stdin, err = cmd.StdinPipe(); err != nil {
 		return nil, cli.Failf("cannot start a worker: %v", err)
 	}
@@ -178,10 +172,12 @@ func (s *sandbox) startWorker() (*workerProcess, error) {
 	cmd.Stdout, cmd.Stderr, cmd.ExtraFiles = outW, errW, []*os.File{reportW}
 
 	// Under the lock, so that an interrupt either comes first (and nothing starts) or finds the worker.
+	// The worker leads a process group of its own (a Ctrl-C at the terminal reaches only the tool,
+	// which then ends the group) and dies with the tool.
 	s.mu.Lock()
 	if s.Interrupted() {
 		err = errors.New("interrupted")
-	} else if err = cmd.Start(); err == nil {
+	} else if err = w.group.Start(cmd, proc.Options{DieWithParent: true, CatchEscapees: true}); err == nil {
 		s.worker = w
 	}
 	s.mu.Unlock()
@@ -189,10 +185,6 @@ func (s *sandbox) startWorker() (*workerProcess, error) {
 		w.closePipes()
 		return nil, cli.Failf("cannot start a worker: %v", err)
 	}
-	go func() {
-		w.waitErr = cmd.Wait()
-		close(w.exited)
-	}()
 	for i, capture := range []*outputCapture{w.stdout, w.stderr} {
 		w.outputs.Add(1)
 		go func(r io.Reader) {
@@ -209,12 +201,12 @@ func (s *sandbox) startWorker() (*workerProcess, error) {
 func (s *sandbox) finish(w *workerProcess, grace time.Duration) {
 	w.finishing.Do(func() {
 		select {
-		case <-w.exited:
+		case <-w.group.Exited():
 		case <-time.After(grace):
 		}
 		s.endProcesses()
 		select {
-		case <-w.exited:
+		case <-w.group.Exited():
 			s.endProcesses() // the worker's death re-parented its children here
 		case <-time.After(killDeadline):
 		}

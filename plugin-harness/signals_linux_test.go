@@ -14,7 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcpg-dev/mcpg-plugins/shared/clitest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
+	"github.com/mcpg-dev/mcpg-plugins/shared/proc"
 )
 
 // buildFixture compiles the C fixture with the given defines and packs it, like misbehave.txtar.
@@ -79,7 +81,7 @@ func harness(ctx context.Context, t *testing.T, tmp, pids string, args ...string
 func waitForPids(t *testing.T, path string, n int) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
-		if pids, _ := readPids(path); len(pids) >= n {
+		if pids, _ := clitest.ReadPids(path); len(pids) >= n {
 			return
 		}
 		if time.Now().After(deadline) {
@@ -112,10 +114,10 @@ func TestSignalsLeaveNothing(t *testing.T) {
 			if !strings.Contains(stderr.String(), "interrupted: partial outputs removed") {
 				t.Errorf("stderr:\n%s", stderr)
 			}
-			if err := pidsGone(pids, 3, 3*time.Second); err != nil {
+			if err := clitest.PidsGone(3, clitest.GonePatience, pids); err != nil {
 				t.Error(err)
 			}
-			if err := dirEmpty(tmp); err != nil {
+			if err := clitest.DirEmpty(tmp); err != nil {
 				t.Error(err)
 			}
 		})
@@ -137,15 +139,15 @@ func TestKilledHarnessTakesItsWorker(t *testing.T) {
 	}
 	waitForPids(t, pids, 1)
 	var workers []int
-	for _, c := range children(cmd.Process.Pid) {
-		workers = append(workers, c.pid)
+	for _, c := range proc.Children(cmd.Process.Pid) {
+		workers = append(workers, c.Pid)
 	}
 	if len(workers) != 1 {
 		t.Fatalf("the harness has children %v, want one worker", workers)
 	}
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
-	for deadline := time.Now().Add(3 * time.Second); running(workers[0]); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(3 * time.Second); proc.Running(workers[0]); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			_ = syscall.Kill(workers[0], syscall.SIGKILL)
 			t.Fatalf("the worker %d outlived the SIGKILLed harness", workers[0])
@@ -153,19 +155,19 @@ func TestKilledHarnessTakesItsWorker(t *testing.T) {
 	}
 	// The forked child was in the worker's process group, which nothing ends once both are dead:
 	// end it here (the fixture's other processes are what the cleanup paths are tested with).
-	if pids, err := readPids(pids); err == nil {
+	if pids, err := clitest.ReadPids(pids); err == nil {
 		for _, pid := range pids {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
 	}
-	if dirEmpty(tmp) == nil {
+	if clitest.DirEmpty(tmp) == nil {
 		t.Fatal("the SIGKILLed harness left no directory: the sweep is not tested")
 	}
 	next, stderr := harness(ctx, t, tmp, "", "test", plain)
 	if err := next.Run(); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	if err := dirEmpty(tmp); err != nil {
+	if err := clitest.DirEmpty(tmp); err != nil {
 		t.Error(err)
 	}
 }

@@ -47,7 +47,8 @@ process the plugin starts (forked, daemonised, executed) is killed once the work
 warning (on Linux; elsewhere only the worker's process group is reached). The package is unpacked
 into $TMPDIR/plugin-harness-pid<PID>-*, removed on every exit (Ctrl-C, SIGTERM and SIGHUP: exit 130);
 one left by a SIGKILLed run is removed by the next. The report keeps the first and last 64 KiB of
-the plugin's stdout and stderr ("… N bytes omitted …" between them).
+the plugin's stdout and stderr ("… N bytes omitted …" between them). The worker reports to the tool
+on fd 3; a message over 16 MiB there, or 64 MiB in all (a plugin writing to it), fails the run.
 
 Flags:
   --key FILE            Ed25519 public key (raw, hex, PEM or ssh-ed25519); plugin.sig must verify

@@ -44,7 +44,8 @@ Signers:
                             how long the signer may run (default 2m, room for a KMS round trip
                             or a hardware-key touch); then it gets SIGTERM and, 2s later,
                             SIGKILL. The signer runs in a process group of its own, which is
-                            also killed on Ctrl-C and once the signer exits, so nothing it
+                            also killed on Ctrl-C and once the signer exits, with (on Linux)
+                            any process that left the group (setsid, a daemon), so nothing it
                             started outlives plugin-sign; it cannot read from the terminal
   --public-key <key>        required with --subprocess: the key its signature must verify under,
                             checked before anything is written; 64 hex digits (optional 0x) or

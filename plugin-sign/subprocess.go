@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
+	"github.com/mcpg-dev/mcpg-plugins/shared/proc"
 )
 
 // maxSignerOutput bounds what is read from a subprocess signer: a signature is 64 bytes, and a
@@ -20,6 +21,10 @@ const maxSignerOutput = 64 << 10
 // defaultSignerTimeout is --subprocess-timeout's default: a KMS round trip takes seconds, a
 // hardware key waits for a touch for about half a minute; two minutes covers both with room.
 const defaultSignerTimeout = 2 * time.Minute
+
+// termGrace is how long a signer that is being stopped has between SIGTERM and SIGKILL: enough
+// to close a KMS or HSM session, short enough that Ctrl-C still feels immediate.
+const termGrace = 2 * time.Second
 
 // stdoutGrace is how long the signer's stdout may stay open after the signer itself exited:
 // what the signer wrote is already in the pipe, so only a child it left behind can hold it.
@@ -34,8 +39,10 @@ const signerOutputHint = "check that the signer doesn't print trailing newlines 
 //
 // Unlike the reference CLI it never waits forever: the signer has timeout to finish, stdout is
 // read while the signer runs so a child holding it open cannot stall us past the signer's exit,
-// and the signer runs in a process group of its own that is stopped on timeout, killed on
-// SIGINT/SIGTERM/SIGHUP and killed when the signer exits, so nothing it started outlives us.
+// and the signer runs in a process group of its own (shared/proc) that is stopped on timeout,
+// killed on SIGINT/SIGTERM/SIGHUP and killed when the signer exits; this process is the subreaper
+// of whatever leaves that group (setsid, Linux), which is killed with it. Nothing the signer
+// started outlives us.
 func runSigner(env *cli.Env, command, artifact string, timeout time.Duration) ([]byte, error) {
 	stdout, stdoutW, err := os.Pipe()
 	if err != nil {
@@ -48,14 +55,15 @@ func runSigner(env *cli.Env, command, artifact string, timeout time.Duration) ([
 	cmd.Stderr = env.Stderr
 	cmd.WaitDelay = stdoutGrace // stderr, when it is not a file and a child holds it open
 
-	g := &signerGroup{}
-	defer fileio.OnInterrupt(g.stop)()
-	err = g.start(cmd)
+	g := &proc.Group{}
+	stop := func() { g.Stop(termGrace) }
+	defer fileio.OnInterrupt(stop)()
+	err = g.Start(cmd, proc.Options{CatchEscapees: true})
 	stdoutW.Close()
 	if err != nil {
 		return nil, cli.Failf("subprocess signer '%s' failed to spawn: %v", command, err)
 	}
-	defer g.kill() // whatever of the group is left once we are done with the signer
+	defer g.Kill() // whatever the signer left once we are done with it
 
 	output := make(chan signerOutput, 1)
 	go func() {
@@ -69,15 +77,15 @@ func runSigner(env *cli.Env, command, artifact string, timeout time.Duration) ([
 	var got *signerOutput
 	for running := true; running; {
 		select {
-		case <-g.done:
+		case <-g.Exited():
 			running = false
 		case <-deadline.C:
-			g.stop()
+			stop()
 			return nil, signerTimedOut(env, command, timeout)
 		case o := <-output:
 			if len(o.out) > maxSignerOutput {
-				g.kill()
-				<-g.done
+				g.Kill()
+				<-g.Exited()
 				return nil, tooMuchOutput()
 			}
 			got, output = &o, nil // stdout is closed; the signer has yet to exit
@@ -90,7 +98,7 @@ func runSigner(env *cli.Env, command, artifact string, timeout time.Duration) ([
 	if errors.Is(readErr, os.ErrClosed) {
 		readErr = nil
 	}
-	waitErr := g.waitErr
+	waitErr := g.Err()
 	if readErr != nil && waitErr == nil {
 		return nil, cli.Failf("subprocess signer '%s': reading its output: %v", command, readErr)
 	}
@@ -118,12 +126,12 @@ type signerOutput struct {
 // drainAfterExit returns the signer's stdout once the signer has exited. What it wrote is in the
 // pipe already; a child of it holding the pipe open gets stdoutGrace, then the group is killed
 // and the pipe closed under the reader.
-func drainAfterExit(g *signerGroup, output <-chan signerOutput, stdout *os.File) *signerOutput {
+func drainAfterExit(g *proc.Group, output <-chan signerOutput, stdout *os.File) *signerOutput {
 	select {
 	case o := <-output:
 		return &o
 	case <-time.After(stdoutGrace):
-		g.kill()
+		g.Kill()
 		stdout.Close()
 		o := <-output
 		return &o
@@ -131,7 +139,7 @@ func drainAfterExit(g *signerGroup, output <-chan signerOutput, stdout *os.File)
 }
 
 func signerTimedOut(env *cli.Env, command string, timeout time.Duration) error {
-	if !groupsSupported {
+	if !proc.GroupsSupported {
 		env.Warnf("only the signer's shell was stopped: processes it started may still run (no process groups on %s)", runtime.GOOS)
 	}
 	return cli.WithHint(cli.Failf("subprocess signer '%s' did not finish within %s (--subprocess-timeout); it was stopped", command, timeout),
