@@ -25,8 +25,11 @@
 //   - cli: what every binary shares — exit codes, error and hint formatting, flags, --json output,
 //     checked stdout (a lost write is exit 3; a reader gone ends the tool by SIGPIPE).
 //   - hint: advice a library attaches to its error without knowing the CLI; cli prints it as "hint:".
-//   - fileio: atomic output files, stdin spooling, bounded small-file reads, interrupt cleanup,
-//     Inputs (an output that is one of the command's inputs, by device and inode, is refused).
+//   - fileio: atomic output files, stdin spooling, bounded small-file reads, inputs looked at before
+//     they are opened (pipes bounded, devices and directories refused), interrupt cleanup, Inputs
+//     (an output that is one of the command's inputs, by device and inode, is refused).
+//   - proc: a child in its own process group, stopped or killed with everything it started (on
+//     Linux also what escaped it, through a child subreaper), parent-death signal.
 //   - retry: one retry helper — predicate, backoff, Retry-After.
 //   - buildinfo: the version string every tool reports.
 //   - clitest: testscript setup and the script commands every tool's tests share (tests only).
