@@ -27,7 +27,7 @@ func layoutManifest(t *testing.T, r ociResult) []byte {
 }
 
 // titled is the manifest with the layer's title annotation added, as canonical JSON places it.
-func titled(manifest []byte, title string) []byte {
+func titledManifest(manifest []byte, title string) []byte {
 	return []byte(strings.Replace(string(manifest), `"layers":[{"digest"`,
 		`"layers":[{"annotations":{"org.opencontainers.image.title":"`+title+`"},"digest"`, 1))
 }
@@ -48,7 +48,7 @@ func TestPushAnnotateTitle(t *testing.T) {
 
 	r := runOCI(t, nil, "push", canonical, "titled", "--oci-layout", lay, "--annotate-title")
 	r.wantOK(t)
-	if got, want := layoutManifest(t, r), titled(want, "mcpg-plugin-gate_1.0.0_linux_amd64.zip"); string(got) != string(want) {
+	if got, want := layoutManifest(t, r), titledManifest(want, "mcpg-plugin-gate_1.0.0_linux_amd64.zip"); string(got) != string(want) {
 		t.Fatalf("titled manifest\n%s\nwant\n%s", got, want)
 	}
 	if r.manifestDigest(t) == plain.manifestDigest(t) {
@@ -58,7 +58,7 @@ func TestPushAnnotateTitle(t *testing.T) {
 	// Without a canonical name, from the flags and the descriptor's id (dev.test.oci-gate).
 	r = runOCI(t, zip, "push", "-", "musl", "--oci-layout", lay, "--annotate-title", "--version", "1.2.3", "--os", "linux", "--arch", "musl-arm64")
 	r.wantOK(t)
-	if got, want := layoutManifest(t, r), titled(want, "mcpg-plugin-oci-gate_1.2.3_linux_musl-arm64.zip"); string(got) != string(want) {
+	if got, want := layoutManifest(t, r), titledManifest(want, "mcpg-plugin-oci-gate_1.2.3_linux_musl-arm64.zip"); string(got) != string(want) {
 		t.Fatalf("titled manifest from stdin\n%s\nwant\n%s", got, want)
 	}
 }
