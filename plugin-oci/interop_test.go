@@ -20,20 +20,25 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/plugin-oci/internal/testregistry"
 )
 
-// crane returns the crane binary, skipping the test when it is missing — except under CI, where
-// a missing peer is a failure rather than a silently skipped check.
-func crane(t *testing.T) string {
+// peerTool returns an installed peer CLI (crane, oras). Without a tools directory at all — on a
+// machine where scripts/install-test-tools never ran — the test is skipped, except under CI,
+// where a missing peer is a failure rather than a silently skipped check. A tools directory
+// without the tool is an install from before the tool was added: a failure naming the fix.
+func peerTool(t *testing.T, name string) string {
 	t.Helper()
-	bin := testregistry.Tool("crane")
-	if bin == "" {
-		msg := "crane is not installed: run scripts/install-test-tools (or set MCPG_TEST_TOOLS)"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
+	bin := testregistry.Tool(name)
+	if bin != "" {
+		return bin
+	}
+	msg := name + " is not installed: run scripts/install-test-tools (or set MCPG_TEST_TOOLS)"
+	if testregistry.ToolsDir() == "" && os.Getenv("CI") == "" {
 		t.Skip(msg)
 	}
-	return bin
+	t.Fatal(msg)
+	return ""
 }
+
+func crane(t *testing.T) string { return peerTool(t, "crane") }
 
 func runCrane(t *testing.T, bin string, args ...string) []byte {
 	t.Helper()

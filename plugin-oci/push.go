@@ -22,7 +22,7 @@ verbatim (application/vnd.mcpg.plugin.package.v1+zip), a config blob with the de
 name, class, runtime, protocol_version, schema and has_signature
 (application/vnd.mcpg.plugin.config.v1+json), and a manifest with artifactType
 application/vnd.mcpg.plugin.v1 — byte for byte what the reference implementation pushes, so the
-manifest digest is the same for the same package.
+manifest digest is the same for the same package (unless --annotate-title adds a title).
 
 The package is checked completely first, as the gateway's own push does (layout, descriptor,
 every entry's CRC); a package the gateway would not unpack is never uploaded. "-" reads the zip
@@ -35,13 +35,19 @@ Flags:
                         gateway's resolution looks for (platform: linux-amd64, linux-musl-arm64,
                         ..., wasi-wasm), so "oci: <repo>:<version>" or plain "oci: <repo>" in the
                         gateway's config finds this package
-      --version <v>     the version for --gateway-tags (default: from the canonical file name
-                        mcpg-plugin-<name>_<version>_<os>_<arch>.zip)
+      --annotate-title  annotate the layer with org.opencontainers.image.title: the package's
+                        canonical file name mcpg-plugin-<name>_<version>_<os>_<arch>.zip (version
+                        and platform found as for --gateway-tags), so that "oras pull" writes the
+                        zip under that name (without a title it writes nothing). This changes the
+                        manifest bytes and digest: they are no longer the reference push's. The
+                        gateway still loads it (it ignores annotations), and so does our pull
+      --version <v>     the version for --gateway-tags and --annotate-title (default: from the
+                        canonical file name mcpg-plugin-<name>_<version>_<os>_<arch>.zip)
       --os <os>, --arch <arch>
-                        the platform of a native package for --gateway-tags, as given to
-                        plugin-pack pack (linux + amd64, arm64, musl-amd64, musl-arm64; darwin;
-                        windows); default: from the canonical file name. A wasm package is
-                        always wasi-wasm
+                        the platform of a native package for --gateway-tags and
+                        --annotate-title, as given to plugin-pack pack (linux + amd64, arm64,
+                        musl-amd64, musl-arm64; darwin; windows); default: from the canonical
+                        file name. A wasm package is always wasi-wasm
       --oci-layout <dir>
                         push into an OCI image layout directory (created if missing) instead of
                         a registry; the reference is then just a tag. No server needed
@@ -68,6 +74,7 @@ registry could not be reached or answered with an error; 5 the registry refused 
 type pushOptions struct {
 	tags        []string
 	gatewayTags bool
+	title       bool // --annotate-title
 	version     string
 	goos, arch  string
 	layoutDir   string
@@ -82,6 +89,7 @@ func runPush(env *cli.Env, args []string) error {
 	fs.StringsVar(&o.tags, "tag", "")
 	fs.StringsVar(&o.tags, "t", "")
 	fs.BoolVar(&o.gatewayTags, "gateway-tags", false, "")
+	fs.BoolVar(&o.title, "annotate-title", false, "")
 	fs.StringVar(&o.version, "version", "", "")
 	fs.StringVar(&o.goos, "os", "", "")
 	fs.StringVar(&o.arch, "arch", "", "")
@@ -96,8 +104,8 @@ func runPush(env *cli.Env, args []string) error {
 	if err := cli.CheckArgs("plugin-oci push", pos, 2, 2, "<package.zip|-> <reference>"); err != nil {
 		return err
 	}
-	if !o.gatewayTags && (o.version != "" || o.goos != "" || o.arch != "") {
-		return cli.Usagef("plugin-oci push: --version, --os and --arch only apply with --gateway-tags")
+	if !o.gatewayTags && !o.title && (o.version != "" || o.goos != "" || o.arch != "") {
+		return cli.Usagef("plugin-oci push: --version, --os and --arch only apply with --gateway-tags or --annotate-title")
 	}
 	if err := o.transport.check(); err != nil {
 		return err
@@ -128,12 +136,24 @@ func runPush(env *cli.Env, args []string) error {
 		tags = append(tags, dest.tag)
 	}
 	tags = append(tags, o.tags...)
-	if o.gatewayTags {
-		gt, err := gatewayTagsFor(pkg, pos[0], o.version, o.goos, o.arch)
+	if o.gatewayTags || o.title {
+		flag := "--gateway-tags"
+		if !o.gatewayTags {
+			flag = "--annotate-title"
+		}
+		n, err := namePackage(pkg, pos[0], o.version, o.goos, o.arch, flag)
 		if err != nil {
 			return err
 		}
-		tags = append(tags, gt...)
+		if o.gatewayTags {
+			tags = append(tags, n.gatewayTags()...)
+		}
+		if o.title {
+			if err := oci.CheckTitle(n.canonical()); err != nil {
+				return cli.Usagef("--annotate-title: %s: %v", pkg.name, err)
+			}
+			pkg.art.Title = n.canonical()
+		}
 	}
 	tags = dedupe(tags)
 	ctx := context.Background()

@@ -137,44 +137,67 @@ func (h *hashingReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// gatewayTagsFor works out <version>-<platform> and protocol-1-<platform> for the package.
-func gatewayTagsFor(p *pushPackage, arg, version, goos, arch string) ([]string, error) {
+// packageName is what --gateway-tags and --annotate-title need to know about a package: the parts
+// of its canonical file name (docs/contract.md §1.4) and its platform token (§5.4.1).
+type packageName struct {
+	name, version, goos, arch string
+	platform                  string
+}
+
+// gatewayTags are <version>-<platform> and protocol-1-<platform> (docs/contract.md §5.4.6).
+func (n packageName) gatewayTags() []string {
+	return []string{n.version + "-" + n.platform, "protocol-" + oci.ProtocolMajor + "-" + n.platform}
+}
+
+// canonical is mcpg-plugin-<name>_<version>_<os>_<arch>.zip.
+func (n packageName) canonical() string {
+	return descriptor.CanonicalFilename(n.name, n.version, n.goos, n.arch)
+}
+
+// namePackage works out the package's version and platform, from the canonical file name unless
+// given, and its name, from the file name or else the descriptor's id. flag is the option that
+// needs them, for the messages.
+func namePackage(p *pushPackage, arg, version, goos, arch, flag string) (packageName, error) {
 	canon, named := descriptor.ParseCanonicalFilename(arg)
-	if version == "" {
-		if !named {
-			return nil, cli.Usagef("--gateway-tags: give --version: %s is not named mcpg-plugin-<name>_<version>_<os>_<arch>.zip", p.name)
-		}
-		version = canon.Version
+	n := packageName{name: descriptor.ShortName(p.pkg.Descriptor.ID), version: version}
+	if named {
+		n.name = canon.Name
 	}
-	if checkTagArg(version) != nil || len(version) > oci.MaxTagLength-len("-linux-musl-amd64") {
-		return nil, cli.Usagef("--gateway-tags: version %q cannot start a tag (letters, digits, '_', '.' and '-' (not first))", version)
+	if n.version == "" {
+		if !named {
+			return n, cli.Usagef("%s: give --version: %s is not named mcpg-plugin-<name>_<version>_<os>_<arch>.zip", flag, p.name)
+		}
+		n.version = canon.Version
+	}
+	if checkTagArg(n.version) != nil || len(n.version) > oci.MaxTagLength-len("-linux-musl-amd64") {
+		return n, cli.Usagef("%s: version %q cannot start a tag (letters, digits, '_', '.' and '-' (not first))", flag, n.version)
 	}
 	wasm := p.pkg.ArtifactName == pkgzip.EntryWasm
-	var platform string
 	switch {
 	case wasm:
 		if goos != "" && goos != "wasi" || arch != "" && arch != "wasm" {
-			return nil, cli.Usagef("--gateway-tags: %s holds plugin.wasm, whose platform is always wasi-wasm (not --os %q --arch %q)", p.name, goos, arch)
+			return n, cli.Usagef("%s: %s holds plugin.wasm, whose platform is always wasi-wasm (not --os %q --arch %q)", flag, p.name, goos, arch)
 		}
-		platform = oci.WasmPlatform
+		n.goos, n.arch = "wasi", "wasm"
 	case goos != "" || arch != "":
 		if goos == "" || arch == "" {
-			return nil, cli.WithHint(cli.Usagef("--gateway-tags: --os and --arch go together"), "e.g. --os linux --arch musl-amd64")
+			return n, cli.WithHint(cli.Usagef("%s: --os and --arch go together", flag), "e.g. --os linux --arch musl-amd64")
 		}
-		platform = oci.PlatformToken(goos, arch)
+		n.goos, n.arch = goos, arch
 	case named:
-		platform = oci.PlatformToken(canon.OS, canon.Arch)
+		n.goos, n.arch = canon.OS, canon.Arch
 	default:
-		return nil, cli.WithHint(cli.Usagef("--gateway-tags: cannot tell the platform of native package %s (glibc or musl?) without --os and --arch", p.name),
+		return n, cli.WithHint(cli.Usagef("%s: cannot tell the platform of native package %s (glibc or musl?) without --os and --arch", flag, p.name),
 			"pass --os and --arch as given to plugin-pack pack, or push the file under its canonical name mcpg-plugin-<name>_<version>_<os>_<arch>.zip")
 	}
-	if !wasm && platform == oci.WasmPlatform {
-		return nil, cli.Usagef("--gateway-tags: %s holds plugin.so, but its platform would be wasi-wasm", p.name)
+	n.platform = oci.PlatformToken(n.goos, n.arch)
+	if !wasm && n.platform == oci.WasmPlatform {
+		return n, cli.Usagef("%s: %s holds plugin.so, but its platform would be wasi-wasm", flag, p.name)
 	}
-	if !oci.IsPlatformToken(platform) {
-		return nil, cli.Usagef("--gateway-tags: platform %q is not one the gateway resolves (%s)", platform, strings.Join(oci.PlatformTokens, ", "))
+	if !oci.IsPlatformToken(n.platform) {
+		return n, cli.Usagef("%s: platform %q is not one the gateway resolves (%s)", flag, n.platform, strings.Join(oci.PlatformTokens, ", "))
 	}
-	return []string{version + "-" + platform, "protocol-" + oci.ProtocolMajor + "-" + platform}, nil
+	return n, nil
 }
 
 func dedupe(s []string) []string {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
@@ -26,11 +28,20 @@ const (
 	MaxConfigSize   = descriptor.MaxSize
 )
 
-// Descriptor is an OCI content descriptor as MCPG writes it: no annotations, no urls.
+// TitleAnnotation names a blob's file: ORAS pulls a layer only when it carries one, and writes it
+// under that name.
+const TitleAnnotation = "org.opencontainers.image.title"
+
+// Descriptor is an OCI content descriptor as MCPG writes it: no urls, and no annotations unless a
+// title is asked for.
 type Descriptor struct {
 	MediaType string
 	Digest    string // "sha256:<hex>"
 	Size      int64
+	// Title, when set, is written as the TitleAnnotation. The reference push never sets one
+	// (docs/contract.md §5.1), so it changes the manifest's bytes and digest. ParseManifest does not
+	// read it back.
+	Title string
 }
 
 // DescriptorOf describes the blob b.
@@ -123,7 +134,8 @@ func appendSerdeString(b []byte, s string) []byte {
 }
 
 // appendCanonicalString quotes s as olpc-cjson (the manifest's formatter) does: only '"' and '\\'
-// are escaped. Media types and digests are plain ASCII, where every encoder agrees.
+// are escaped. Media types and digests are plain ASCII, where every encoder agrees; a title is
+// checked by CheckTitle, which keeps out what olpc-cjson would write as invalid JSON.
 func appendCanonicalString(b []byte, s string) []byte {
 	b = append(b, '"')
 	for i := 0; i < len(s); i++ {
@@ -135,8 +147,27 @@ func appendCanonicalString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
+// CheckTitle says why s cannot be a layer's title: it must be a plain file name, valid UTF-8 without
+// control characters (they would need escapes canonical JSON does not define) and without a path
+// separator (ORAS refuses to write a title that leaves its output directory).
+func CheckTitle(s string) error {
+	switch {
+	case s == "" || s == "." || s == "..":
+		return fmt.Errorf("title %q is not a file name", s)
+	case !utf8.ValidString(s):
+		return fmt.Errorf("title %q is not valid UTF-8", s)
+	case strings.ContainsAny(s, "/\\"):
+		return fmt.Errorf("title %q holds a path separator; a title is a file name", s)
+	case strings.ContainsFunc(s, unicode.IsControl):
+		return fmt.Errorf("title %q holds a control character", s)
+	}
+	return nil
+}
+
 // ManifestJSON is the exact manifest the reference push PUTs (docs/contract.md §5.1): canonical JSON with
 // sorted keys and no whitespace, artifactType set, no top-level mediaType, no annotations, one layer.
+// A descriptor with a Title (see CheckTitle) gains {"annotations":{TitleAnnotation:title}}, first
+// as the sorted keys put it; the gateway ignores annotations, so it still pulls the result.
 func ManifestJSON(config, layer Descriptor) []byte {
 	b := make([]byte, 0, 400)
 	b = append(b, `{"artifactType":`...)
@@ -149,7 +180,15 @@ func ManifestJSON(config, layer Descriptor) []byte {
 }
 
 func appendDescriptor(b []byte, d Descriptor) []byte {
-	b = append(b, `{"digest":`...)
+	b = append(b, '{')
+	if d.Title != "" {
+		b = append(b, `"annotations":{`...)
+		b = appendCanonicalString(b, TitleAnnotation)
+		b = append(b, ':')
+		b = appendCanonicalString(b, d.Title)
+		b = append(b, `},`...)
+	}
+	b = append(b, `"digest":`...)
 	b = appendCanonicalString(b, d.Digest)
 	b = append(b, `,"mediaType":`...)
 	b = appendCanonicalString(b, d.MediaType)

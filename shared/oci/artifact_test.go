@@ -95,6 +95,70 @@ func TestConfigEscaping(t *testing.T) {
 	}
 }
 
+// The layer titled for ORAS: the vector's manifest with the title annotation, written out by hand
+// (checked against Python's json.dumps(sort_keys=True, separators=(",",":"))), digest by sha256sum.
+const (
+	titledVectorManifest       = `{"artifactType":"application/vnd.mcpg.plugin.v1","config":{"digest":"sha256:5077d7db9db775c1d5618f0fa9abb29d2218306df242f27661a25b921cccb3bf","mediaType":"application/vnd.mcpg.plugin.config.v1+json","size":183},"layers":[{"annotations":{"org.opencontainers.image.title":"mcpg-plugin-circuit-breaker_1.0.0_linux_amd64.zip"},"digest":"sha256:0000000000000000000000000000000000000000000000000000000000000000","mediaType":"application/vnd.mcpg.plugin.package.v1+zip","size":1234}],"schemaVersion":2}`
+	titledVectorManifestDigest = "sha256:0bd9e980127268ed60257c6304847c55563e7cd27b9e5614a13b2d0e4cc0ef4b"
+)
+
+func TestTitledManifest(t *testing.T) {
+	cd := DescriptorOf(ConfigMediaType, []byte(vectorConfig))
+	layer := Descriptor{MediaType: LayerMediaType, Digest: zeroDigest, Size: 1234, Title: "mcpg-plugin-circuit-breaker_1.0.0_linux_amd64.zip"}
+	man := ManifestJSON(cd, layer)
+	if string(man) != titledVectorManifest {
+		t.Fatalf("ManifestJSON with a title =\n%s\nwant\n%s", man, titledVectorManifest)
+	}
+	if len(man) != 495 || digest.Of(man).String() != titledVectorManifestDigest {
+		t.Fatalf("titled manifest: %d bytes, %s", len(man), digest.Of(man))
+	}
+	// Without the title, the reference's bytes exactly.
+	layer.Title = ""
+	if got := ManifestJSON(cd, layer); string(got) != vectorManifest {
+		t.Fatalf("untitled manifest =\n%s\nwant the vector", got)
+	}
+	// Pull (as the gateway) accepts the titled manifest and finds the same blobs.
+	m, err := ParseManifest([]byte(titledVectorManifest))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Config != cd || m.Layer() != layer {
+		t.Fatalf("ParseManifest = %+v", m)
+	}
+	var viaGo struct {
+		Layers []struct{ Annotations map[string]string }
+	}
+	if err := json.Unmarshal(man, &viaGo); err != nil || viaGo.Layers[0].Annotations[TitleAnnotation] != "mcpg-plugin-circuit-breaker_1.0.0_linux_amd64.zip" {
+		t.Fatalf("encoding/json reads %+v, %v", viaGo, err)
+	}
+}
+
+func TestCheckTitle(t *testing.T) {
+	for _, ok := range []string{"mcpg-plugin-gate_1.0.0_linux_amd64.zip", "Zürich 日本.zip", `q"uote.zip`, "a\u2028b"} {
+		if err := CheckTitle(ok); err != nil {
+			t.Errorf("CheckTitle(%q): %v", ok, err)
+		}
+		// Escaped as canonical JSON, it reads back as itself.
+		var back string
+		if err := json.Unmarshal(appendCanonicalString(nil, ok), &back); err != nil || back != ok {
+			t.Errorf("title %q reads back as %q, %v", ok, back, err)
+		}
+	}
+	for _, tc := range []struct{ in, want string }{
+		{"", "not a file name"},
+		{"..", "not a file name"},
+		{"a/b.zip", "path separator"},
+		{`a\b.zip`, "path separator"},
+		{"a\nb.zip", "control character"},
+		{"a\x7fb.zip", "control character"},
+		{"a\xffb.zip", "not valid UTF-8"},
+	} {
+		if err := CheckTitle(tc.in); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("CheckTitle(%q) = %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
+
 func TestManifestCanonicalEscaping(t *testing.T) {
 	got := string(appendCanonicalString(nil, "a\"b\\c\n"))
 	if got != "\"a\\\"b\\\\c\n\"" {

@@ -138,3 +138,46 @@ func TestDownloadAbortRemovesWhatItMade(t *testing.T) {
 		t.Fatalf("left behind: %v", entries)
 	}
 }
+
+// A titled artifact's manifest is the untitled one plus the layer's title annotation, and our
+// fetch (which checks what the gateway's pull checks) takes it.
+func TestPushTitledArtifact(t *testing.T) {
+	ctx := context.Background()
+	art, raw := testArtifact(t)
+	lay := NewLayout(filepath.Join(t.TempDir(), "layout"))
+	plain, err := Push(ctx, lay, art, []string{"plain"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	art.Title = "mcpg-plugin-engine_1.0.0_linux_amd64.zip"
+	titled, err := Push(ctx, lay, art, []string{"titled"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.Replace(string(plain.Manifest), `"layers":[{"digest"`,
+		`"layers":[{"annotations":{"org.opencontainers.image.title":"mcpg-plugin-engine_1.0.0_linux_amd64.zip"},"digest"`, 1)
+	if string(titled.Manifest) != want || want == string(plain.Manifest) {
+		t.Fatalf("titled manifest\n%s\nwant\n%s", titled.Manifest, want)
+	}
+	if titled.ManifestDigest == plain.ManifestDigest || titled.Layer.Title != art.Title || titled.Layer.Digest != plain.Layer.Digest {
+		t.Fatalf("titled push %+v, plain %+v", titled, plain)
+	}
+
+	out := filepath.Join(t.TempDir(), "out.zip")
+	dl, err := NewDownload(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dl.Abort()
+	f, err := Fetch(ctx, lay, Target{Display: "titled", Ident: "titled"}, dl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := dl.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil || !bytes.Equal(got, raw) || f.ManifestDigest != titled.ManifestDigest.String() || f.Config == nil {
+		t.Fatalf("fetched %+v, %d bytes, %v", f, len(got), err)
+	}
+}

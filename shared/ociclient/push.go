@@ -21,6 +21,9 @@ type Artifact struct {
 	// Rehash, when set, says LayerDigest is only a remembered claim: if a registry refuses it,
 	// Rehash is called for a freshly computed one and the layer is sent again.
 	Rehash func() *DigestFuture
+	// Title, when set, annotates the layer with it (oci.TitleAnnotation) so that ORAS pulls the
+	// zip under that name; the manifest is then no longer the reference push's bytes.
+	Title string
 }
 
 // Manifest is the exact manifest for the artifact, once the zip's digest is known.
@@ -29,7 +32,7 @@ func (a *Artifact) Manifest(ctx context.Context) (layer oci.Descriptor, raw []by
 	if err != nil {
 		return layer, nil, d, err
 	}
-	layer = oci.Descriptor{MediaType: oci.LayerMediaType, Digest: zd.String(), Size: a.Size}
+	layer = oci.Descriptor{MediaType: oci.LayerMediaType, Digest: zd.String(), Size: a.Size, Title: a.Title}
 	raw = oci.ManifestJSON(a.Config, layer)
 	return layer, raw, digest.Of(raw), nil
 }

@@ -69,7 +69,7 @@ func ToolsDir() string {
 	}
 }
 
-// Tool returns the path of an installed test tool (registry, crane), or "" if it is missing.
+// Tool returns the path of an installed test tool (registry, crane, oras), or "" if it is missing.
 func Tool(name string) string {
 	dir := ToolsDir()
 	if dir == "" {
