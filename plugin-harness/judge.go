@@ -21,6 +21,14 @@ const expectedPackagePrefix = "mcpg-plugin-protocol;"
 // judge applies the gateway's checks to what the worker read, in the gateway's order
 // (docs/native-abi.md §1.3 steps 4–8), and fills in the loaded plugin's fields.
 func judge(r *report, descriptorPkg *descriptor.Descriptor, reg *native.Registration, derived string) error {
+	if reg.Layout.Problem != "" {
+		// Not a layout of another ABI version but no layout at all: the gateway's "incompatible"
+		// wording below would quote numbers that were never there (docs/native-abi.md §1.4).
+		return cli.WithHint(cli.Failf("%s: %s is not an ABI v2 plugin: mcpg_plugin_abi_layout returned no abi_stable TypeLayout: %s",
+			r.Package, r.Artifact, reg.Layout.Problem),
+			"an ABI v2 plugin returns the TypeLayout of PluginRegistration (mcpg-plugin-sdk's declare_plugin! does); "+
+				"see examples/hello-gate and docs/native-abi.md §1.4")
+	}
 	if reg.Layout.Size != 240 || reg.Layout.AlignmentPowerOf2 != 3 {
 		return cli.Failf("%s: plugin ABI layout is incompatible with the host (type-identity check): "+
 			"mcpg_plugin_abi_layout describes a PluginRegistration of %d bytes with alignment 2^%d, expected 240 bytes "+

@@ -15,10 +15,15 @@ func TestMain(m *testing.M) {
 }
 
 // TestScripts runs testdata/script/*.txtar against the real plugin-harness binary. The scripts
-// build the C fixture in $FIXTURE with cc; the [native] condition holds where the harness drives
-// native plugins (linux/amd64); [rust] where the abi_stable fixtures are built ($RUSTFIXTURES).
+// build the C fixture in $FIXTURE and the example plugin in $EXAMPLE with cc; the [native]
+// condition holds where the harness drives native plugins (linux/amd64); [rust] where the
+// abi_stable fixtures are built ($RUSTFIXTURES).
 func TestScripts(t *testing.T) {
 	fixture, err := filepath.Abs("testdata/fixture")
+	if err != nil {
+		t.Fatal(err)
+	}
+	example, err := filepath.Abs("../examples/hello-gate")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +36,7 @@ func TestScripts(t *testing.T) {
 		t.Fatalf("MCPG_RUST_FIXTURES=%q holds no rust-gate.so: scripts/build-fixtures did not run", rust)
 	}
 	clitest.RunWith(t, "testdata/script", clitest.Options{
-		Vars: map[string]string{"FIXTURE": fixture, "RUSTFIXTURES": rust},
+		Vars: map[string]string{"FIXTURE": fixture, "EXAMPLE": example, "RUSTFIXTURES": rust},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "native":

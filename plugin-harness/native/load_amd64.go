@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/ebitengine/purego"
@@ -19,6 +20,7 @@ const (
 	sizeEntity        = 224
 	sizeCapability    = 64
 	entityVTable      = 40
+	layoutNonZeroOff  = 16
 	layoutAlignOffset = 17
 	layoutSizeOffset  = 24
 	layoutMonoOffset  = 8
@@ -79,12 +81,8 @@ func Open(path string, phase func(string)) (*Library, error) {
 	if layout == 0 {
 		return nil, errors.New("plugin returned a null ABI layout descriptor (mcpg_plugin_abi_layout)")
 	}
-	reg.Layout.AlignmentPowerOf2 = byteAt(layout + layoutAlignOffset)
-	reg.Layout.Size = uint64(word(layout + layoutSizeOffset))
-	if mono := word(layout + layoutMonoOffset); mono != 0 {
-		reg.Layout.PackageAndVersion, _ = readString(mono + monoPackageOffset)
-	}
-	if reg.Layout.Size != sizeRegistration || reg.Layout.AlignmentPowerOf2 != 3 {
+	reg.Layout = readLayout(layout)
+	if reg.Layout.Problem != "" || reg.Layout.Size != sizeRegistration || reg.Layout.AlignmentPowerOf2 != 3 {
 		return lib, nil
 	}
 
@@ -98,6 +96,58 @@ func Open(path string, phase func(string)) (*Library, error) {
 	phase("decode")
 	lib.decode()
 	return lib, nil
+}
+
+// readLayout reads the TypeLayout prefix the guards need (docs/native-abi.md §1.4) in offset order,
+// and stops at the first value no abi_stable TypeLayout holds: past that point the memory need not
+// be a TypeLayout at all — a hand-written stand-in's struct may end early, and reading on would
+// report whatever bytes follow it (different on every run). Layout.Problem then says what was found.
+func readLayout(layout uintptr) Layout {
+	var l Layout
+	mono := word(layout + layoutMonoOffset)
+	if mono == 0 {
+		l.Problem = "its TypeLayout has a null mono pointer (offset 8)"
+		return l
+	}
+	if b := byteAt(layout + layoutNonZeroOff); b > 1 {
+		l.Problem = fmt.Sprintf("its TypeLayout's is_nonzero (offset 16) is %d, not a bool", b)
+		return l
+	}
+	l.AlignmentPowerOf2 = byteAt(layout + layoutAlignOffset)
+	if l.AlignmentPowerOf2 > 63 {
+		l.Problem = fmt.Sprintf("its TypeLayout's alignment_power_of_two (offset 17) is %d, beyond any alignment", l.AlignmentPowerOf2)
+		return l
+	}
+	l.Size = uint64(word(layout + layoutSizeOffset))
+	if l.Size%(uint64(1)<<l.AlignmentPowerOf2) != 0 {
+		l.Problem = fmt.Sprintf("its TypeLayout's size (offset 24) is %d bytes, not a multiple of its alignment 2^%d",
+			l.Size, l.AlignmentPowerOf2)
+		return l
+	}
+	pkg, err := readString(mono + monoPackageOffset)
+	if err != nil {
+		l.Problem = fmt.Sprintf("its TypeLayout's package_and_version (mono+32) is unreadable: %v", err)
+		return l
+	}
+	l.PackageAndVersion = pkg
+	if !plausiblePackage(pkg) {
+		l.Problem = fmt.Sprintf("its TypeLayout's package_and_version is %q, not <crate>;<version>", clip(pkg))
+	}
+	return l
+}
+
+// plausiblePackage holds for what abi_stable records: a crate name, ';', a version.
+func plausiblePackage(s string) bool {
+	name, version, ok := strings.Cut(s, ";")
+	if !ok || name == "" || version == "" {
+		return false
+	}
+	for _, r := range name {
+		if r != '-' && r != '_' && !('a' <= r && r <= 'z') && !('A' <= r && r <= 'Z') && !('0' <= r && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func (l *Library) base() uintptr { return addrOf(l.reg) }

@@ -33,6 +33,9 @@ type Layout struct {
 	Size              uint64 `json:"size"`
 	AlignmentPowerOf2 uint8  `json:"alignment_power_of_two"`
 	PackageAndVersion string `json:"package_and_version"`
+	// Problem says why the memory mcpg_plugin_abi_layout points at is no abi_stable TypeLayout at
+	// all (a null pointer, a non-bool, an impossible alignment…); the fields after it are unread.
+	Problem string `json:"problem,omitempty"`
 }
 
 type Entity struct {
