@@ -6,7 +6,12 @@ BIN      ?= bin
 PREFIX   ?= $(HOME)/.local
 TOOLS    := mcpg-plugins plugin-hash plugin-sign plugin-pack plugin-oci plugin-harness
 VERSION  ?= 0.1.0-dev+$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-LDFLAGS  := -s -w -X github.com/mcpg-dev/mcpg-plugins/shared/buildinfo.Version=$(VERSION)
+BUILDINFO := github.com/mcpg-dev/mcpg-plugins/shared/buildinfo
+# The commit too, for builds where go records no vcs.* settings (a git worktree, -buildvcs=false).
+COMMIT   := $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS  := -s -w -X $(BUILDINFO).Version=$(VERSION) -X $(BUILDINFO).Commit=$(COMMIT) \
+	-X $(BUILDINFO).CommitTime=$(shell TZ=UTC git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd 2>/dev/null) \
+	-X $(BUILDINFO).Modified=$(if $(shell git status --porcelain 2>/dev/null | head -1),true,false)
 
 .PHONY: all build test demo bench fuzz install uninstall clean
 

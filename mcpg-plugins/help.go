@@ -72,6 +72,9 @@ func (d *dispatcher) help(args []string) error {
 	case cmd == "commands":
 		fmt.Fprint(d.env.Stdout, d.commandsHelp())
 		return nil
+	case cmd == "completion":
+		fmt.Fprint(d.env.Stdout, d.completionHelp())
+		return nil
 	}
 	// `help cache gc` → `plugin-oci cache gc --help`, as cargo runs `cargo-foo foo --help`.
 	rest := append(append([]string{}, args[1:]...), "--help")

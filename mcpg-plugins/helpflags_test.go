@@ -13,5 +13,5 @@ func TestHelpListsFlags(t *testing.T) {
 	runAsDispatcher := func(env *cli.Env, args []string) error {
 		return run(env, append([]string{"mcpg-plugins"}, args...))
 	}
-	clitest.CheckHelpFlags(t, runAsDispatcher, "version", "commands")
+	clitest.CheckHelpFlags(t, runAsDispatcher, "version", "commands", "completion")
 }

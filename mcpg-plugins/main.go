@@ -47,10 +47,12 @@ func run(env *cli.Env, argv []string) error {
 	case "version":
 		return d.version(args[1:])
 	case "--version":
-		fmt.Fprintf(env.Stdout, "%s %s\n", d.self, buildinfo.Version)
+		fmt.Fprint(env.Stdout, buildinfo.Read().VersionText(d.self))
 		return nil
 	case "commands", "--list":
 		return d.commands(args[1:])
+	case "completion":
+		return d.completion(args[1:])
 	}
 	return d.dispatch(args[0], args[1:])
 }

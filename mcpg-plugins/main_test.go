@@ -13,8 +13,10 @@ import (
 )
 
 // binDir holds the real binaries the scripts run: the dispatcher, its mcpg-plugin link and
-// plugin-hash, built once for the whole test run.
-var binDir string
+// plugin-hash, built once for the whole test run. moreToolsDir holds plugin-sign and plugin-oci,
+// which describe flags and subcommands for completion ($MORETOOLS; not on PATH unless a script
+// puts it there).
+var binDir, moreToolsDir string
 
 func TestMain(m *testing.M) {
 	os.Exit(buildAndRun(m))
@@ -27,8 +29,9 @@ func buildAndRun(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	binDir = dir
-	for name, pkg := range map[string]string{"mcpg-plugins": ".", "plugin-hash": "../plugin-hash"} {
+	binDir, moreToolsDir = filepath.Join(dir, "bin"), filepath.Join(dir, "more")
+	for name, pkg := range map[string]string{"bin/mcpg-plugins": ".", "bin/plugin-hash": "../plugin-hash",
+		"more/plugin-sign": "../plugin-sign", "more/plugin-oci": "../plugin-oci"} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, name+exeSuffix), pkg)
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
@@ -36,7 +39,7 @@ func buildAndRun(m *testing.M) int {
 			return 1
 		}
 	}
-	if err := os.Symlink("mcpg-plugins"+exeSuffix, filepath.Join(dir, "mcpg-plugin"+exeSuffix)); err != nil {
+	if err := os.Symlink("mcpg-plugins"+exeSuffix, filepath.Join(binDir, "mcpg-plugin"+exeSuffix)); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -68,6 +71,7 @@ func TestScripts(t *testing.T) {
 		Cmds: clitest.Commands(),
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("BIN", binDir)
+			e.Setenv("MORETOOLS", moreToolsDir)
 			e.Setenv("SYSPATH", sys)
 			e.Setenv("PATH", binDir+string(os.PathListSeparator)+sys)
 			e.Setenv("HOME", e.WorkDir+"/home")

@@ -49,6 +49,7 @@ var dispatcherCommands = []command{
 	{"help", "this list; 'help <command>' shows a command's flags; 'help exit-codes'"},
 	{"version", "the version of the dispatcher and of every installed tool (--json)"},
 	{"commands", "every command, the binary it runs, and warnings about shadowed plugins (--json)"},
+	{"completion", "print a bash, zsh or fish completion script for every installed command"},
 }
 
 // toolFor returns the tool hosting the built-in command cmd, or nil.

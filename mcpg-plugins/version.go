@@ -19,12 +19,16 @@ const versionTimeout = 5 * time.Second
 func (d *dispatcher) versionHelp() string {
 	return fmt.Sprintf(`Usage: %[1]s version [--json]
 
-Print the version of %[1]s and, by running '<tool> --version', of every tool it dispatches to;
-tools that are not installed are shown as such. ('%[1]s --version' prints only the first line.)
+Print the version of %[1]s, the Go version, platform and commit (with its date, and
+"(modified)" for a work tree with uncommitted changes) it was built from, and, by running
+'<tool> --version', the version of every tool it dispatches to (with its build line when it
+differs); tools that are not installed are shown as such. ('%[1]s --version' prints only the
+dispatcher's own two lines.)
 
 Flags:
-  --json      print one JSON object: name, version, path, and tools[] with name, installed,
-              path, version and error (a tool that is not executable or failed to answer)
+  --json      print one JSON object: name, path, version, go, platform, commit, commit_time,
+              modified, and tools[] with name, installed, path, version, the same build fields
+              and error (a tool that is not executable or failed to answer)
   -h, --help  show this help
 
 Example:
@@ -37,14 +41,24 @@ type toolVersion struct {
 	Installed bool   `json:"installed"`
 	Path      string `json:"path,omitempty"`
 	Version   string `json:"version,omitempty"`
-	Error     string `json:"error,omitempty"`
+	toolBuild
+	Error string `json:"error,omitempty"`
+}
+
+// toolBuild is what a tool's build line says (empty for a tool from before it).
+type toolBuild struct {
+	Go         string `json:"go,omitempty"`
+	Platform   string `json:"platform,omitempty"`
+	Commit     string `json:"commit,omitempty"`
+	CommitTime string `json:"commit_time,omitempty"`
+	Modified   bool   `json:"modified,omitempty"`
 }
 
 type versionReport struct {
-	Name    string        `json:"name"`
-	Version string        `json:"version"`
-	Path    string        `json:"path,omitempty"`
-	Tools   []toolVersion `json:"tools"`
+	Name string `json:"name"`
+	Path string `json:"path,omitempty"`
+	buildinfo.Info
+	Tools []toolVersion `json:"tools"`
 }
 
 func (d *dispatcher) version(args []string) error {
@@ -52,7 +66,8 @@ func (d *dispatcher) version(args []string) error {
 	if err != nil {
 		return err
 	}
-	rep := versionReport{Name: d.self, Version: buildinfo.Version, Path: d.find.self, Tools: make([]toolVersion, len(tools))}
+	self := buildinfo.Read()
+	rep := versionReport{Name: d.self, Path: d.find.self, Info: self, Tools: make([]toolVersion, len(tools))}
 	var wg sync.WaitGroup
 	for i := range tools {
 		wg.Add(1)
@@ -71,6 +86,7 @@ func (d *dispatcher) version(args []string) error {
 		fmt.Fprintf(w, "  %s", rep.Path)
 	}
 	fmt.Fprintln(w)
+	fmt.Fprintf(w, "  %s\n", self.BuildLine())
 	for _, t := range rep.Tools {
 		switch {
 		case !t.Installed:
@@ -79,12 +95,15 @@ func (d *dispatcher) version(args []string) error {
 			fmt.Fprintf(w, "  %-15s %s  (%s)\n", t.Name, t.Path, t.Error)
 		default:
 			fmt.Fprintf(w, "  %-15s %s  %s\n", t.Name, t.Version, t.Path)
+			if b := t.buildLine(); b != "" && b != self.BuildLine() {
+				fmt.Fprintf(w, "    %s\n", b) // built apart from the dispatcher
+			}
 		}
 	}
 	return nil
 }
 
-// toolVersion runs `<tool> --version`, which prints "<tool> <version>".
+// toolVersion runs `<tool> --version`, which prints "<tool> <version>" and the build line.
 func (d *dispatcher) toolVersion(name string) toolVersion {
 	r := d.find.resolve(name)
 	v := toolVersion{Name: name}
@@ -101,7 +120,7 @@ func (d *dispatcher) toolVersion(name string) toolVersion {
 	cmd := exec.CommandContext(ctx, r.path, "--version")
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
-	line, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	line, rest, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
 	if err != nil {
 		msg := err.Error()
 		if ctx.Err() != nil {
@@ -112,12 +131,25 @@ func (d *dispatcher) toolVersion(name string) toolVersion {
 		v.Error = msg
 		return v
 	}
-	if rest, ok := strings.CutPrefix(line, name+" "); ok {
-		line = rest
+	if version, ok := strings.CutPrefix(line, name+" "); ok {
+		line = version
+	}
+	var build buildinfo.Info
+	if second, _, _ := strings.Cut(rest, "\n"); build.ParseBuildLine(strings.TrimSpace(second)) {
+		v.toolBuild = toolBuild{Go: build.Go, Platform: build.Platform, Commit: build.Commit, CommitTime: build.CommitTime, Modified: build.Modified}
 	}
 	if line == "" {
 		v.Error = "printed no version"
 	}
 	v.Version = line
 	return v
+}
+
+// buildLine is the tool's build line as it printed it, "" if it printed none.
+func (t toolVersion) buildLine() string {
+	if t.Go == "" {
+		return ""
+	}
+	b := buildinfo.Info{Go: t.Go, Platform: t.Platform, Commit: t.Commit, CommitTime: t.CommitTime, Modified: t.Modified}
+	return b.BuildLine()
 }

@@ -12,6 +12,6 @@ var tool = cli.Tool{
 	Commands: []cli.Command{
 		{Name: "push", Summary: "push a package zip to a registry or an OCI layout directory", Run: runPush},
 		{Name: "pull", Summary: "pull a package zip from a registry or an OCI layout directory", Run: runPull},
-		{Name: "cache", Summary: "list and clean the gateway's plugin caches (cache ls, cache gc)", Run: runCache},
+		{Name: "cache", Summary: "list and clean the gateway's plugin caches (cache ls, cache gc)", Run: runCache, Subcommands: cacheCommands},
 	},
 }

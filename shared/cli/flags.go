@@ -61,6 +61,9 @@ func (f *FlagSet) Parse(args []string) ([]string, error) {
 			if o, ok := f.stdout.(HelpObserver); ok {
 				o.ObserveHelp(f.Name(), f.help, f.Names())
 			}
+			if o, ok := f.stdout.(flagSetObserver); ok {
+				o.observeFlagSet(f)
+			}
 			return nil, ErrHelp
 		}
 		if err != nil {

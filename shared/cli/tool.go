@@ -5,7 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/mcpg-dev/mcpg-plugins/shared/buildinfo"
 	"github.com/mcpg-dev/mcpg-plugins/shared/internal/textdist"
 )
 
@@ -14,6 +13,9 @@ type Command struct {
 	Name    string
 	Summary string
 	Run     func(env *Env, args []string) error
+	// Subcommands, for a command that dispatches to its own ("cache gc"), tell completion (Spec)
+	// what follows it; Run still does the dispatching.
+	Subcommands []Command
 }
 
 // Tool is a binary hosting one or more commands.
@@ -24,7 +26,7 @@ type Tool struct {
 }
 
 // Run dispatches args[0] to the matching command. With no arguments, "help", -h or --help it
-// prints the tool's usage; --version prints "<tool> <version>".
+// prints the tool's usage; --version prints "<tool> <version>" and the build line.
 func (t Tool) Run(env *Env, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(env.Stderr, t.Usage())
@@ -38,8 +40,9 @@ func (t Tool) Run(env *Env, args []string) error {
 		fmt.Fprint(env.Stdout, t.Usage())
 		return nil
 	case "--version", "version":
-		fmt.Fprintf(env.Stdout, "%s %s\n", t.Name, buildinfo.Version)
-		return nil
+		return t.printVersion(env, args[1:])
+	case SpecCommand:
+		return t.writeSpec(env, args[1:])
 	}
 	for _, c := range t.Commands {
 		if c.Name == args[0] {
