@@ -253,8 +253,8 @@ func FuzzParseManifest(f *testing.F) {
 func TestParseManifestClipsHugeFields(t *testing.T) {
 	huge := strings.Repeat("m", 900_000)
 	for name, manifest := range map[string]string{
-		"mediaType": `{"schemaVersion":2,"mediaType":"` + huge + `"}`,
-		"layer type": strings.Replace(vectorManifest, "application/vnd.mcpg.plugin.package.v1+zip", huge, 1),
+		"mediaType":     `{"schemaVersion":2,"mediaType":"` + huge + `"}`,
+		"layer type":    strings.Replace(vectorManifest, "application/vnd.mcpg.plugin.package.v1+zip", huge, 1),
 		"duplicate key": `{"schemaVersion":2,"` + huge + `":1,"` + huge + `":2}`,
 	} {
 		_, err := ParseManifest([]byte(manifest))
