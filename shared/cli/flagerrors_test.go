@@ -54,3 +54,18 @@ func TestFlagErrorsSayWhatWasTypedAndMeant(t *testing.T) {
 		t.Errorf("--insecure: hint %q", HintOf(err))
 	}
 }
+
+func TestToolTopLevelFlags(t *testing.T) {
+	tool := Tool{Name: "plugin-x", Commands: []Command{{Name: "verify"}}}
+	env := &Env{Stdout: io.Discard, Stderr: io.Discard}
+	for arg, hint := range map[string]string{
+		"-v":       "did you mean 'plugin-x --version' (or 'plugin-x version')?",
+		"--versio": "did you mean 'plugin-x --version'",
+		"--json":   "flags go after the command ('plugin-x <command> --json')",
+	} {
+		err := tool.Run(env, []string{arg})
+		if CodeOf(err) != ExitUsage || Message(err) != "plugin-x: unknown flag "+arg || !strings.HasPrefix(HintOf(err), hint) {
+			t.Errorf("%s: %v (hint %q)", arg, err, HintOf(err))
+		}
+	}
+}
