@@ -59,8 +59,7 @@ func run(env *cli.Env, argv []string) error {
 
 func (d *dispatcher) dispatch(cmd string, args []string) error {
 	if strings.HasPrefix(cmd, "-") {
-		return cli.WithHint(cli.Usagef("%s: unknown flag %s", d.self, cmd),
-			fmt.Sprintf("flags go after the command ('%s <command> %s'); run '%s help'", d.self, cmd, d.self))
+		return cli.WithHint(cli.Usagef("%s: unknown flag %s", d.self, cmd), cli.TopLevelFlagHint(d.self, cmd))
 	}
 	if t := toolFor(cmd); t != nil {
 		return d.runTool(t, cmd, args)

@@ -8,11 +8,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
+	"github.com/mcpg-dev/mcpg-plugins/shared/artifact"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
@@ -221,7 +223,10 @@ func runTest(env *cli.Env, args []string) error {
 		fmt.Fprintln(env.Stderr, r.Trust)
 	}
 	req := workerRequest{Path: artifact, SHA256: r.SHA256, MaxMemory: f.maxMemory << 20, Plan: *plan}
-	failure := runWorkerProcess(r, sb, desc, req, timeout)
+	failure := loadableHere(pkg.Name, artifact)
+	if failure == nil {
+		failure = runWorkerProcess(r, sb, desc, req, timeout)
+	}
 	if sb.Interrupted() {
 		return failure // shared/cli is exiting 130; no report
 	}
@@ -302,6 +307,29 @@ func readDescriptor(path string) (*descriptor.Descriptor, error) {
 		return nil, cli.Failf("%s: %v", name, err)
 	}
 	return d, nil
+}
+
+// loadableHere refuses, before dlopen, a library this machine cannot load (another architecture or
+// format), saying what it is and what this machine runs. A file InspectNative cannot read is left
+// to the load, which reports it as the gateway would.
+func loadableHere(pkgName, path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fileio.IOError("read", path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return fileio.IOError("read", path, err)
+	}
+	n, err := artifact.InspectNative(f, st.Size())
+	if err != nil {
+		return nil
+	}
+	if err := n.LoadableOn(runtime.GOOS, runtime.GOARCH); err != nil {
+		return cli.Failf("%s: %s %v", pkgName, pkgzip.EntryNative, err)
+	}
+	return nil
 }
 
 // verifyArtifact hashes the extracted artifact and, with a key, checks plugin.sig over it under

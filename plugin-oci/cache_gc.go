@@ -117,7 +117,13 @@ func runCacheGC(env *cli.Env, args []string) error {
 		return err
 	}
 	if o.keepLatest, err = parseCount(keep); err != nil {
-		return cli.Usagef("plugin-oci cache gc: invalid --keep-latest '%s': %s", keep, err)
+		// The reason is the reference CLI's (Rust's integer parser), word for word; the hint is ours.
+		return cli.WithHint(cli.Usagef("plugin-oci cache gc: invalid --keep-latest '%s': %s", keep, err),
+			"--keep-latest takes a whole number from 0 up, e.g. --keep-latest 3")
+	}
+	if fs.Visited("keep-latest") && !fs.Visited("older-than") {
+		// As in the reference CLI, only age removes entries; say so rather than keep all silently.
+		fmt.Fprintf(env.Stderr, "note: without --older-than nothing is removed, whatever --keep-latest says; add e.g. --older-than 30d to remove entries beyond the newest %d\n", o.keepLatest)
 	}
 	if fs.Visited("older-than") {
 		secs, ok := parseDurationSecs(older)

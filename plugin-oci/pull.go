@@ -15,6 +15,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/gwcache"
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 )
@@ -225,12 +226,14 @@ func runPull(env *cli.Env, args []string) error {
 	}
 
 	if o.json {
-		rep := pullReport{Reference: arg, Written: written, ManifestDigest: res.ManifestDigest,
+		rep := pullReport{Reference: oci.RedactUserinfo(arg), Written: written, ManifestDigest: res.ManifestDigest,
 			IndexDigest: res.IndexDigest, LayerDigest: res.Layer.Digest, Size: res.Layer.Size, Config: res.Config,
 			OCILayout: o.layoutDir}
 		if o.resolve {
 			rep.Resolved = res.ref
-			rep.Candidates = gw.Candidates(arg)
+			for _, c := range gw.Candidates(arg) {
+				rep.Candidates = append(rep.Candidates, oci.RedactUserinfo(c))
+			}
 			rep.Attempts = append(tried, attemptReport{Reference: res.ref})
 		}
 		if cached != nil {
@@ -420,7 +423,7 @@ type pulled struct {
 // resolution; any other moves on to the next candidate, as in the gateway.
 func (p *puller) pullOne(ctx context.Context, a attempt, dl *ociclient.Download) (res *pulled, fatal bool, err error) {
 	if a.err != nil {
-		return nil, false, cli.Usagef("%v", a.err)
+		return nil, false, cli.WithHint(cli.Usagef("%v", a.err), hint.Of(a.err))
 	}
 	src, err := p.sourceFor(a)
 	if err != nil {

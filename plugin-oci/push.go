@@ -10,6 +10,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 )
@@ -193,7 +194,7 @@ func runPush(env *cli.Env, args []string) error {
 	manifestURL, manifestDigest, layerDesc := res.URL, res.ManifestDigest, res.Layer
 
 	if o.json {
-		rep := pushReport{Reference: pos[1], ManifestURL: manifestURL, ManifestDigest: manifestDigest.String(),
+		rep := pushReport{Reference: oci.RedactUserinfo(pos[1]), ManifestURL: manifestURL, ManifestDigest: manifestDigest.String(),
 			Tags: slices.DeleteFunc(slices.Clone(tags), func(t string) bool { return t == "" }), ArtifactType: oci.ArtifactType, ConfigDigest: art.Config.Digest,
 			LayerDigest: layerDesc.Digest, LayerSize: layerDesc.Size, ID: pkg.pkg.Descriptor.ID}
 		if o.layoutDir != "" {
@@ -244,7 +245,7 @@ func parsePushDestination(arg, layoutDir string) (*destination, error) {
 			return nil, err
 		}
 		if pin != "" {
-			return nil, cli.Usagef("plugin-oci push --oci-layout: give a tag to push as, not a digest (%s)", arg)
+			return nil, cli.Usagef("plugin-oci push --oci-layout: give a tag to push as, not a digest (%s)", oci.RedactUserinfo(arg))
 		}
 		return &destination{layoutDir: layoutDir, tag: tag}, nil
 	}
@@ -266,7 +267,7 @@ func parsePushDestination(arg, layoutDir string) (*destination, error) {
 func parseRef(arg string) (oci.Reference, error) {
 	ref, err := oci.ParseReference(arg)
 	if err != nil {
-		return ref, cli.Usagef("%v", err)
+		return ref, cli.WithHint(cli.Usagef("%v", err), hint.Of(err))
 	}
 	return ref, nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
+	"github.com/mcpg-dev/mcpg-plugins/shared/textclip"
 )
 
 // Registry failures become one-line errors with the shared exit codes: 5 when the registry
@@ -55,7 +56,7 @@ func settled(err error) (error, bool) {
 	}
 	var fe *ociclient.CheckError
 	if errors.As(err, &fe) {
-		return cli.Failf("%s", fe.Msg), true
+		return cli.Failf("%s", textclip.ClipN(fe.Msg, 1000)), true
 	}
 	return nil, false
 }
@@ -95,7 +96,7 @@ func describe(re *ociclient.RegistryError, what, host string, hadCreds bool) *cl
 		}
 		return e
 	}
-	return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: %s", what, err.Error()), Err: re}
+	return &cli.Error{Code: cli.ExitNetwork, Msg: fmt.Sprintf("%s: %s", what, textclip.ClipN(err.Error(), 1000)), Err: re}
 }
 
 func statusError(re *ociclient.RegistryError, what, host string, hadCreds bool) *cli.Error {
@@ -138,11 +139,7 @@ func diagnostics(se *transport.Error) string {
 		}
 		parts = append(parts, s)
 	}
-	s := strings.Join(parts, "; ")
-	if len(s) > 300 {
-		s = s[:300] + "…"
-	}
-	return s
+	return textclip.ClipN(strings.Join(parts, "; "), 300)
 }
 
 // clientCertWanted: the server's alert says it wants (another) client certificate.

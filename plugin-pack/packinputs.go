@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
@@ -101,7 +99,7 @@ func (p *packRun) loadSignature() (packSignature, error) {
 			found += " (an empty file)"
 		}
 		err := cli.Failf("%s: expected a raw %d-byte Ed25519 signature, found %s", p.o.signature, keys.SignatureSize, found)
-		if hint := signatureHint(sig); hint != "" {
+		if hint := keys.SignatureHint(sig); hint != "" {
 			err = cli.WithHint(err, hint)
 		}
 		return packSignature{}, err
@@ -114,25 +112,6 @@ func (p *packRun) loadSignature() (packSignature, error) {
 		return packSignature{}, err
 	}
 	return packSignature{raw: sig, pub: pub}, nil
-}
-
-var (
-	hexSig    = regexp.MustCompile(`^[0-9a-fA-F]{128}$`)
-	base64Sig = regexp.MustCompile(`^[A-Za-z0-9+/]{86}==$`)
-)
-
-// signatureHint recognises the usual ways a signature gets mangled and says how to undo it.
-func signatureHint(sig []byte) string {
-	t := strings.TrimSpace(string(sig))
-	switch {
-	case hexSig.MatchString(t):
-		return "it is hex text: the package needs the raw bytes (xxd -r -p)"
-	case base64Sig.MatchString(t):
-		return "it is base64 text: the package needs the raw bytes (base64 -d)"
-	case strings.HasPrefix(t, "-----BEGIN SSH SIGNATURE"):
-		return "it is an SSH signature (ssh-keygen -Y sign): sign with plugin-sign sign instead"
-	}
-	return ""
 }
 
 func (p *packRun) loadLicense() (packLicense, error) {

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
+	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 )
 
 // Size caps for the small files read whole (with fileio.ReadSmall): keys, passphrases, revocation lists.
@@ -16,7 +18,7 @@ const (
 )
 
 // readSignatureFile reads a detached signature, failing the way the gateway's verifier words
-// it; a file of any size is read only up to one byte past 64. A pipe is read like any input
+// it; a file of any size is read only up to signatureReadLimit. A pipe is read like any input
 // (fileio.Open: bounded wait); a directory or a device is refused unopened.
 func readSignatureFile(path string) ([]byte, error) {
 	f, err := fileio.Open(path, "")
@@ -27,7 +29,7 @@ func readSignatureFile(path string) ([]byte, error) {
 		return nil, signatureReadError(path, err)
 	}
 	defer f.Close()
-	sig, err := io.ReadAll(io.LimitReader(f, 65))
+	sig, err := io.ReadAll(io.LimitReader(f, signatureReadLimit))
 	if err != nil {
 		return nil, signatureReadError(path, err)
 	}
@@ -35,8 +37,15 @@ func readSignatureFile(path string) ([]byte, error) {
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
 		size = st.Size()
 	}
-	return sig, checkSignatureLength(len(sig), size)
+	if err := checkSignatureLength(len(sig), size); err != nil {
+		return sig, hint.Wrap(err, keys.SignatureHint(sig))
+	}
+	return sig, nil
 }
+
+// signatureReadLimit is how much of a signature file is read: the 64 bytes, and enough more to
+// recognise a signature saved as hex or base64 text (keys.SignatureHint).
+const signatureReadLimit = 1 << 10
 
 // signatureReadError words a signature file that could not be read, naming the file once.
 func signatureReadError(path string, err error) error {

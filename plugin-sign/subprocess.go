@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -32,6 +33,15 @@ const stdoutGrace = time.Second
 
 // signerOutputHint is the reference CLI's advice for a signer whose output is not 64 raw bytes.
 const signerOutputHint = "check that the signer doesn't print trailing newlines / hex / base64"
+
+// signerFailedHint says how the signer command ended, plainly, and how to see why.
+func signerFailedHint(ps *os.ProcessState) string {
+	how := "was killed by a signal"
+	if code := ps.ExitCode(); code >= 0 {
+		how = fmt.Sprintf("failed with exit code %d", code)
+	}
+	return "the signer command " + how + "; its own messages, if any, are above (run it by hand with MCPG_SIGN_ARTIFACT=<artifact> to see why)"
+}
 
 // runSigner runs the --subprocess command as the reference CLI does (sh -c, stdin closed, stderr
 // passed through, MCPG_SIGN_ARTIFACT=<artifact>) and returns its stdout, which must be exactly
@@ -104,7 +114,10 @@ func runSigner(env *cli.Env, command, artifact string, timeout time.Duration) ([
 	}
 	var exitErr *exec.ExitError
 	if errors.As(waitErr, &exitErr) {
-		return nil, cli.Failf("subprocess signer '%s' exited with status %s", command, exitStatus(exitErr.ProcessState))
+		// The message is the reference CLI's word for word ("exited with status exit status: 17" is
+		// Rust's ExitStatus wording); the hint says it plainly and where to look.
+		return nil, cli.WithHint(cli.Failf("subprocess signer '%s' exited with status %s", command, exitStatus(exitErr.ProcessState)),
+			signerFailedHint(exitErr.ProcessState))
 	}
 	if waitErr != nil && !errors.Is(waitErr, exec.ErrWaitDelay) {
 		return nil, cli.Failf("subprocess signer '%s' failed: %v", command, waitErr)

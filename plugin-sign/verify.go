@@ -11,6 +11,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 	"github.com/mcpg-dev/mcpg-plugins/shared/revocation"
@@ -91,6 +92,7 @@ type signatureResult struct {
 	Error     string `json:"error,omitempty"` // why it could not be checked
 	PublicKey string `json:"public_key,omitempty"`
 	KeyFormat string `json:"key_format,omitempty"`
+	hint      string // what to do about Error, for the text report
 }
 
 type revocationResult struct {
@@ -154,6 +156,7 @@ func runVerify(env *cli.Env, args []string) error {
 	if s.sigErr != nil {
 		if rep.Signature.Checked {
 			rep.Signature.Error = s.sigErr.Error()
+			rep.Signature.hint = hint.Of(s.sigErr)
 		}
 		pub = nil
 	}
@@ -329,6 +332,9 @@ func printVerify(w io.Writer, rep *verifyReport) {
 	case !s.Checked:
 	case s.Error != "":
 		fmt.Fprintf(w, "  [FAIL] Signature check error: %s\n", s.Error)
+		if s.hint != "" {
+			fmt.Fprintf(w, "         hint: %s\n", s.hint)
+		}
 	case s.OK:
 		fmt.Fprintln(w, "  [OK] Ed25519 signature verified")
 	default:

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
+	"github.com/mcpg-dev/mcpg-plugins/shared/textclip"
 )
 
 // SchemaMarker is what every plugin.yaml contains, and so every embedded copy (docs/contract.md §8.2:
@@ -308,7 +309,7 @@ func (e Embedded) Verdict(packaged *descriptor.Descriptor) (warning string, err 
 		var parts []string
 		for _, x := range best.drift {
 			if x.Refused {
-				parts = append(parts, fmt.Sprintf("%s: packaged %q, embedded %q", x.Field, x.Packaged, x.Embedded))
+				parts = append(parts, fmt.Sprintf("%s: packaged %s, embedded %s", x.Field, textclip.Quote(x.Packaged), textclip.Quote(x.Embedded)))
 			}
 		}
 		return "", hint.Wrap(fmt.Errorf("embeds a different plugin.yaml (at offset %d): %s; the gateway refuses this mismatch at load",

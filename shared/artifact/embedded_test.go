@@ -129,3 +129,17 @@ func TestCheckWasm(t *testing.T) {
 		})
 	}
 }
+
+// The embedded copy is the artifact author's to write: a huge name in it is quoted in part, with
+// its length, not whole.
+func TestVerdictClipsHugeEmbeddedValues(t *testing.T) {
+	huge := strings.Repeat("N", 10_000)
+	data := append(append(append([]byte{}, binaryNoise...), strings.Replace(fixtureYAML, "Circuit Breaker", huge, 1)...), binaryNoise...)
+	_, err := scan(data, []byte(fixtureYAML), 1<<20).Verdict(mustParse(t, fixtureYAML))
+	if err == nil {
+		t.Fatal("no drift reported")
+	}
+	if msg := err.Error(); len(msg) > 600 || !strings.Contains(msg, `"… (10000 bytes)`) {
+		t.Errorf("drift message is %d bytes: %.200q", len(msg), msg)
+	}
+}

@@ -99,6 +99,23 @@ func (n *Native) Check(goos, arch string) error {
 	return nil
 }
 
+// LoadableOn reports why a process on goos/goarch (runtime.GOOS, runtime.GOARCH) cannot load the
+// library, or nil: dlopen's own error for another platform's file can be as unhelpful as "cannot
+// open shared object file: No such file or directory". Only the format and machine are compared;
+// exports and libc are Check's business.
+func (n *Native) LoadableOn(goos, goarch string) error {
+	wantFormat := map[string]string{"linux": FormatELF, "darwin": FormatMachO, "windows": FormatPE}[goos]
+	if n.Format == wantFormat && slices.Contains(n.Arches, goarch) {
+		return nil
+	}
+	here := machineName(wantFormat, goarch)
+	if wantFormat == "" {
+		here = goarch
+	}
+	return fmt.Errorf("is a %s library for %s, but this machine runs %s on %s: it can only be loaded there",
+		describeFormat(n.Format), strings.Join(n.Machine, ", "), goos, here)
+}
+
 // The advice for a file that is not a loadable library, attached as hints (see shared/hint).
 const (
 	buildCdylib = `build the plugin crate as crate-type = ["cdylib"]`

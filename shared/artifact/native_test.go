@@ -210,3 +210,17 @@ func TestNativeAdviceIsAHint(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadableOn(t *testing.T) {
+	arm := &Native{Format: FormatELF, OS: "linux", Arches: []string{"arm64"}, Machine: []string{"aarch64"}}
+	if err := arm.LoadableOn("linux", "arm64"); err != nil {
+		t.Errorf("arm64 library on linux/arm64: %v", err)
+	}
+	want := "is a Linux (ELF) library for aarch64, but this machine runs linux on x86-64: it can only be loaded there"
+	if err := arm.LoadableOn("linux", "amd64"); err == nil || err.Error() != want {
+		t.Errorf("arm64 library on linux/amd64: %v, want %q", err, want)
+	}
+	if err := arm.LoadableOn("darwin", "arm64"); err == nil || !strings.Contains(err.Error(), "this machine runs darwin on arm64") {
+		t.Errorf("ELF on darwin: %v", err)
+	}
+}

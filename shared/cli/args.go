@@ -1,6 +1,11 @@
 package cli
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
+	"github.com/mcpg-dev/mcpg-plugins/shared/textclip"
+)
 
 // SeeHelp is the hint of every usage error: where to read how command is called.
 func SeeHelp(command string) string {
@@ -21,14 +26,15 @@ func UsageHelpf(command, format string, a ...any) error {
 //	plugin-pack inspect: unexpected argument "b": expected 1 argument <archive|->, got 2
 //
 // with the hint "see '<command> --help'". Naming the first unexpected argument helps when it was
-// meant as a flag's value.
+// meant as a flag's value; it is shown clipped, and without the password of a reference written
+// user:pass@host/repo.
 func CheckArgs(command string, pos []string, min, max int, synopsis string) error {
 	n := len(pos)
 	switch {
 	case n < min:
 		return UsageHelpf(command, "%s: expected %s, got %d", command, expectedArgs(min, max, synopsis), n)
 	case max >= 0 && n > max:
-		return UsageHelpf(command, "%s: unexpected argument %q: expected %s, got %d", command, pos[max], expectedArgs(min, max, synopsis), n)
+		return UsageHelpf(command, "%s: unexpected argument %s: expected %s, got %d", command, textclip.Quote(oci.RedactUserinfo(pos[max])), expectedArgs(min, max, synopsis), n)
 	}
 	return nil
 }

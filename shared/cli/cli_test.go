@@ -44,11 +44,11 @@ func TestFlagsErrorsAndHelp(t *testing.T) {
 	var key string
 	fs.StringVar(&key, "key", "", "")
 	_, err := fs.Parse([]string{"--nope"})
-	if CodeOf(err) != ExitUsage || !strings.Contains(err.Error(), "unknown flag -nope") {
+	if CodeOf(err) != ExitUsage || !strings.Contains(err.Error(), "unknown flag --nope") {
 		t.Errorf("unknown flag: %v (code %d)", err, CodeOf(err))
 	}
 	_, err = fs.Parse([]string{"x", "--key"})
-	if CodeOf(err) != ExitUsage || !strings.Contains(err.Error(), "flag -key needs a value") {
+	if CodeOf(err) != ExitUsage || !strings.Contains(err.Error(), "flag --key needs a value") {
 		t.Errorf("missing value: %v", err)
 	}
 	_, err = fs.Parse([]string{"x", "--help"})

@@ -67,7 +67,7 @@ func (f *FlagSet) Parse(args []string) ([]string, error) {
 			return nil, ErrHelp
 		}
 		if err != nil {
-			return nil, UsageHelpf(f.Name(), "%s: %s", f.Name(), flagReason(err))
+			return nil, f.flagError(err, args)
 		}
 		rest := f.FlagSet.Args()
 		consumed := len(args) - len(rest)
@@ -93,17 +93,6 @@ func (f *FlagSet) Names() []string {
 	var names []string
 	f.VisitAll(func(fl *flag.Flag) { names = append(names, fl.Name) })
 	return names
-}
-
-func flagReason(err error) string {
-	msg := err.Error()
-	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
-		return "unknown flag " + name
-	}
-	if name, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
-		return "flag " + name + " needs a value"
-	}
-	return msg
 }
 
 // Visited reports whether the flag named by any of names was set on the command line.

@@ -49,6 +49,9 @@ func (t Tool) Run(env *Env, args []string) error {
 			return c.Run(env, args[1:])
 		}
 	}
+	if advice := TopLevelFlagHint(t.Name, args[0]); advice != "" {
+		return WithHint(Usagef("%s: unknown flag %s", t.Name, args[0]), advice)
+	}
 	err := Usagef("%s: unknown command %q", t.Name, args[0])
 	if s := Suggest(args[0], t.commandNames()); s != "" {
 		return WithHint(err, fmt.Sprintf("did you mean '%s %s'?", t.Name, s))
@@ -105,4 +108,21 @@ func Suggest(word string, candidates []string) string {
 		}
 	}
 	return ""
+}
+
+// TopLevelFlagHint advises on a flag given to tool itself rather than to a command: -v, -V and
+// near misses of --version and --help mean those ("did you mean '--version'?"), anything else
+// belongs after a command. It returns "" when arg is no flag.
+func TopLevelFlagHint(tool, arg string) string {
+	if !strings.HasPrefix(arg, "-") || arg == "-" {
+		return ""
+	}
+	name := strings.TrimLeft(arg, "-")
+	if name == "v" || name == "V" {
+		name = "version"
+	}
+	if s := Suggest(name, []string{"version", "help"}); s != "" {
+		return fmt.Sprintf("did you mean '%s --%s' (or '%s %s')?", tool, s, tool, s)
+	}
+	return fmt.Sprintf("flags go after the command ('%s <command> %s'); run '%s help'", tool, arg, tool)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/textclip"
 )
 
 // Mismatch is a field on which a package's plugin.yaml and the descriptor embedded in its artifact
@@ -15,10 +17,10 @@ type Mismatch struct {
 	Embedded string // the artifact's embedded copy ("manifest")
 }
 
-// Error is the gateway's ManifestMismatch text.
+// Error is the gateway's ManifestMismatch text, with values longer than any real one clipped.
 func (m Mismatch) Error() string {
 	return fmt.Sprintf("plugin descriptor disagrees with in-code manifest: field=%s, descriptor=%s, manifest=%s",
-		m.Field, m.Packaged, m.Embedded)
+		m.Field, textclip.Clip(m.Packaged), textclip.Clip(m.Embedded))
 }
 
 // Compare returns every field validate_descriptor would refuse, in the order it checks them: id,

@@ -2,6 +2,7 @@ package descriptor
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -33,5 +34,15 @@ func TestCompare(t *testing.T) {
 	}
 	if s := got[0].Error(); s != "plugin descriptor disagrees with in-code manifest: field=id, descriptor=com.example.hello, manifest=com.example.other" {
 		t.Errorf("Error() = %q", s)
+	}
+}
+
+// A descriptor value is the plugin author's to choose (a 900 KB name fits in a descriptor): the
+// message quotes a bounded part of it and says how long it was.
+func TestMismatchClipsHugeValues(t *testing.T) {
+	huge := strings.Repeat("N", 900_000)
+	msg := Mismatch{Field: "name", Packaged: huge, Embedded: "Hello"}.Error()
+	if len(msg) > 400 || !strings.Contains(msg, "… (900000 bytes), manifest=Hello") {
+		t.Errorf("mismatch message is %d bytes: %.160q", len(msg), msg)
 	}
 }

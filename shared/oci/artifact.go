@@ -13,6 +13,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/textclip"
 )
 
 // Manifest media types the host accepts on pull (docs/contract.md §5.3); the last two are indexes.
@@ -217,8 +218,8 @@ type IncompatibleLayerError struct {
 }
 
 func (e *IncompatibleLayerError) Error() string {
-	return fmt.Sprintf("manifest: layers[%d] has media type %q; an MCPG plugin layer is %q (not an MCPG plugin artifact)",
-		e.Index, e.MediaType, LayerMediaType)
+	return fmt.Sprintf("manifest: layers[%d] has media type %s; an MCPG plugin layer is %q (not an MCPG plugin artifact)",
+		e.Index, textclip.Quote(e.MediaType), LayerMediaType)
 }
 
 // ParseManifest parses and validates a manifest the way the host's pull does (docs/contract.md §5.3):
@@ -251,9 +252,9 @@ func ParseManifest(b []byte) (*Manifest, error) {
 	switch m.MediaType {
 	case "", ManifestMediaType, DockerManifestMediaType:
 	case IndexMediaType, DockerListMediaType:
-		return nil, fmt.Errorf("manifest: is an image index (%s), not a plugin manifest", m.MediaType)
+		return nil, fmt.Errorf("manifest: is an image index (%s), not a plugin manifest", textclip.Clip(m.MediaType))
 	default:
-		return nil, fmt.Errorf("manifest: mediaType %q is not a manifest type (%s or %s)", m.MediaType, ManifestMediaType, DockerManifestMediaType)
+		return nil, fmt.Errorf("manifest: mediaType %s is not a manifest type (%s or %s)", textclip.Quote(m.MediaType), ManifestMediaType, DockerManifestMediaType)
 	}
 	if m.ArtifactType, err = optionalString(obj, "artifactType"); err != nil {
 		return nil, fmt.Errorf("manifest: %v", err)
@@ -312,7 +313,7 @@ func parseDescriptor(raw json.RawMessage, where string) (Descriptor, error) {
 		return d, fmt.Errorf("%s: %v", where, err)
 	}
 	if len(d.Digest) < 7 || d.Digest[:7] != digest.Prefix {
-		return d, fmt.Errorf("%s: digest %q is not sha256; MCPG blobs are verified with sha256", where, d.Digest)
+		return d, fmt.Errorf("%s: digest %s is not sha256; MCPG blobs are verified with sha256", where, textclip.Quote(d.Digest))
 	}
 	size, ok := obj["size"]
 	if !ok {
@@ -379,10 +380,10 @@ func decodeObject(b []byte) (map[string]json.RawMessage, error) {
 		}
 		var v json.RawMessage
 		if err := dec.Decode(&v); err != nil {
-			return nil, fmt.Errorf("invalid JSON at %q: %v", key, err)
+			return nil, fmt.Errorf("invalid JSON at %s: %v", textclip.Quote(key), err)
 		}
 		if _, dup := obj[key]; dup {
-			return nil, fmt.Errorf("duplicate key %q", key)
+			return nil, fmt.Errorf("duplicate key %s", textclip.Quote(key))
 		}
 		obj[key] = v
 	}

@@ -311,3 +311,23 @@ func FuzzParseManifest(f *testing.F) {
 		}
 	})
 }
+
+// A manifest is the registry's to send (up to MaxManifestSize): a field quoted in an error is
+// clipped, with its length.
+func TestParseManifestClipsHugeFields(t *testing.T) {
+	huge := strings.Repeat("m", 900_000)
+	for name, manifest := range map[string]string{
+		"mediaType":     `{"schemaVersion":2,"mediaType":"` + huge + `"}`,
+		"layer type":    strings.Replace(vectorManifest, "application/vnd.mcpg.plugin.package.v1+zip", huge, 1),
+		"duplicate key": `{"schemaVersion":2,"` + huge + `":1,"` + huge + `":2}`,
+	} {
+		_, err := ParseManifest([]byte(manifest))
+		if err == nil {
+			t.Errorf("%s: accepted", name)
+			continue
+		}
+		if msg := err.Error(); len(msg) > 600 || !strings.Contains(msg, " bytes)") {
+			t.Errorf("%s: error is %d bytes: %.160q", name, len(msg), msg)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/hint"
 )
 
 // Docker Hub names (docker/distribution normalize.go, mirrored by oci-client's Reference).
@@ -74,7 +76,9 @@ type ReferenceError struct {
 	Reason string
 }
 
-func (e *ReferenceError) Error() string { return fmt.Sprintf("reference %q: %s", e.Ref, e.Reason) }
+func (e *ReferenceError) Error() string {
+	return fmt.Sprintf("reference %q: %s", RedactUserinfo(e.Ref), e.Reason)
+}
 
 // ParseReference parses s with the docker/OCI distribution grammar oci-client's Reference accepts
 // (docs/contract.md §5.2):
@@ -92,9 +96,12 @@ func (e *ReferenceError) Error() string { return fmt.Sprintf("reference %q: %s",
 // be lowercase, and ports must be 0..65535. A missing tag stays "" (Identifier supplies "latest").
 func ParseReference(s string) (Reference, error) {
 	fail := func(format string, args ...any) (Reference, error) {
-		return Reference{}, &ReferenceError{Ref: clipRef(s), Reason: fmt.Sprintf(format, args...)}
+		return Reference{}, &ReferenceError{Ref: clipRef(RedactUserinfo(s)), Reason: fmt.Sprintf(format, args...)}
 	}
 	switch {
+	case userinfoEnd(s) >= 0:
+		return Reference{}, hint.Wrap(&ReferenceError{Ref: clipRef(RedactUserinfo(s)), Reason: "credentials do not belong in a reference"},
+			"give the user with -u and the password with -p env:VAR or --password-stdin, or log in with docker")
 	case s == "":
 		return fail("empty reference")
 	case len(s) > maxReferenceLength:
@@ -299,4 +306,35 @@ func clipRef(s string) string {
 		return s[:300] + "…"
 	}
 	return s
+}
+
+// RedactUserinfo hides the credentials of a reference written URL-style,
+// "user:pass@host/repo" (or with a scheme), as "***@host/repo", so that no message, receipt or
+// JSON report repeats a password. Everything else is returned unchanged; a one-component
+// "repo@sha256:…" is a digest, not userinfo, and stays.
+func RedactUserinfo(s string) string {
+	if at := userinfoEnd(s); at >= 0 {
+		start := 0
+		if i := strings.Index(s, "://"); i >= 0 && i < at {
+			start = i + 3
+		}
+		return s[:start] + "***" + s[at:]
+	}
+	return s
+}
+
+// userinfoEnd is the index of the '@' ending the userinfo of s, or -1 when s has none: an '@'
+// before the first '/' of the authority, when a path follows or the part before it holds a ':'
+// (user:pass). A digest's '@' comes after the repository.
+func userinfoEnd(s string) int {
+	rest, offset := s, 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		rest, offset = s[i+3:], i+3
+	}
+	authority, _, hasPath := strings.Cut(rest, "/")
+	at := strings.LastIndexByte(authority, '@')
+	if at < 0 || !hasPath && !strings.Contains(authority[:at], ":") {
+		return -1
+	}
+	return offset + at
 }

@@ -176,3 +176,30 @@ func FuzzParseReference(f *testing.F) {
 		}
 	})
 }
+
+func TestRedactUserinfo(t *testing.T) {
+	for in, want := range map[string]string{
+		"user:secret@localhost:5000/x:1":                   "***@localhost:5000/x:1",
+		"https://user:secret@host.example/x":               "https://***@host.example/x",
+		"user@host.example/x":                              "***@host.example/x",
+		"user:secret@host.example":                         "***@host.example",
+		"a:b@c:d@host.example/x":                           "***@host.example/x",
+		"host.example/x@sha256:" + strings.Repeat("0", 64): "host.example/x@sha256:" + strings.Repeat("0", 64),
+		"audit@sha256:abc":                                 "audit@sha256:abc",
+		"localhost:5000/x:1":                               "localhost:5000/x:1",
+	} {
+		if got := RedactUserinfo(in); got != want {
+			t.Errorf("RedactUserinfo(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseReferenceRefusesCredentials(t *testing.T) {
+	_, err := ParseReference("user:secret@localhost:5000/x:1")
+	if err == nil || strings.Contains(err.Error(), "secret") || !strings.Contains(err.Error(), "credentials") {
+		t.Errorf("ParseReference with userinfo: %v", err)
+	}
+	if err := (&ReferenceError{Ref: "u:secret@h.example/x", Reason: "r"}); strings.Contains(err.Error(), "secret") {
+		t.Errorf("ReferenceError shows the password: %v", err)
+	}
+}

@@ -52,7 +52,7 @@ type Candidate struct {
 func (g *Gateway) Plan(ref string) []Candidate {
 	var out []Candidate
 	for _, s := range g.Attempts(ref) {
-		c := Candidate{Target: Target{Display: s, Platform: g.Platform, StrictIndexPin: true}}
+		c := Candidate{Target: Target{Display: oci.RedactUserinfo(s), Platform: g.Platform, StrictIndexPin: true}}
 		c.Ref, c.Err = oci.ParseReference(s)
 		if c.Err == nil {
 			c.Target.Ident = c.Ref.Identifier()

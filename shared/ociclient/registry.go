@@ -19,6 +19,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 	"github.com/mcpg-dev/mcpg-plugins/shared/retry"
+	"github.com/mcpg-dev/mcpg-plugins/shared/textclip"
 )
 
 // Accepted manifest media types on pull, as the host asks for them.
@@ -249,9 +250,5 @@ func (s *Registry) FetchBlob(ctx context.Context, d string, size int64) (io.Read
 	return resp.Body, nil
 }
 
-func clip(s string) string {
-	if len(s) > 100 {
-		return s[:100] + "…"
-	}
-	return s
-}
+// clip bounds what a registry sent (a header, a path it redirected to) for an error line.
+func clip(s string) string { return textclip.ClipN(s, 100) }

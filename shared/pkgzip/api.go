@@ -10,6 +10,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/buildinfo"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+	"github.com/mcpg-dev/mcpg-plugins/shared/textclip"
 )
 
 // The five entry names a package may hold, all at the archive root.
@@ -81,7 +82,7 @@ func (e *FormatError) Error() string {
 	if e.Entry == "" {
 		return e.Name + ": " + e.Msg
 	}
-	return e.Name + ": " + e.Entry + ": " + e.Msg
+	return e.Name + ": " + textclip.Clip(e.Entry) + ": " + e.Msg
 }
 
 // ValidClaim names, for shared/digestcache, the fact "this exact file passed Open and a full read of

@@ -14,13 +14,13 @@ import (
 	"os"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/klauspost/compress/flate"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
+	"github.com/mcpg-dev/mcpg-plugins/shared/textclip"
 )
 
 // Bounds on the zip structure itself, checked before archive/zip allocates anything for it.
@@ -260,14 +260,15 @@ func readZip64End(r io.ReaderAt, endOff int64) (z zip64End, ok bool, err error) 
 	return zip64End{records: le.Uint64(rec[32:]), size: le.Uint64(rec[40:]), offset: le.Uint64(rec[48:]), at: at}, true, nil
 }
 
-// showName prints an entry name as the gateway does, or quoted when it holds unprintable bytes.
+// showName prints an entry name as the gateway does, or quoted when it holds unprintable bytes;
+// a name longer than any real entry's is clipped (a zip may carry a 65,535-byte name).
 func showName(name string) string {
 	for _, r := range name {
 		if !unicode.IsPrint(r) {
-			return strconv.Quote(name)
+			return textclip.Quote(name)
 		}
 	}
-	return name
+	return textclip.Clip(name)
 }
 
 const allowedList = "plugin.yaml, plugin.so or plugin.wasm, plugin.sig, LICENSE"

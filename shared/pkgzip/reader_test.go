@@ -211,3 +211,23 @@ func TestOverlappingEntries(t *testing.T) {
 		t.Error("overlapping entries accepted")
 	}
 }
+
+// An entry name is the zip's to choose, up to 65,535 bytes: a message quotes a bounded part of it
+// and says how long it was.
+func TestOpenClipsLongEntryNames(t *testing.T) {
+	long := strings.Repeat("x", 65_000)
+	for _, name := range []string{long, long + "\x01"} {
+		_, err := open(t, mkzip(t, ent{name: name}, yamlEnt, soEnt))
+		if err == nil {
+			t.Fatal("Open accepted a 65,000-byte entry name")
+		}
+		msg := err.Error()
+		if len(msg) > 400 || !strings.Contains(msg, "… (") || !strings.Contains(msg, " bytes)") {
+			t.Errorf("error is %d bytes, want it clipped with its length: %.120q…", len(msg), msg)
+		}
+	}
+	fe := &FormatError{Name: "test.zip", Entry: long, Msg: "is broken"}
+	if got := fe.Error(); len(got) > 400 || !strings.HasSuffix(got, "… (65000 bytes): is broken") {
+		t.Errorf("FormatError with a 65,000-byte entry = %d bytes: %.120q", len(got), got)
+	}
+}
