@@ -34,8 +34,10 @@ platform manifest's).
 
 Flags:
   -o, --output <path>   where to write the zip (default: <repo>_<tag>.zip in the current
-                        directory, as the reference CLI names it); "-" writes the zip to stdout,
-                        after it has been verified, and the report to stderr
+                        directory, as the reference CLI names it); an existing directory or a
+                        path ending in / receives that name; missing directories are created;
+                        "-" writes the zip to stdout (not a terminal), after it has been
+                        verified, and the report to stderr
       --oci-layout <dir>
                         pull from an OCI image layout directory instead of a registry; the
                         reference is then a tag or @sha256:<hex>
@@ -140,6 +142,9 @@ func runPull(env *cli.Env, args []string) error {
 	case arg == "":
 		return cli.Usagef("plugin-oci pull: the reference is an empty string")
 	}
+	if err := cli.RefuseTerminal("plugin-oci pull", o.output, env.Stdout); err != nil {
+		return err
+	}
 	if err := o.transport.check(); err != nil {
 		return err
 	}
@@ -164,9 +169,9 @@ func runPull(env *cli.Env, args []string) error {
 		}
 		p.cacheRef = gw.Candidates(gref)[0]
 	}
-	outPath := o.output
-	if outPath == "" && o.cacheDir == "" {
-		outPath = defaultPullOutput(arg, o.layoutDir)
+	outPath := ""
+	if o.output != "" || o.cacheDir == "" {
+		outPath = fileio.OutputPath(o.output, defaultPullOutput(arg, o.layoutDir))
 	}
 	if err := o.checkOutputs(outPath, p.cacheRef); err != nil {
 		return err

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -53,8 +54,10 @@ Signers:
                             ssh-ed25519 line
 
 Flags:
-  -o, --output <path|->     write the signature here instead of beside the artifact ("-" is
-                            stdout, the receipt then goes to stderr); required for stdin input
+  -o, --output <path|->     write the signature here instead of beside the artifact; an
+                            existing directory or a path ending in / receives <artifact>.sig;
+                            missing directories are created; "-" is stdout (not a terminal; the
+                            receipt then goes to stderr); required for stdin input
       --json                print the result as one JSON document instead of the receipt
   -h, --help                show this help
 
@@ -103,6 +106,9 @@ func runSign(env *cli.Env, args []string) error {
 	if err := o.check(flags, pos); err != nil {
 		return err
 	}
+	if err := cli.RefuseTerminal("plugin-sign sign", o.output, env.Stdout); err != nil {
+		return err
+	}
 
 	// Everything that can be rejected without reading the artifact is, first.
 	var (
@@ -140,10 +146,14 @@ func runSign(env *cli.Env, args []string) error {
 		env.Warnf("%s is a zip file: the gateway checks a package's plugin.sig over the artifact inside (plugin.so or plugin.wasm), not over the zip; sign the artifact, then pack it with --signature", fileio.DisplayName(o.artifact))
 	}
 
-	sigPath := o.output
-	if sigPath == "" {
-		sigPath = keys.SidecarPath(o.artifact)
+	defaultName := "" // stdin has no name to put the .sig beside
+	if o.artifact != "-" {
+		defaultName = keys.SidecarPath(o.artifact)
+		if o.output != "" {
+			defaultName = filepath.Base(defaultName) // inside an -o directory
+		}
 	}
+	sigPath := fileio.OutputPath(o.output, defaultName)
 	inputs := &fileio.Inputs{Command: "plugin-sign sign"}
 	inputs.Add("the artifact", o.artifact)
 	inputs.Add("the --key file", o.key)
