@@ -50,6 +50,7 @@ Flags:
                            part); an existing directory or a path ending in / receives that
                            name; missing directories are created; "-" is stdout (not a terminal)
       --json               print a JSON report on stdout instead of the receipt line
+                           (artifact_sha256: what to pin; package_sha256: the zip; bare hex)
   -h, --help               show this help
 
 Output: "packed: <path> (<n> bytes)" on stdout (on stderr with -o -); warnings on stderr.
