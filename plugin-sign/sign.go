@@ -59,6 +59,7 @@ Flags:
                             missing directories are created; "-" is stdout (not a terminal; the
                             receipt then goes to stderr); required for stdin input
       --json                print the result as one JSON document instead of the receipt
+                            (artifact_sha256: bare hex of what was signed)
   -h, --help                show this help
 
 Output: "Signed: <artifact>", "  Signature: <path>", "  SHA-256:   <hex>", "  Public key: <hex>",
@@ -228,10 +229,10 @@ func signArtifact(env *cli.Env, o *signOpts, priv ed25519.PrivateKey, pub ed2551
 
 type signReport struct {
 	Artifact      string `json:"artifact"`
-	SignatureFile string `json:"signature_file"` // the path written, or "stdout"
-	Signature     string `json:"signature"`      // hex of the 64 bytes
-	SHA256        string `json:"sha256"`
-	Size          int64  `json:"size"`
+	SignatureFile string `json:"signature_file"`  // the path written, or "stdout"
+	Signature     string `json:"signature"`       // hex of the 64 bytes
+	SHA256        string `json:"artifact_sha256"` // bare hex, as plugins[].signature.sha256 and every --json
+	Size          int64  `json:"artifact_size"`
 	PublicKey     string `json:"public_key"`
 	PublicKeyPEM  string `json:"public_key_pem"`
 	KeyFormat     string `json:"key_format"`
