@@ -231,8 +231,9 @@ func runPull(env *cli.Env, args []string) error {
 
 	if o.json {
 		rep := pullReport{Reference: arg, Written: written, ManifestDigest: res.ManifestDigest,
-			IndexDigest: res.IndexDigest, LayerDigest: res.Layer.Digest, Size: res.Layer.Size, Config: res.Config,
-			OCILayout: o.layoutDir}
+			IndexDigest: res.IndexDigest, LayerDigest: res.Layer.Digest, LayerSize: res.Layer.Size, Config: res.Config,
+			PackageSHA256: strings.TrimPrefix(res.Layer.Digest, digest.Prefix),
+			OCILayout:     o.layoutDir}
 		if o.resolve {
 			rep.Resolved = res.ref
 			rep.Candidates = gw.Candidates(arg)
@@ -298,7 +299,8 @@ type pullReport struct {
 	ManifestDigest string          `json:"manifest_digest"`
 	IndexDigest    string          `json:"index_digest,omitempty"`
 	LayerDigest    string          `json:"layer_digest"`
-	Size           int64           `json:"size"`
+	LayerSize      int64           `json:"layer_size"`
+	PackageSHA256  string          `json:"package_sha256"` // the layer (the zip) in bare hex, as in every --json
 	Config         *oci.Config     `json:"config"`
 	Candidates     []string        `json:"candidates,omitempty"`
 	Attempts       []attemptReport `json:"attempts,omitempty"`
