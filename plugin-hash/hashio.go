@@ -33,8 +33,10 @@ type packageFields struct {
 	Size   int64  `json:"package_size"`
 }
 
-func (s sum) artifactFields() *artifactFields { return &artifactFields{SHA256: s.d.Hex(), Size: s.size} }
-func (s sum) packageFields() *packageFields    { return &packageFields{SHA256: s.d.Hex(), Size: s.size} }
+func (s sum) artifactFields() *artifactFields {
+	return &artifactFields{SHA256: s.d.Hex(), Size: s.size}
+}
+func (s sum) packageFields() *packageFields { return &packageFields{SHA256: s.d.Hex(), Size: s.size} }
 
 // readBuffers is how many buffers circulate between the reader and the hasher: one being hashed,
 // one being filled, one spare so a slow read does not stall hashing.

@@ -61,20 +61,20 @@ type listArtifact struct {
 }
 
 type listPackage struct {
-	Name          string `json:"name"`
-	Path          string `json:"path"`
-	Kind          string `json:"kind"` // package
-	ID            string `json:"id,omitempty"`
-	Class         string `json:"class,omitempty"`
-	Runtime       string `json:"runtime,omitempty"`
-	ArtifactEntry string `json:"artifact_entry,omitempty"`
-	*artifactFields      // the artifact inside: what the gateway pins
-	*packageFields       // the zip
-	Signature     string `json:"signature,omitempty"` // signed | unsigned | malformed
-	Symlink       string `json:"symlink,omitempty"`
-	Error         string `json:"error,omitempty"`
-	unreadable    bool   // Error is an I/O failure, not an invalid package
-	sigSize       int
+	Name            string `json:"name"`
+	Path            string `json:"path"`
+	Kind            string `json:"kind"` // package
+	ID              string `json:"id,omitempty"`
+	Class           string `json:"class,omitempty"`
+	Runtime         string `json:"runtime,omitempty"`
+	ArtifactEntry   string `json:"artifact_entry,omitempty"`
+	*artifactFields        // the artifact inside: what the gateway pins
+	*packageFields         // the zip
+	Signature       string `json:"signature,omitempty"` // signed | unsigned | malformed
+	Symlink         string `json:"symlink,omitempty"`
+	Error           string `json:"error,omitempty"`
+	unreadable      bool   // Error is an I/O failure, not an invalid package
+	sigSize         int
 }
 
 type listResult struct {

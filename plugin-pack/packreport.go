@@ -84,7 +84,7 @@ func (p *packRun) report(in packInputs, ob *observers, out packed) packReport {
 		Path: out.path, ID: in.desc.ID, Version: p.o.version,
 		OS: in.art.goos, Arch: in.art.arch, Runtime: in.desc.Runtime, EmbeddedDescriptor: out.embedded,
 		Entries: entriesJSON(out.res.Entries), Warnings: p.warn.all(),
-		Artifact: artifactJSON{Path: in.art.name, Entry: in.art.entry, Format: in.art.format},
+		Artifact:       artifactJSON{Path: in.art.name, Entry: in.art.entry, Format: in.art.format},
 		packageDigests: packageDigests{ArtifactSize: in.art.size, PackageSHA256: out.digest.Hex(), PackageSize: out.res.Size},
 	}
 	if ob.sha != nil { // always with --json, the only time a report is made
