@@ -88,8 +88,8 @@ Examples:
 type report struct {
 	Package      string               `json:"package"`
 	Artifact     string               `json:"artifact"`
-	SHA256       string               `json:"sha256"`
-	Signature    string               `json:"signature"` // verified, skipped
+	SHA256       string               `json:"artifact_sha256"` // bare hex, as in every --json
+	Signature    string               `json:"signature"`       // verified, skipped
 	Trust        string               `json:"trust"`
 	Phase        string               `json:"phase"` // the last step the worker reached
 	Status       string               `json:"status"`

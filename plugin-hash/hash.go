@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
@@ -28,32 +29,35 @@ and the snippet pins the artifact. Pinning the zip digest makes the gateway refu
 files each gets its own block, and loose files are named after their digest.
 
 Flags:
-  --json      print one JSON array, an object per file: path, kind (artifact, package, or zip for
-              a zip that is not a valid package), sha256 (bare hex of what to pin), digest
-              (sha256:<hex>), size; packages add artifact_entry, artifact {sha256, digest, size}
-              and package {sha256, digest, size} (the zip); a non-package zip adds package_error
+  --json      print one JSON array, an object per file in the order given: path, kind
+              (artifact, package, or zip for a zip that is not a valid package); an artifact or
+              package has artifact_sha256 (bare hex: what to pin) and artifact_size; a package
+              adds artifact_entry and package_sha256 and package_size (the zip); a non-package
+              zip has only package_sha256, package_size and package_error. A file that could not
+              be hashed is listed with path and error (and the exit status says it failed)
   -h, --help  show this help
 
 Examples:
   plugin-hash hash target/release/libgate.so
   plugin-hash hash mcpg-plugin-gate_1.0.0_linux_amd64.zip
   cat gate.wasm | plugin-hash hash -
-  plugin-hash hash --json dist/*.zip | jq -r '.[].sha256'
+  plugin-hash hash --json dist/*.zip | jq -r '.[].artifact_sha256'
 
 Exit status: 0 all hashed; 1 an input was rejected (a directory, a package whose artifact is
 corrupt); 2 usage; 3 a file could not be read. The other files are still hashed.
 `
 
-// hashResult is one file's --json object. For a package the top-level digest is the artifact's:
-// the value to pin, so `.sha256` is always safe to paste into plugins[].signature.sha256.
+// hashResult is one file's --json object. artifact_sha256 is only ever the artifact's digest, so
+// it is always safe to paste into plugins[].signature.sha256; a zip that is not a package has none.
 type hashResult struct {
-	Path string `json:"path"`
-	Kind string `json:"kind"` // artifact | package | zip
-	sum
+	Path          string `json:"path"`
+	Kind          string `json:"kind,omitempty"` // artifact | package | zip; none when it failed
 	ArtifactEntry string `json:"artifact_entry,omitempty"`
-	Artifact      *sum   `json:"artifact,omitempty"`
-	Package       *sum   `json:"package,omitempty"`
-	PackageError  string `json:"package_error,omitempty"`
+	*artifactFields
+	*packageFields
+	PackageError string `json:"package_error,omitempty"`
+	Error        string `json:"error,omitempty"` // why the file could not be hashed
+	file         sum    // what the text output prints: the artifact, or the file of a zip
 }
 
 const (
@@ -91,6 +95,10 @@ func runHash(env *cli.Env, args []string) error {
 				firstErr = err
 			}
 			cli.Report(env.Stderr, err)
+			if asJSON {
+				msg, _ := reason(fileio.DisplayName(name), err)
+				results = append(results, hashResult{Path: name, Error: msg})
+			}
 			return
 		}
 		if r.PackageError != "" {
@@ -132,19 +140,19 @@ func printHash(w io.Writer, r hashResult, several bool) {
 	display := fileio.DisplayName(r.Path)
 	switch r.Kind {
 	case kindPackage:
-		fmt.Fprintf(w, "artifact  %s  (%s inside %s — pin this in plugins[].signature.sha256)\n", r.Artifact.Digest, r.ArtifactEntry, display)
-		fmt.Fprintf(w, "package   %s  (the zip itself — OCI layer digest)\n", r.Package.Digest)
+		fmt.Fprintf(w, "artifact  %s  (%s inside %s — pin this in plugins[].signature.sha256)\n", r.file.d, r.ArtifactEntry, display)
+		fmt.Fprintf(w, "package   %s  (the zip itself — OCI layer digest)\n", digest.Prefix+r.packageFields.SHA256)
 	default:
 		if several {
-			fmt.Fprintf(w, "%s  %s\n", r.Digest, display)
+			fmt.Fprintf(w, "%s  %s\n", r.file.d, display)
 		} else {
-			fmt.Fprintln(w, r.Digest)
+			fmt.Fprintln(w, r.file.d)
 		}
 	}
 	if r.Kind == kindZip {
 		return // the gateway refuses such a zip: there is nothing to pin
 	}
-	fmt.Fprintf(w, "\n# Pin in the gateway config (plugins[].signature.sha256):\n#   signature:\n#     sha256: %q\n", r.SHA256)
+	fmt.Fprintf(w, "\n# Pin in the gateway config (plugins[].signature.sha256):\n#   signature:\n#     sha256: %q\n", r.file.d.Hex())
 }
 
 // hashOne hashes the file name ("-" = stdin): a regular file in place, anything else as a stream.
@@ -194,7 +202,8 @@ func hashPlain(r io.Reader, name string) (hashResult, error) {
 	if err != nil {
 		return hashResult{}, fileio.IOError("read", fileio.DisplayName(name), err)
 	}
-	return hashResult{Path: name, Kind: kindArtifact, sum: newSum(d, n)}, nil
+	s := newSum(d, n)
+	return hashResult{Path: name, Kind: kindArtifact, artifactFields: s.artifactFields(), file: s}, nil
 }
 
 // hashStreamInput peeks at the first bytes of a stream: a zip is spooled so its central directory
@@ -229,18 +238,18 @@ func hashZipFile(f *os.File, size int64, name string) (hashResult, error) {
 	}
 	if openErr != nil {
 		r, err := hashPlain(io.NewSectionReader(f, 0, size), name)
+		// Not a package: the gateway refuses it, so there is no artifact digest to pin.
 		r.Kind, r.PackageError = kindZip, strings.TrimPrefix(openErr.Error(), display+": ")
+		r.packageFields, r.artifactFields = r.file.packageFields(), nil
 		return r, err
 	}
-	// Copies, so the opened package (its zip reader, its buffers) is not kept until the output ends.
-	artifact, zip := p.artifact, p.zip
 	return hashResult{
-		Path:          name,
-		Kind:          kindPackage,
-		sum:           p.artifact,
-		ArtifactEntry: p.pkg.ArtifactName,
-		Artifact:      &artifact,
-		Package:       &zip,
+		Path:           name,
+		Kind:           kindPackage,
+		ArtifactEntry:  p.pkg.ArtifactName,
+		artifactFields: p.artifact.artifactFields(),
+		packageFields:  p.zip.packageFields(),
+		file:           p.artifact,
 	}, nil
 }
 

@@ -12,16 +12,31 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
 
-// sum is one digest in both spellings plus the byte count, as --json prints it.
+// sum is one digest and the byte count of what was hashed.
 type sum struct {
-	SHA256 string `json:"sha256"` // bare lowercase hex (config pins)
-	Digest string `json:"digest"` // sha256:<hex> (OCI spelling)
-	Size   int64  `json:"size"`
+	d    digest.Digest
+	size int64
 }
 
-func newSum(d digest.Digest, size int64) sum {
-	return sum{SHA256: d.Hex(), Digest: d.String(), Size: size}
+func newSum(d digest.Digest, size int64) sum { return sum{d: d, size: size} }
+
+// artifactFields and packageFields are how --json spells a sum, named for what was hashed so a field
+// means the same in every command: artifact_sha256 is what plugins[].signature.sha256 pins,
+// package_sha256 is the zip (the OCI layer digest's hex). Both are bare lowercase hex.
+type artifactFields struct {
+	SHA256 string `json:"artifact_sha256"`
+	Size   int64  `json:"artifact_size"`
 }
+
+type packageFields struct {
+	SHA256 string `json:"package_sha256"`
+	Size   int64  `json:"package_size"`
+}
+
+func (s sum) artifactFields() *artifactFields {
+	return &artifactFields{SHA256: s.d.Hex(), Size: s.size}
+}
+func (s sum) packageFields() *packageFields { return &packageFields{SHA256: s.d.Hex(), Size: s.size} }
 
 // readBuffers is how many buffers circulate between the reader and the hasher: one being hashed,
 // one being filled, one spare so a slow read does not stall hashing.

@@ -34,16 +34,17 @@ points to is hashed, as the gateway would load that file. Files that cannot be r
 [unreadable: <reason>]; they do not stop the listing.
 
 Flags:
-  --json      print one JSON object: dir, artifacts[] (name, path, kind, sha256, digest, size,
-              signed, sidecar, symlink, error) and packages[] (name, path, kind, id, class,
-              runtime, artifact_entry, sha256, digest, size of the artifact, package {sha256,
-              digest, size} of the zip, signature: signed|unsigned|malformed, symlink, error)
+  --json      print one JSON object: dir, artifacts[] (name, path, kind, artifact_sha256,
+              artifact_size, signed, sidecar, symlink, error) and packages[] (name, path, kind,
+              id, class, runtime, artifact_entry, artifact_sha256 and artifact_size of the
+              artifact inside, package_sha256 and package_size of the zip, signature:
+              signed|unsigned|malformed, symlink, error); digests are bare lowercase hex
   -h, --help  show this help
 
 Examples:
   plugin-hash list
   plugin-hash list /etc/mcpg/plugins
-  MCPG_PLUGIN_DIR=dist plugin-hash list --json | jq -r '.packages[] | .id + " " + .sha256'
+  MCPG_PLUGIN_DIR=dist plugin-hash list --json | jq -r '.packages[] | .id + " " + .artifact_sha256'
 
 Exit status: 0 listed (even with invalid entries); 1 not a directory; 2 usage; 3 unreadable directory.
 `
@@ -52,7 +53,7 @@ type listArtifact struct {
 	Name string `json:"name"`
 	Path string `json:"path"`
 	Kind string `json:"kind"` // native | wasm
-	*sum
+	*artifactFields
 	Signed  bool   `json:"signed"`
 	Sidecar string `json:"sidecar"` // where the gateway looks for the signature
 	Symlink string `json:"symlink,omitempty"`
@@ -60,20 +61,20 @@ type listArtifact struct {
 }
 
 type listPackage struct {
-	Name          string `json:"name"`
-	Path          string `json:"path"`
-	Kind          string `json:"kind"` // package
-	ID            string `json:"id,omitempty"`
-	Class         string `json:"class,omitempty"`
-	Runtime       string `json:"runtime,omitempty"`
-	ArtifactEntry string `json:"artifact_entry,omitempty"`
-	*sum                 // of the artifact inside: what the gateway pins
-	Package       *sum   `json:"package,omitempty"`
-	Signature     string `json:"signature,omitempty"` // signed | unsigned | malformed
-	Symlink       string `json:"symlink,omitempty"`
-	Error         string `json:"error,omitempty"`
-	unreadable    bool   // Error is an I/O failure, not an invalid package
-	sigSize       int
+	Name            string `json:"name"`
+	Path            string `json:"path"`
+	Kind            string `json:"kind"` // package
+	ID              string `json:"id,omitempty"`
+	Class           string `json:"class,omitempty"`
+	Runtime         string `json:"runtime,omitempty"`
+	ArtifactEntry   string `json:"artifact_entry,omitempty"`
+	*artifactFields        // the artifact inside: what the gateway pins
+	*packageFields         // the zip
+	Signature       string `json:"signature,omitempty"` // signed | unsigned | malformed
+	Symlink         string `json:"symlink,omitempty"`
+	Error           string `json:"error,omitempty"`
+	unreadable      bool   // Error is an I/O failure, not an invalid package
+	sigSize         int
 }
 
 type listResult struct {
@@ -228,8 +229,7 @@ func listOneArtifact(path, name, kind, link string, statErr error) listArtifact 
 		a.Error, _ = reason(path, err)
 		return a
 	}
-	s := newSum(d, n)
-	a.sum = &s
+	a.artifactFields = newSum(d, n).artifactFields()
 	return a
 }
 
@@ -261,9 +261,7 @@ func listOnePackage(path, name, link string, statErr error) listPackage {
 	d := sums.pkg.Descriptor
 	p.ID, p.Class, p.Runtime = d.ID, d.Class, d.Runtime
 	p.ArtifactEntry = sums.pkg.ArtifactName
-	// Copies, so the opened package (its zip reader, its buffers) is not kept until the listing ends.
-	artifact, zip := sums.artifact, sums.zip
-	p.sum, p.Package = &artifact, &zip
+	p.artifactFields, p.packageFields = sums.artifact.artifactFields(), sums.zip.packageFields()
 	p.sigSize = len(sums.pkg.Signature)
 	switch sig := sums.pkg.Signature; {
 	case sig == nil:
@@ -302,7 +300,7 @@ func printList(w io.Writer, res *listResult) {
 		case p.Error != "":
 			fmt.Fprintf(w, " [invalid: %s]", p.Error)
 		default:
-			fmt.Fprintf(w, " %s %s %s sha256:%s", p.ID, p.Class, p.Runtime, p.SHA256[:16])
+			fmt.Fprintf(w, " %s %s %s sha256:%s", p.ID, p.Class, p.Runtime, p.artifactFields.SHA256[:16])
 			if p.Signature == "malformed" {
 				fmt.Fprintf(w, " [malformed signature: %d bytes, the gateway needs %d]", p.sigSize, keys.SignatureSize)
 			} else {

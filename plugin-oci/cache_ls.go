@@ -25,7 +25,7 @@ Sidecars without their zip are listed as orphaned ('cache gc' removes them).
 
 Flags:
   --cache-dir DIR   the OCI cache directory (default: as the gateway resolves it, see 'cache gc --help')
-  --json            print one JSON document instead
+  --json            print one JSON document instead (package_sha256: the zip's digest, bare hex)
   -h, --help        show this help
 
 Examples:
@@ -40,7 +40,7 @@ type lsEntry struct {
 	fileJSON
 	Group         string `json:"group"`
 	Tag           string `json:"tag"`
-	ZipDigest     string `json:"zip_digest"`
+	PackageSHA256 string `json:"package_sha256"` // the zip's digest, bare hex, as in every --json
 	UnpackKey     string `json:"unpack_key"`
 	SidecarState  string `json:"sidecar_state"`
 	SidecarDigest string `json:"sidecar_digest,omitempty"`
@@ -122,7 +122,7 @@ func lsZip(z cacheZip, now time.Time) (lsEntry, error) {
 	if err != nil {
 		return lsEntry{}, fileio.IOError("read", z.Path, err)
 	}
-	e := lsEntry{fileJSON: fileToJSON(z.cacheFile, now), Group: z.Group, Tag: z.Tag, ZipDigest: d.String(), UnpackKey: gwcache.UnpackKey(d), SidecarState: "missing"}
+	e := lsEntry{fileJSON: fileToJSON(z.cacheFile, now), Group: z.Group, Tag: z.Tag, PackageSHA256: d.Hex(), UnpackKey: gwcache.UnpackKey(d), SidecarState: "missing"}
 	if z.Sidecar != nil {
 		e.SidecarState = "invalid"
 		if sd, ok := gwcache.ReadSidecar(z.Sidecar.Path); ok {

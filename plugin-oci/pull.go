@@ -35,8 +35,10 @@ platform manifest's).
 
 Flags:
   -o, --output <path>   where to write the zip (default: <repo>_<tag>.zip in the current
-                        directory, as the reference CLI names it); "-" writes the zip to stdout,
-                        after it has been verified, and the report to stderr
+                        directory, as the reference CLI names it); an existing directory or a
+                        path ending in / receives that name; missing directories are created;
+                        "-" writes the zip to stdout (not a terminal), after it has been
+                        verified, and the report to stderr
       --oci-layout <dir>
                         pull from an OCI image layout directory instead of a registry; the
                         reference is then a tag or @sha256:<hex>
@@ -141,6 +143,9 @@ func runPull(env *cli.Env, args []string) error {
 	case arg == "":
 		return cli.Usagef("plugin-oci pull: the reference is an empty string")
 	}
+	if err := cli.RefuseTerminal("plugin-oci pull", o.output, env.Stdout); err != nil {
+		return err
+	}
 	if err := o.transport.check(); err != nil {
 		return err
 	}
@@ -165,9 +170,9 @@ func runPull(env *cli.Env, args []string) error {
 		}
 		p.cacheRef = gw.Candidates(gref)[0]
 	}
-	outPath := o.output
-	if outPath == "" && o.cacheDir == "" {
-		outPath = defaultPullOutput(arg, o.layoutDir)
+	outPath := ""
+	if o.output != "" || o.cacheDir == "" {
+		outPath = fileio.OutputPath(o.output, defaultPullOutput(arg, o.layoutDir))
 	}
 	if err := o.checkOutputs(outPath, p.cacheRef); err != nil {
 		return err
@@ -227,8 +232,9 @@ func runPull(env *cli.Env, args []string) error {
 
 	if o.json {
 		rep := pullReport{Reference: oci.RedactUserinfo(arg), Written: written, ManifestDigest: res.ManifestDigest,
-			IndexDigest: res.IndexDigest, LayerDigest: res.Layer.Digest, Size: res.Layer.Size, Config: res.Config,
-			OCILayout: o.layoutDir}
+			IndexDigest: res.IndexDigest, LayerDigest: res.Layer.Digest, LayerSize: res.Layer.Size, Config: res.Config,
+			PackageSHA256: strings.TrimPrefix(res.Layer.Digest, digest.Prefix),
+			OCILayout:     o.layoutDir}
 		if o.resolve {
 			rep.Resolved = res.ref
 			for _, c := range gw.Candidates(arg) {
@@ -296,7 +302,8 @@ type pullReport struct {
 	ManifestDigest string          `json:"manifest_digest"`
 	IndexDigest    string          `json:"index_digest,omitempty"`
 	LayerDigest    string          `json:"layer_digest"`
-	Size           int64           `json:"size"`
+	LayerSize      int64           `json:"layer_size"`
+	PackageSHA256  string          `json:"package_sha256"` // the layer (the zip) in bare hex, as in every --json
 	Config         *oci.Config     `json:"config"`
 	Candidates     []string        `json:"candidates,omitempty"`
 	Attempts       []attemptReport `json:"attempts,omitempty"`

@@ -196,7 +196,8 @@ func runPush(env *cli.Env, args []string) error {
 	if o.json {
 		rep := pushReport{Reference: oci.RedactUserinfo(pos[1]), ManifestURL: manifestURL, ManifestDigest: manifestDigest.String(),
 			Tags: slices.DeleteFunc(slices.Clone(tags), func(t string) bool { return t == "" }), ArtifactType: oci.ArtifactType, ConfigDigest: art.Config.Digest,
-			LayerDigest: layerDesc.Digest, LayerSize: layerDesc.Size, ID: pkg.pkg.Descriptor.ID}
+			LayerDigest: layerDesc.Digest, LayerSize: layerDesc.Size, PackageSHA256: strings.TrimPrefix(layerDesc.Digest, digest.Prefix),
+			ID: pkg.pkg.Descriptor.ID}
 		if o.layoutDir != "" {
 			rep.OCILayout = o.layoutDir
 		} else {
@@ -227,6 +228,7 @@ type pushReport struct {
 	ConfigDigest   string   `json:"config_digest"`
 	LayerDigest    string   `json:"layer_digest"`
 	LayerSize      int64    `json:"layer_size"`
+	PackageSHA256  string   `json:"package_sha256"` // the layer (the zip) in bare hex, as in every --json
 	ID             string   `json:"id"`
 }
 

@@ -183,7 +183,8 @@ func TestPushPullRoundTrip(t *testing.T) {
 	r.wantOK(t)
 	var jr pullReport
 	if err := json.Unmarshal([]byte(r.stdout), &jr); err != nil || jr.ManifestDigest != want || jr.Written != filepath.Join(out, "j.zip") ||
-		jr.Config == nil || jr.Config.Class != "tool_gate" || jr.LayerDigest != pr.LayerDigest || jr.Size != pr.LayerSize {
+		jr.Config == nil || jr.Config.Class != "tool_gate" || jr.LayerDigest != pr.LayerDigest || jr.LayerSize != pr.LayerSize ||
+		jr.PackageSHA256 != pr.PackageSHA256 || "sha256:"+jr.PackageSHA256 != jr.LayerDigest {
 		t.Fatalf("pull --json: %v\n%s", err, r.stdout)
 	}
 }

@@ -29,12 +29,13 @@ as unpack; the artifact is decompressed once, in memory-bounded streaming, to ha
 Flags:
   --key <key>  verify plugin.sig with this public key: a file (PEM, raw 32 bytes, hex,
                ssh-ed25519 line) or 64 hex digits; an unsigned package then fails
-  --json       print one JSON document on stdout
+  --json       print one JSON document on stdout (artifact_sha256: the artifact inside, what to
+               pin; package_sha256: the zip; both bare hex)
   -h, --help   show this help
 
 Examples:
   plugin-pack inspect mcpg-plugin-gate_1.2.0_linux_amd64.zip
-  plugin-pack inspect --key acme.pub --json gate.zip | jq -r .artifact.sha256
+  plugin-pack inspect --key acme.pub --json gate.zip | jq -r .artifact_sha256
 
 Exit status: 0 the package is sound; 1 it is rejected as unpack would reject it, it is unsigned
 or its signature does not verify with --key (the verdict of plugin-sign verify --key and
@@ -92,10 +93,8 @@ func runInspect(env *cli.Env, args []string) error {
 
 type inspectReport struct {
 	Package string `json:"package"`
-	Size    int64  `json:"size"`
-	Digest  string `json:"digest"`
-	SHA256  string `json:"sha256"`
-	Desc    struct {
+	packageDigests
+	Desc struct {
 		ID              string `json:"id"`
 		Name            string `json:"name"`
 		Class           string `json:"class"`
@@ -131,11 +130,12 @@ func inspect(pkg *pkgzip.Package, zipFile io.ReaderAt, pub ed25519.PublicKey, ke
 		zipDone <- sum{d, err}
 	}()
 
-	rep = &inspectReport{Package: pkg.Name, Size: pkg.Size, Entries: entriesJSON(pkg.Entries)}
+	rep = &inspectReport{Package: pkg.Name, Entries: entriesJSON(pkg.Entries)}
+	rep.PackageSize, rep.ArtifactSize = pkg.Size, pkg.ArtifactSize
 	d := pkg.Descriptor
 	rep.Desc.ID, rep.Desc.Name, rep.Desc.Class, rep.Desc.Runtime = d.ID, d.Name, d.Class, d.Runtime
 	rep.Desc.ProtocolVersion, rep.Desc.License, rep.Desc.Description = d.ProtocolVersion, d.License, d.Description
-	rep.Artifact = artifactJSON{Entry: pkg.ArtifactName, Size: pkg.ArtifactSize}
+	rep.Artifact = artifactJSON{Entry: pkg.ArtifactName}
 	if pkg.License != nil {
 		rep.License = &fileJSON{Path: pkgzip.EntryLicense, Size: int64(len(pkg.License))}
 	}
@@ -171,10 +171,8 @@ func inspect(pkg *pkgzip.Package, zipFile io.ReaderAt, pub ed25519.PublicKey, ke
 	if err != nil {
 		return nil, err
 	}
-	rep.Digest = z.d.String()
-	rep.SHA256 = z.d.Hex()
-	rep.Artifact.SHA256 = hex.EncodeToString(sha.Sum(nil))
-	rep.Artifact.Digest = digest.Prefix + rep.Artifact.SHA256
+	rep.PackageSHA256 = z.d.Hex()
+	rep.ArtifactSHA256 = hex.EncodeToString(sha.Sum(nil))
 
 	switch {
 	case pkg.Signature == nil:
@@ -264,15 +262,15 @@ func nativeFormat(head []byte) string {
 }
 
 func printInspect(w io.Writer, r *inspectReport) {
-	fmt.Fprintf(w, "package:    %s (%d bytes)\n", r.Package, r.Size)
-	fmt.Fprintf(w, "  digest:     %s\n", r.Digest)
+	fmt.Fprintf(w, "package:    %s (%d bytes)\n", r.Package, r.PackageSize)
+	fmt.Fprintf(w, "  digest:     %s%s\n", digest.Prefix, r.PackageSHA256)
 	fmt.Fprintf(w, "  id:         %s\n", r.Desc.ID)
 	fmt.Fprintf(w, "  name:       %s\n", r.Desc.Name)
 	fmt.Fprintf(w, "  class:      %s\n", r.Desc.Class)
 	fmt.Fprintf(w, "  runtime:    %s\n", r.Desc.Runtime)
 	fmt.Fprintf(w, "  protocol:   %s\n", r.Desc.ProtocolVersion)
-	fmt.Fprintf(w, "  artifact:   %s (%d bytes, %s)\n", r.Artifact.Entry, r.Artifact.Size, r.Artifact.Format)
-	fmt.Fprintf(w, "  sha256:     %s\n", r.Artifact.SHA256)
+	fmt.Fprintf(w, "  artifact:   %s (%d bytes, %s)\n", r.Artifact.Entry, r.ArtifactSize, r.Artifact.Format)
+	fmt.Fprintf(w, "  sha256:     %s\n", r.ArtifactSHA256)
 	switch r.Signature.State {
 	case "none":
 		fmt.Fprintf(w, "  signature:  (none — unsigned)\n")

@@ -47,8 +47,10 @@ Flags:
                            artifact's)
   -o, --output <path>      the zip to write (default: mcpg-plugin-<NAME>_<VERSION>_<OS>_<ARCH>.zip
                            in the current directory, NAME being the id's last '.'-separated
-                           part); an existing directory receives that name; "-" is stdout
+                           part); an existing directory or a path ending in / receives that
+                           name; missing directories are created; "-" is stdout (not a terminal)
       --json               print a JSON report on stdout instead of the receipt line
+                           (artifact_sha256: what to pin; package_sha256: the zip; bare hex)
   -h, --help               show this help
 
 Output: "packed: <path> (<n> bytes)" on stdout (on stderr with -o -); warnings on stderr.
@@ -112,6 +114,9 @@ func runPack(env *cli.Env, args []string) error {
 		return cli.WithHint(cli.Usagef("plugin-pack pack: --json and -o - both write to stdout"), "choose one")
 	case o.descriptor == "-":
 		return cli.Usagef("plugin-pack pack: --descriptor must be a file (a LICENSE beside it is looked for)")
+	}
+	if err := cli.RefuseTerminal("plugin-pack pack", o.output, env.Stdout); err != nil {
+		return err
 	}
 	if s := env.Getenv("SOURCE_DATE_EPOCH"); s != "" {
 		t, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)

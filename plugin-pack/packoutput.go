@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
@@ -18,22 +17,11 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
 
-// outputPath is -o, the canonical name, or the canonical name inside an -o directory.
+// outputPath is -o resolved the way every command does (fileio.OutputPath): the canonical name
+// by default or inside an -o directory.
 func (p *packRun) outputPath(desc *descriptor.Descriptor, art *packArtifact) string {
 	canonical := descriptor.CanonicalFilename(descriptor.ShortName(desc.ID), p.o.version, art.goos, art.arch)
-	out := p.o.output
-	switch {
-	case out == "":
-		return canonical
-	case out == "-":
-		return out
-	case strings.HasSuffix(out, "/"):
-		return out + canonical
-	}
-	if st, err := os.Stat(out); err == nil && st.IsDir() {
-		return filepath.Join(out, canonical)
-	}
-	return out
+	return fileio.OutputPath(p.o.output, canonical)
 }
 
 // write packs the inputs, running the whole-artifact checks on the bytes being compressed, and

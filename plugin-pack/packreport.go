@@ -17,9 +17,8 @@ type packed struct {
 }
 
 type packReport struct {
-	Path               string       `json:"path"`
-	Size               int64        `json:"size"`
-	Digest             string       `json:"digest"`
+	Path string `json:"path"`
+	packageDigests
 	ID                 string       `json:"id"`
 	Version            string       `json:"version"`
 	OS                 string       `json:"os"`
@@ -33,12 +32,20 @@ type packReport struct {
 	Warnings           []string     `json:"warnings"`
 }
 
+// packageDigests are a package's two digests and sizes, named as in every command's --json:
+// artifact_sha256 is the plugin.so/plugin.wasm inside (what plugins[].signature.sha256 pins),
+// package_sha256 the zip itself (the OCI layer digest's hex). Both are bare lowercase hex.
+type packageDigests struct {
+	ArtifactSHA256 string `json:"artifact_sha256"`
+	ArtifactSize   int64  `json:"artifact_size"`
+	PackageSHA256  string `json:"package_sha256"`
+	PackageSize    int64  `json:"package_size"`
+}
+
+// artifactJSON names the artifact; its digest and size are in packageDigests.
 type artifactJSON struct {
 	Path   string `json:"path,omitempty"`
 	Entry  string `json:"entry"`
-	Size   int64  `json:"size"`
-	SHA256 string `json:"sha256,omitempty"`
-	Digest string `json:"digest,omitempty"`
 	Format string `json:"format,omitempty"`
 }
 
@@ -74,15 +81,14 @@ func entriesJSON(es []pkgzip.Entry) []entryJSON {
 // report is the --json report of a package that passed every check.
 func (p *packRun) report(in packInputs, ob *observers, out packed) packReport {
 	r := packReport{
-		Path: out.path, Size: out.res.Size, Digest: out.digest.String(), ID: in.desc.ID, Version: p.o.version,
+		Path: out.path, ID: in.desc.ID, Version: p.o.version,
 		OS: in.art.goos, Arch: in.art.arch, Runtime: in.desc.Runtime, EmbeddedDescriptor: out.embedded,
 		Entries: entriesJSON(out.res.Entries), Warnings: p.warn.all(),
-		Artifact: artifactJSON{Path: in.art.name, Entry: in.art.entry, Size: in.art.size, Format: in.art.format},
+		Artifact:       artifactJSON{Path: in.art.name, Entry: in.art.entry, Format: in.art.format},
+		packageDigests: packageDigests{ArtifactSize: in.art.size, PackageSHA256: out.digest.Hex(), PackageSize: out.res.Size},
 	}
-	if ob.sha != nil {
-		sum := ob.sha.Sum(nil)
-		r.Artifact.SHA256 = hex.EncodeToString(sum)
-		r.Artifact.Digest = digest.Prefix + r.Artifact.SHA256
+	if ob.sha != nil { // always with --json, the only time a report is made
+		r.ArtifactSHA256 = hex.EncodeToString(ob.sha.Sum(nil))
 	}
 	if in.sig.raw != nil {
 		r.Signature = &fileJSON{Path: p.o.signature, Size: int64(len(in.sig.raw))}

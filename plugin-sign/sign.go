@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -53,9 +54,12 @@ Signers:
                             ssh-ed25519 line
 
 Flags:
-  -o, --output <path|->     write the signature here instead of beside the artifact ("-" is
-                            stdout, the receipt then goes to stderr); required for stdin input
+  -o, --output <path|->     write the signature here instead of beside the artifact; an
+                            existing directory or a path ending in / receives <artifact>.sig;
+                            missing directories are created; "-" is stdout (not a terminal; the
+                            receipt then goes to stderr); required for stdin input
       --json                print the result as one JSON document instead of the receipt
+                            (artifact_sha256: bare hex of what was signed)
   -h, --help                show this help
 
 Output: "Signed: <artifact>", "  Signature: <path>", "  SHA-256:   <hex>", "  Public key: <hex>",
@@ -103,6 +107,9 @@ func runSign(env *cli.Env, args []string) error {
 	if err := o.check(flags, pos); err != nil {
 		return err
 	}
+	if err := cli.RefuseTerminal("plugin-sign sign", o.output, env.Stdout); err != nil {
+		return err
+	}
 
 	// Everything that can be rejected without reading the artifact is, first.
 	var (
@@ -140,10 +147,14 @@ func runSign(env *cli.Env, args []string) error {
 		env.Warnf("%s is a zip file: the gateway checks a package's plugin.sig over the artifact inside (plugin.so or plugin.wasm), not over the zip; sign the artifact, then pack it with --signature", fileio.DisplayName(o.artifact))
 	}
 
-	sigPath := o.output
-	if sigPath == "" {
-		sigPath = keys.SidecarPath(o.artifact)
+	defaultName := "" // stdin has no name to put the .sig beside
+	if o.artifact != "-" {
+		defaultName = keys.SidecarPath(o.artifact)
+		if o.output != "" {
+			defaultName = filepath.Base(defaultName) // inside an -o directory
+		}
 	}
+	sigPath := fileio.OutputPath(o.output, defaultName)
 	inputs := &fileio.Inputs{Command: "plugin-sign sign"}
 	inputs.Add("the artifact", o.artifact)
 	inputs.Add("the --key file", o.key)
@@ -218,10 +229,10 @@ func signArtifact(env *cli.Env, o *signOpts, priv ed25519.PrivateKey, pub ed2551
 
 type signReport struct {
 	Artifact      string `json:"artifact"`
-	SignatureFile string `json:"signature_file"` // the path written, or "stdout"
-	Signature     string `json:"signature"`      // hex of the 64 bytes
-	SHA256        string `json:"sha256"`
-	Size          int64  `json:"size"`
+	SignatureFile string `json:"signature_file"`  // the path written, or "stdout"
+	Signature     string `json:"signature"`       // hex of the 64 bytes
+	SHA256        string `json:"artifact_sha256"` // bare hex, as plugins[].signature.sha256 and every --json
+	Size          int64  `json:"artifact_size"`
 	PublicKey     string `json:"public_key"`
 	PublicKeyPEM  string `json:"public_key_pem"`
 	KeyFormat     string `json:"key_format"`

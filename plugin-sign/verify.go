@@ -42,7 +42,8 @@ Flags:
       --signature <file>        the signature to check instead of the sidecar or plugin.sig
       --revocation-list <file>  the gateway's revocation list (JSON, version 1); the artifact must
                                 not be in it. A malformed list is an error, as at gateway boot
-      --json                    print the result as one JSON document
+      --json                    print the result as one JSON document (artifact_sha256: bare hex
+                                of the artifact, inside a package too)
   -h, --help                    show this help
 
 Output: one line per check — "  [OK] SHA-256: <hex>" or "  [FAIL] SHA-256: expected X, got Y"
@@ -71,8 +72,8 @@ type verifyReport struct {
 	Input      string            `json:"input"`                // as given, "stdin" for -
 	Package    bool              `json:"package"`              // a package zip
 	Artifact   string            `json:"artifact"`             // the loose artifact, or the package entry
-	SHA256     string            `json:"sha256"`               // of the artifact bytes
-	Size       int64             `json:"size"`                 // of the artifact
+	SHA256     string            `json:"artifact_sha256"`      // of the artifact bytes, bare hex
+	Size       int64             `json:"artifact_size"`        // of the artifact
 	Hash       *hashResult       `json:"hash,omitempty"`       // with --hash
 	Signature  signatureResult   `json:"signature"`            //
 	Revocation *revocationResult `json:"revocation,omitempty"` // with --revocation-list

@@ -191,8 +191,17 @@ func TestFileOutput(t *testing.T) {
 	if _, err := CreateOutput(nil, "-o", dir, 0o644, nil); err == nil || CodeOf(err) != ExitIO {
 		t.Errorf("writing over a directory is an I/O error: %v", err)
 	}
-	if _, err := CreateOutput(nil, "-o", filepath.Join(dir, "missing", "f"), 0o644, nil); CodeOf(err) != ExitIO {
-		t.Errorf("missing directory: %v", err)
+	if _, err := CreateOutput(nil, "-o", filepath.Join(path, "f"), 0o644, nil); CodeOf(err) != ExitIO {
+		t.Errorf("a directory that is a file: %v", err)
+	}
+	// A missing directory is created (issue 10: one -o rule), and removed again by Abort.
+	out, err = CreateOutput(nil, "-o", filepath.Join(dir, "missing", "f"), 0o644, nil)
+	if err != nil {
+		t.Fatalf("missing directory: %v", err)
+	}
+	out.Abort()
+	if _, err := os.Stat(filepath.Join(dir, "missing")); !os.IsNotExist(err) {
+		t.Errorf("the directory made for the output outlived Abort: %v", err)
 	}
 
 	// An output that is an input, under another name, is a usage error, and nothing is written.

@@ -15,17 +15,14 @@ func WriteJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// IsTerminal reports whether w is a character device (a TTY), for progress output.
+// IsTerminal reports whether w is a terminal (a TTY), for progress output and colour, and to
+// refuse binary output (RefuseTerminal).
 func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if c, checked := w.(*CheckedWriter); checked {
 		f, ok = c.File()
 	}
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && isTTY(f)
 }
 
 // ColorEnabled follows NO_COLOR and TERM=dumb.

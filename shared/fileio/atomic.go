@@ -18,6 +18,7 @@ type AtomicFile struct {
 	perm       os.FileMode
 	done       bool
 	unregister func()
+	created    []string // directories made for the file, innermost first: Abort removes them
 }
 
 // CreateAtomic starts writing path; perm is applied (minus the umask) on Commit. The temporary file
@@ -38,6 +39,37 @@ func CreateAtomic(path string, perm os.FileMode) (*AtomicFile, error) {
 	tmp := f.Name()
 	a.unregister = OnInterrupt(func() { os.Remove(tmp) })
 	return a, nil
+}
+
+// CreateAtomicDirs is CreateAtomic that first creates path's missing parent directories, as an
+// output named with -o gets them; Abort removes those directories again if they are still empty.
+func CreateAtomicDirs(path string, perm os.FileMode) (*AtomicFile, error) {
+	var created []string
+	for dir := filepath.Dir(path); dir != "." && dir != "/"; dir = filepath.Dir(dir) {
+		if _, err := os.Lstat(dir); err == nil {
+			break
+		}
+		created = append(created, dir)
+	}
+	if len(created) > 0 {
+		if err := os.MkdirAll(created[0], 0o777); err != nil {
+			return nil, IOError("create", created[0], err)
+		}
+	}
+	a, err := CreateAtomic(path, perm)
+	if err != nil {
+		removeEmptyDirs(created)
+		return nil, err
+	}
+	a.created = created
+	return a, nil
+}
+
+// removeEmptyDirs removes dirs, innermost first, each only if empty.
+func removeEmptyDirs(dirs []string) {
+	for _, dir := range dirs {
+		os.Remove(dir)
+	}
 }
 
 // Name is the target path (what messages call the file).
@@ -74,6 +106,7 @@ func (a *AtomicFile) Commit() error {
 	}
 	if err != nil {
 		os.Remove(tmp)
+		removeEmptyDirs(a.created)
 		return IOError("write", a.path, err)
 	}
 	return nil
@@ -87,6 +120,7 @@ func (a *AtomicFile) Abort() {
 	a.done = true
 	a.f.Close()
 	os.Remove(a.f.Name())
+	removeEmptyDirs(a.created)
 	a.unregister()
 }
 

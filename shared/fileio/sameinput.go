@@ -112,3 +112,12 @@ func (e *SameFileError) Error() string {
 	}
 	return msg
 }
+
+// CreateAtomicDirs is CreateAtomicDirs for an output described by what, refused if it is one of
+// the inputs.
+func (in *Inputs) CreateAtomicDirs(what, path string, perm os.FileMode) (*AtomicFile, error) {
+	if err := in.Check(what, path); err != nil {
+		return nil, err
+	}
+	return CreateAtomicDirs(path, perm)
+}

@@ -3,7 +3,6 @@ package ociclient
 import (
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
@@ -12,36 +11,21 @@ import (
 // place by Commit), or in the temp dir when the zip goes only to stdout or the cache. Abort
 // removes whatever it created; an interrupt does too.
 type Download struct {
-	f       *os.File
-	name    string
-	out     *fileio.AtomicFile
-	remove  func()
-	created []string // directories made for the output, deepest first, removed again on failure
+	f      *os.File
+	name   string
+	out    *fileio.AtomicFile // made with its missing directories, removed again on failure
+	remove func()
 }
 
 // NewDownload prepares to receive into outPath ("" or "-": a temporary file only).
 func NewDownload(outPath string) (*Download, error) {
 	if outPath != "" && outPath != "-" {
-		d := &Download{name: outPath}
-		// Missing directories are created, as the host does; a failed pull removes them again.
-		for dir := filepath.Dir(outPath); dir != "." && dir != "/"; dir = filepath.Dir(dir) {
-			if _, err := os.Lstat(dir); err == nil {
-				break
-			}
-			d.created = append(d.created, dir)
-		}
-		if len(d.created) > 0 {
-			if err := os.MkdirAll(d.created[0], 0o777); err != nil {
-				return nil, fileio.IOError("create", d.created[0], err)
-			}
-		}
-		out, err := fileio.CreateAtomic(outPath, 0o644)
+		// Missing directories are created, as for every -o; a failed pull removes them again.
+		out, err := fileio.CreateAtomicDirs(outPath, 0o644)
 		if err != nil {
-			d.Abort()
 			return nil, err
 		}
-		d.f, d.out = out.File(), out
-		return d, nil
+		return &Download{f: out.File(), name: outPath, out: out}, nil
 	}
 	f, err := os.CreateTemp("", ".plugin-oci-pull-*")
 	if err != nil {
@@ -71,11 +55,7 @@ func (d *Download) Reader() io.Reader {
 
 // Commit puts the output file in place.
 func (d *Download) Commit() error {
-	if err := d.out.Commit(); err != nil {
-		return err
-	}
-	d.created = nil
-	return nil
+	return d.out.Commit()
 }
 
 // Abort removes what was received and the directories made for it; after Commit it does nothing.
@@ -86,10 +66,6 @@ func (d *Download) Abort() {
 	if d.remove != nil {
 		d.remove()
 	}
-	for _, dir := range d.created {
-		os.Remove(dir) // only if still empty
-	}
-	d.created = nil
 }
 
 // writeErrs reports a failed local write as the I/O error it is (not retried like the network).
