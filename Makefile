@@ -1,5 +1,6 @@
-# mcpg-plugins — build, test, demo, bench, install. Every target works on a fresh machine with Go and a
-# C compiler; tests fetch their Go modules through the module proxy.
+# mcpg-plugins — build, test, demo, bench, install. build and install need only Go; demo and test need
+# more (a C compiler, cargo, the peer tools: README "What they need"), and scripts/test names whatever
+# is missing. Go modules and the test registry come through the module proxy.
 
 GO       ?= go
 BIN      ?= bin
