@@ -244,16 +244,27 @@ func (p *Proxy) forward(w http.ResponseWriter, r *http.Request, body func(w http
 		in = r.Body
 	}
 	resp, err := p.roundTrip(r, r.Method, r.URL.Path, in)
+	if body == nil {
+		relay(w, resp, err)
+		return
+	}
 	if err != nil {
 		http.Error(w, "faultproxy: upstream: "+err.Error(), http.StatusBadGateway)
 		return
 	}
 	defer resp.Body.Close()
 	copyHeader(w.Header(), resp.Header)
-	if body != nil {
-		body(w, resp)
+	body(w, resp)
+}
+
+// relay answers w with the upstream response as it came (a 502 when there was none).
+func relay(w http.ResponseWriter, resp *http.Response, err error) {
+	if err != nil {
+		http.Error(w, "faultproxy: upstream: "+err.Error(), http.StatusBadGateway)
 		return
 	}
+	defer resp.Body.Close()
+	copyHeader(w.Header(), resp.Header)
 	w.WriteHeader(resp.StatusCode)
 	io.Copy(w, resp.Body)
 }

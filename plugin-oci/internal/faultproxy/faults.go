@@ -264,12 +264,5 @@ func (p *Proxy) serveRedirected(w http.ResponseWriter, r *http.Request) {
 	orig.Header = red.header
 	orig.Host = ""
 	resp, err := p.roundTrip(orig, r.Method, red.path, nil)
-	if err != nil {
-		http.Error(sw, "faultproxy: upstream: "+err.Error(), http.StatusBadGateway)
-		return
-	}
-	defer resp.Body.Close()
-	copyHeader(sw.Header(), resp.Header)
-	sw.WriteHeader(resp.StatusCode)
-	io.Copy(sw, resp.Body)
+	relay(sw, resp, err)
 }

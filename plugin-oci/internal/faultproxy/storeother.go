@@ -23,12 +23,5 @@ func (StoreOther) serve(p *Proxy, w http.ResponseWriter, r *http.Request) {
 	changed := r.Clone(r.Context())
 	changed.ContentLength = int64(len(body))
 	resp, err := p.roundTrip(changed, r.Method, r.URL.Path, bytes.NewReader(body))
-	if err != nil {
-		http.Error(w, "faultproxy: upstream: "+err.Error(), http.StatusBadGateway)
-		return
-	}
-	defer resp.Body.Close()
-	copyHeader(w.Header(), resp.Header)
-	w.WriteHeader(resp.StatusCode)
-	io.Copy(w, resp.Body)
+	relay(w, resp, err)
 }
