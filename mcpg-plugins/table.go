@@ -40,10 +40,6 @@ var tools = []tool{
 	}},
 }
 
-// unreleased names tools the table announces that are not in this repository yet, so no build of
-// a checkout installs them; a copy found on $PATH is still run.
-var unreleased = map[string]bool{"plugin-new": true}
-
 // dispatcherCommands are answered by the dispatcher itself and can never be overridden.
 var dispatcherCommands = []command{
 	{"help", "this list; 'help <command>' shows a command's flags; 'help exit-codes'"},
@@ -92,10 +88,6 @@ func (t *tool) commandNames() []string {
 
 // installHint says how to get a missing tool.
 func (t *tool) installHint() string {
-	if unreleased[t.name] {
-		return t.name + " is not released yet: neither 'make install' nor a build of a checkout of " +
-			"mcpg-plugins provides it so far (start from examples/hello-gate meanwhile)"
-	}
 	return "install it with 'make install' in a checkout of mcpg-plugins, or build it alone there with " +
 		"'go build -o <dir>/" + t.name + " ./" + t.name + "' into the dispatcher's directory or a directory on $PATH"
 }

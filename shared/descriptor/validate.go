@@ -14,9 +14,16 @@ import (
 )
 
 var (
-	idPattern       = regexp.MustCompile(`^[a-z][a-z0-9]*(\.[a-z0-9][a-z0-9_-]*)+$`)
+	idPattern       = regexp.MustCompile(IDPattern)
 	protocolPattern = regexp.MustCompile(`^\d+\.\d+(\.\d+)?(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`)
 )
+
+// IDPattern is the plugin.v1 schema's id pattern (stricter than the gateway's is_reverse_dns,
+// which also takes '_' and '-' in the first segment).
+const IDPattern = `^[a-z][a-z0-9]*(\.[a-z0-9][a-z0-9_-]*)+$`
+
+// ValidID reports whether id matches IDPattern.
+func ValidID(id string) bool { return idPattern.MatchString(id) }
 
 // Validate returns every schema-level and load-time problem, warnings included; it never fails on a
 // descriptor Parse accepted, it only reports.

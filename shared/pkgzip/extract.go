@@ -2,10 +2,8 @@ package pkgzip
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 
@@ -39,17 +37,17 @@ func (p *Package) Extract(dir string) (err error) {
 	if fresh {
 		// Build the whole directory beside its final place and rename it in one step.
 		parent := filepath.Dir(dir)
-		if created, err = mkdirAllTracked(parent); err != nil {
+		if created, err = fileio.MkdirAllTracked(parent); err != nil {
 			return err
 		}
-		staging, err = mkdirTemp(parent, "."+filepath.Base(dir)+".unpack-")
+		staging, err = fileio.MkdirTemp(parent, "."+filepath.Base(dir)+".unpack-")
 	} else {
 		for _, e := range p.Entries {
 			if st, err := os.Lstat(filepath.Join(dir, e.Name)); err == nil && st.IsDir() {
 				return &fs.PathError{Op: "replace", Path: filepath.Join(dir, e.Name), Err: errors.New("it is a directory")}
 			}
 		}
-		staging, err = mkdirTemp(dir, ".plugin-unpack-")
+		staging, err = fileio.MkdirTemp(dir, ".plugin-unpack-")
 	}
 	if err != nil {
 		return err
@@ -136,41 +134,4 @@ func unwrapLink(err error) error {
 		return le.Err
 	}
 	return err
-}
-
-// mkdirTemp creates a fresh directory whose mode follows the umask (os.MkdirTemp forces 0700,
-// which would become the final directory's mode after the rename).
-func mkdirTemp(parent, prefix string) (string, error) {
-	for range 100 {
-		name := filepath.Join(parent, fmt.Sprintf("%s%08x", prefix, rand.Uint32()))
-		err := os.Mkdir(name, 0o777)
-		if err == nil {
-			return name, nil
-		}
-		if !errors.Is(err, fs.ErrExist) {
-			return "", err
-		}
-	}
-	return "", &fs.PathError{Op: "create a temporary directory in", Path: parent, Err: fs.ErrExist}
-}
-
-// mkdirAllTracked is os.MkdirAll that returns the topmost directory it created ("" if none), so
-// a failure can remove exactly what it made.
-func mkdirAllTracked(dir string) (string, error) {
-	top := ""
-	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
-		if _, err := os.Stat(d); err == nil {
-			break
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			return "", err
-		}
-		top = d
-		if filepath.Dir(d) == d {
-			break
-		}
-	}
-	if top == "" {
-		return "", nil
-	}
-	return top, os.MkdirAll(dir, 0o777)
 }

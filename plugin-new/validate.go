@@ -1,0 +1,131 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+)
+
+// Limits of docs/scaffold.md §3.2.
+const (
+	maxNameLen   = 48  // keeps package, crate and type names readable
+	maxSchemeLen = 32  // provides_schemes items, schema limit
+	maxIDLen     = 255 // plugin.v1 schema
+)
+
+var (
+	namePattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*$`)
+)
+
+// parseKind resolves --kind, refusing spellings the gateway refuses with advice.
+func parseKind(value string) (kind, error) {
+	if value == "" {
+		return kind{}, cli.WithHint(cli.Usagef("new: --kind is required"), "run 'mcpg-plugins new --list-kinds' for the 21 kinds")
+	}
+	if k, ok := lookupKind(value); ok {
+		return k, nil
+	}
+	err := cli.Usagef("new: --kind: unknown kind %q", value)
+	if under := strings.ReplaceAll(value, "-", "_"); under != value {
+		if k, ok := lookupKind(under); ok {
+			return kind{}, cli.WithHint(cli.Usagef("new: --kind: %q is spelled with underscores, as the gateway's class strings are: %s", value, under),
+				fmt.Sprintf("did you mean '--kind %s'? (the gateway refuses hyphenated classes)", k.Name))
+		}
+	}
+	candidates := append(kindNames(), "identity_provider", "cluster_backend")
+	if s := cli.Suggest(strings.ReplaceAll(value, "-", "_"), candidates); s != "" {
+		return kind{}, cli.WithHint(err, fmt.Sprintf("did you mean '--kind %s'?", s))
+	}
+	return kind{}, cli.WithHint(err, "run 'mcpg-plugins new --list-kinds' for the 21 kinds")
+}
+
+// checkName applies the --name rules; what names the value in messages ("--name", "--id's last segment").
+func checkName(what, name string) error {
+	bad := func(format string, a ...any) error {
+		return cli.WithHint(cli.Usagef("new: %s %q: %s", what, name, fmt.Sprintf(format, a...)),
+			"use lowercase letters, digits and single '-' between words, starting with a letter (e.g. block-debug)")
+	}
+	switch {
+	case name == "":
+		return cli.Usagef("new: %s is empty", what)
+	case len(name) > maxNameLen:
+		return bad("longer than %d characters (%d)", maxNameLen, len(name))
+	}
+	for _, r := range name {
+		switch {
+		case r > unicode.MaxASCII:
+			return bad("%q is not ASCII", r)
+		case unicode.IsSpace(r):
+			return bad("contains whitespace")
+		case unicode.IsUpper(r):
+			return cli.WithHint(cli.Usagef("new: %s %q: uppercase letters are not allowed", what, name),
+				fmt.Sprintf("did you mean %q?", strings.ToLower(name)))
+		case r == '_':
+			return cli.WithHint(cli.Usagef("new: %s %q: '_' is not allowed (it collides with '-' in the library name and is not a URI-scheme character)", what, name),
+				fmt.Sprintf("did you mean %q?", strings.ReplaceAll(name, "_", "-")))
+		case r == '.' || r == '/' || r == '\\':
+			return bad("%q is not allowed", r)
+		case !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-'):
+			return bad("%q is not allowed", r)
+		}
+	}
+	switch {
+	case name[0] >= '0' && name[0] <= '9':
+		return bad("starts with a digit (the Rust type name would not be an identifier)")
+	case name[0] == '-' || name[len(name)-1] == '-':
+		return bad("starts or ends with '-'")
+	case strings.Contains(name, "--"):
+		return bad("contains '--'")
+	case !namePattern.MatchString(name):
+		return bad("does not match %s", namePattern)
+	}
+	return nil
+}
+
+// checkKindName applies the rules a kind adds to --name.
+func checkKindName(k kind, name string) error {
+	if !k.Schemes {
+		return nil
+	}
+	if slices.Contains(descriptor.ReservedSchemes, name) {
+		return cli.WithHint(cli.Usagef("new: --name %q: a %s's name is its URI scheme, and %s:// is reserved by the gateway", name, k.Name, name),
+			"pick another name, e.g. vault or "+name+"-store")
+	}
+	if len(name) > maxSchemeLen {
+		return cli.Usagef("new: --name %q: a %s's name is its URI scheme, at most %d characters (%d)", name, k.Name, maxSchemeLen, len(name))
+	}
+	return nil
+}
+
+// checkID applies the --id rules and returns warnings for ids that are valid but probably wrong.
+func checkID(k kind, id string) (warnings []string, err error) {
+	switch {
+	case len(id) < 3 || len(id) > maxIDLen:
+		return nil, cli.Usagef("new: --id %q: must be 3 to %d characters (%d)", id, maxIDLen, len(id))
+	case !descriptor.ValidID(id):
+		return nil, cli.WithHint(cli.Usagef("new: --id %q: not a reverse-DNS plugin id (%s)", id, descriptor.IDPattern),
+			"e.g. com.example.block-debug: lowercase dot-separated segments, the first starting with a letter and without '_' or '-'")
+	case strings.HasPrefix(id, descriptor.BuiltinIDPrefix):
+		return nil, cli.Usagef("new: --id %q: %s* is reserved for the gateway's built-in plugins", id, descriptor.BuiltinIDPrefix)
+	}
+	if err := checkName("--id's last segment", id[strings.LastIndexByte(id, '.')+1:]); err != nil {
+		return nil, err
+	}
+	if strings.HasPrefix(id, "dev.mcpg.") && !(k.Name == "cluster" && strings.HasPrefix(id, "dev.mcpg.cluster.")) {
+		warnings = append(warnings, fmt.Sprintf("--id %s: dev.mcpg.* ids are the MCPG project's own plugins; a third-party plugin uses its own reverse-DNS prefix", id))
+	}
+	return warnings, nil
+}
+
+// clusterWarning explains why a cluster plugin outside dev.mcpg.cluster.* cannot be selected.
+func clusterWarning(k kind, id, name string) string {
+	if k.Name != "cluster" || strings.HasPrefix(id, "dev.mcpg.cluster.") {
+		return ""
+	}
+	return fmt.Sprintf("the gateway selects a cluster plugin by 'cluster: {kind: <k>}' as plugin id dev.mcpg.cluster.<k>, so %s cannot be selected yet; pass --id dev.mcpg.cluster.%s to make it selectable", id, name)
+}
