@@ -166,6 +166,9 @@ func checkTarget(dir string) error {
 	return nil
 }
 
+// stagedHook, set only by tests, runs once every file is staged and before the rename.
+var stagedHook func(staging string)
+
 // writeCrate writes files into a staging directory beside dir and renames it into place.
 func writeCrate(dir string, files []file) error {
 	staged, err := fileio.StageDir(dir)
@@ -182,6 +185,9 @@ func writeCrate(dir string, files []file) error {
 			staged.Abort()
 			return &os.PathError{Op: "write", Path: filepath.Join(dir, f.Path), Err: unwrapPathError(err)}
 		}
+	}
+	if stagedHook != nil {
+		stagedHook(staged.Path)
 	}
 	if err := staged.Commit(); err != nil {
 		staged.Abort()

@@ -15,6 +15,7 @@ type StagedDir struct {
 	Path       string // the staging directory to fill
 	dir        string
 	created    string // topmost parent directory made for dir, removed on Abort
+	committed  bool
 	unregister func()
 }
 
@@ -55,12 +56,16 @@ func (s *StagedDir) Commit() error {
 		}
 		return &fs.PathError{Op: "create", Path: s.dir, Err: err}
 	}
+	s.committed = true
 	s.unregister()
 	return nil
 }
 
 // Abort removes the staging directory and the parents StageDir made; after Commit it does nothing.
 func (s *StagedDir) Abort() {
+	if s.committed {
+		return
+	}
 	s.unregister()
 	s.cleanup()
 }
