@@ -87,8 +87,17 @@ func checkName(what, name string) error {
 	return nil
 }
 
+// storeRoles are the gateway's own store roles. A store plugin's role is Custom(<name>), which
+// crosses the plugin boundary as the bare string, so a name equal to one of these would claim the
+// gateway's real state of that role.
+var storeRoles = []string{"session", "task", "pipeline", "subscription", "replay"}
+
 // checkKindName applies the rules a kind adds to --name.
 func checkKindName(k kind, name string) error {
+	if k.Name == "store" && slices.Contains(storeRoles, name) {
+		return cli.WithHint(cli.Usagef("new: --name %q: a store's name is its custom role, and %s is the gateway's own role (the plugin would serve the gateway's %s state)", name, name, name),
+			"pick another name, e.g. "+name+"-archive")
+	}
 	if !k.Schemes {
 		return nil
 	}

@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 /// Stands in for the real field type `chrono::DateTime<chrono::Utc>`. A generated crate has no
 /// chrono dependency, so it can only reach these values through the traits below; add one here
 /// if a template needs more (see README.md).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct UtcDateTime(i64);
 
 impl std::str::FromStr for UtcDateTime {

@@ -4,7 +4,9 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use crate::manifest::PluginManifest;
-use crate::types::{GateDecision, IdentityResolution, PluginContext, RequestMetadata, TransformResult};
+use crate::types::{
+    GateDecision, IdentityResolution, PluginContext, RequestMetadata, TransformResult,
+};
 
 #[async_trait]
 pub trait ToolGatePlugin: Send + Sync {

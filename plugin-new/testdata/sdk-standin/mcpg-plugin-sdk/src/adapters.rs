@@ -317,7 +317,11 @@ mod providers {
         fn supported_roles(&self) -> Vec<StoreRole> {
             self.inner.supported_roles()
         }
-        async fn get(&self, _role: StoreRole, _key: &str) -> Result<Option<StoreValue>, StoreError> {
+        async fn get(
+            &self,
+            _role: StoreRole,
+            _key: &str,
+        ) -> Result<Option<StoreValue>, StoreError> {
             unimplemented!()
         }
         async fn put(

@@ -64,8 +64,12 @@ pub trait SyncTransform: Send + Sync + 'static {
         arguments: &Value,
         config: &Value,
     ) -> TransformResult;
-    fn transform_result(&self, ctx: &PluginContext, result: &Value, config: &Value)
-    -> TransformResult;
+    fn transform_result(
+        &self,
+        ctx: &PluginContext,
+        result: &Value,
+        config: &Value,
+    ) -> TransformResult;
     fn shutdown(&self) {}
 }
 
@@ -270,9 +274,6 @@ pub trait SyncConfigProvider: Send + Sync + 'static {
     fn shutdown(&self) {}
 }
 
-/// The lease triple: opaque handle, fencing token, RFC 3339 expiry.
-type Lease = (WatchHandleBox, u64, String);
-
 pub trait SyncClusterBackend: Send + Sync + 'static {
     fn manifest(&self) -> &PluginManifest;
     fn node_info(&self) -> ClusterNodeInfo;
@@ -299,21 +300,33 @@ pub trait SyncClusterBackend: Send + Sync + 'static {
         unimplemented!()
     }
     fn cancel_stream(&self, _stream_handle: WatchHandleBox) {}
-    fn acquire_leadership(&self, _role: &str, _ttl_ms: u64) -> Result<Lease, ClusterError> {
+    fn acquire_leadership(
+        &self,
+        _role: &str,
+        _ttl_ms: u64,
+    ) -> Result<(WatchHandleBox, u64, String), ClusterError> {
         unimplemented!()
     }
-    fn acquire_lock(&self, _key: &str, _ttl_ms: u64) -> Result<Lease, ClusterError> {
+    fn acquire_lock(
+        &self,
+        _key: &str,
+        _ttl_ms: u64,
+    ) -> Result<(WatchHandleBox, u64, String), ClusterError> {
         unimplemented!()
     }
     fn try_acquire_leadership(
         &self,
         role: &str,
         ttl_ms: u64,
-    ) -> Result<Option<Lease>, ClusterError> {
+    ) -> Result<Option<(WatchHandleBox, u64, String)>, ClusterError> {
         let _ = (role, ttl_ms);
         unimplemented!()
     }
-    fn try_acquire_lock(&self, key: &str, ttl_ms: u64) -> Result<Option<Lease>, ClusterError> {
+    fn try_acquire_lock(
+        &self,
+        key: &str,
+        ttl_ms: u64,
+    ) -> Result<Option<(WatchHandleBox, u64, String)>, ClusterError> {
         let _ = (key, ttl_ms);
         unimplemented!()
     }
@@ -362,16 +375,22 @@ pub trait SyncClusterBackend: Send + Sync + 'static {
 pub trait SyncPolicyEngine: Send + Sync + 'static {
     fn manifest(&self) -> &PluginManifest;
     fn name(&self) -> &str;
-    fn evaluate(&self, decision_point: &str, input: &Value, context: &PluginContext)
-    -> PolicyDecision;
+    fn evaluate(
+        &self,
+        decision_point: &str,
+        input: &Value,
+        context: &PluginContext,
+    ) -> PolicyDecision;
     fn policy_version(&self) -> PolicyVersion;
     fn shutdown(&self) {}
 }
 
 pub trait SyncApprovalNotifier: Send + Sync + 'static {
     fn manifest(&self) -> &PluginManifest;
-    fn notify(&self, request: &NotificationRequest)
-    -> Result<NotificationResult, NotificationError>;
+    fn notify(
+        &self,
+        request: &NotificationRequest,
+    ) -> Result<NotificationResult, NotificationError>;
     fn shutdown(&self) {}
 }
 

@@ -59,12 +59,20 @@ impl MockGateway {
         self
     }
 
-    pub fn with_http_route(self, entity_name: impl Into<String>, plugin: Arc<dyn HttpRoute>) -> Self {
+    pub fn with_http_route(
+        self,
+        entity_name: impl Into<String>,
+        plugin: Arc<dyn HttpRoute>,
+    ) -> Self {
         let _ = (entity_name.into(), plugin);
         self
     }
 
-    pub async fn call_http_route(&self, entity_name: &str, req: HttpRouteRequest) -> HttpRouteResponse {
+    pub async fn call_http_route(
+        &self,
+        entity_name: &str,
+        req: HttpRouteRequest,
+    ) -> HttpRouteResponse {
         let _ = (entity_name, req);
         unimplemented!()
     }
@@ -321,5 +329,5 @@ impl ContextBuilder {
 
 /// A host-services table whose every call answers "nothing here".
 pub fn stub_host_ref() -> mcpg_plugin_protocol::abi::HostHandleRef {
-    mcpg_plugin_protocol::abi::HostHandleRef { ctx: 0 }
+    mcpg_plugin_protocol::abi::HostHandleRef::__stand_in()
 }
