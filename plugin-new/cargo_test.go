@@ -82,6 +82,7 @@ func TestGeneratedCratesWithCargo(t *testing.T) {
 	must(t, os.WriteFile(filepath.Join(ws, "Cargo.toml"), []byte(root), 0o644))
 
 	env := append(os.Environ(), mirrorEnv(mirrors)...)
+	env = append(env, "CARGO_HOME="+privateCargoHome(t, cache))
 	env = append(env, "CARGO_TARGET_DIR="+filepath.Join(cache, "target"), "CARGO_TERM_COLOR=never")
 	// A warning in a generated crate fails the check, as `cargo clippy -- -D warnings` does in the
 	// crate's own CI. Cargo caps lints for git and registry dependencies, so this reaches only the
@@ -113,6 +114,34 @@ func TestGeneratedCratesWithCargo(t *testing.T) {
 	run(ws, append([]string{"check", "--features", "static-firstparty"}, static...)...)
 
 	must(t, os.WriteFile(stampFile, []byte(stamp), 0o644))
+}
+
+// privateCargoHome is a CARGO_HOME of the test's own. The stand-ins are fetched under the SDK's
+// real github URLs; in the user's CARGO_HOME their tag would land in the git cache cargo keeps
+// for those URLs, where an offline build of a real plugin could later pick it up. The crates.io
+// cache and the user's cargo configuration (mirrors, proxies) are shared through links.
+func privateCargoHome(t *testing.T, cache string) string {
+	t.Helper()
+	home := filepath.Join(cache, "cargo-home")
+	must(t, os.MkdirAll(home, 0o755))
+	user := os.Getenv("CARGO_HOME")
+	if user == "" {
+		if h, err := os.UserHomeDir(); err == nil {
+			user = filepath.Join(h, ".cargo")
+		}
+	}
+	for _, name := range []string{"registry", "config.toml", "config", "credentials.toml"} {
+		link := filepath.Join(home, name)
+		if _, err := os.Lstat(link); err == nil {
+			continue
+		}
+		if target := filepath.Join(user, name); user != "" {
+			if _, err := os.Stat(target); err == nil {
+				must(t, os.Symlink(target, link))
+			}
+		}
+	}
+	return home
 }
 
 // serveStandins makes a git repository of each stand-in crate, tagged DefaultSDKTag.

@@ -37,3 +37,15 @@ pub struct PluginRegistration {
 
 /// The pointer-sized handle the loader keeps for a plugin instance.
 pub type RPluginHandle = *mut ();
+
+/// What the layout symbol returns; opaque here.
+#[derive(Clone, Copy, Debug)]
+#[repr(C)]
+pub struct AbiLayoutPtr {
+    _opaque: usize,
+}
+
+/// The layout the loader compares before reading the registration.
+pub fn plugin_registration_layout() -> AbiLayoutPtr {
+    AbiLayoutPtr { _opaque: 0 }
+}

@@ -17,8 +17,9 @@
 //!   warning, and a static-capable crate whose `static-firstparty` does not turn on the SDK's
 //!   fails to find `plugin_host`.
 //!
-//! It emits `pub const DESCRIPTOR_YAML`, one `pub mod <module>` per entity, and the two
-//! feature-gated entry points; none of it does anything when called.
+//! It emits `pub const DESCRIPTOR_YAML`, one `pub mod <module>` per entity, and the
+//! feature-gated entry points (`mcpg_plugin_register`, `mcpg_plugin_abi_layout`,
+//! `register_static`); none of it does anything when called.
 
 #[macro_export]
 macro_rules! declare_plugin {
@@ -83,6 +84,13 @@ macro_rules! declare_plugin {
                 capability_count,
                 has_backend_profile,
             }
+        }
+
+        /// The loader's layout check.
+        #[cfg(feature = "cdylib-export")]
+        #[unsafe(no_mangle)]
+        pub extern "C" fn mcpg_plugin_abi_layout() -> ::mcpg_plugin_protocol::abi::AbiLayoutPtr {
+            ::mcpg_plugin_protocol::abi::plugin_registration_layout()
         }
 
         /// Registration for gateways that link the plugin in.

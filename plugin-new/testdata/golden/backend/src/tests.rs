@@ -1,0 +1,77 @@
+//! Unit tests: the config fails closed, the manifest matches plugin.yaml, and the stub's
+//! behaviour. Keep them passing as you fill in the TODOs.
+
+use mcpg_plugin_protocol::PluginDescriptor;
+use mcpg_plugin_sdk::testing::stub_host_ref;
+use serde_json::json;
+
+use super::*;
+
+/// Builds the plugin as the gateway would, with host services that all answer "not implemented".
+fn plugin(config: &str) -> DemoBackend {
+    // SAFETY: stub_host_ref() is a table of plain functions, valid for the whole process.
+    let host = unsafe { HostHandle::from_ffi(stub_host_ref()) };
+    DemoBackend::from_config_json(config, host)
+}
+
+#[test]
+fn empty_config_builds() {
+    assert_eq!(plugin("{}").manifest().id, PLUGIN_ID);
+    assert_eq!(plugin("").manifest().id, PLUGIN_ID);
+}
+
+#[test]
+#[should_panic(expected = "failing closed")]
+fn malformed_config_fails_closed() {
+    plugin("not-json");
+}
+
+#[test]
+#[should_panic(expected = "failing closed")]
+fn unknown_config_key_fails_closed() {
+    plugin(r#"{"no_such_setting": true}"#);
+}
+
+/// plugin.yaml is what the gateway reads before loading the library; it must agree with the code.
+#[test]
+fn descriptor_matches_manifest() {
+    let descriptor: PluginDescriptor =
+        serde_yaml::from_str(DESCRIPTOR_YAML).expect("plugin.yaml parses");
+    let plugin = plugin("{}");
+    let manifest = plugin.manifest();
+    assert_eq!(descriptor.id, manifest.id);
+    assert_eq!(descriptor.name, manifest.name);
+    assert_eq!(descriptor.class, manifest.plugin_class);
+    assert_eq!(descriptor.protocol_version, manifest.protocol_version);
+    assert_eq!(descriptor.required_capabilities, CAPABILITIES);
+}
+
+/// Until the TODOs are done, only object specs register and every call fails. (MockGateway has
+/// no backend slot, so the test calls the trait directly.)
+#[test]
+fn stub_checks_specs_and_fails_calls() {
+    let backend = plugin("{}");
+    assert_eq!(backend.kind(), BACKEND_KIND);
+
+    let registered = backend.register_profile("orders", &json!({"url": "https://example.test"}));
+    assert!(registered.is_ok(), "{registered:?}");
+    let refused = backend.register_profile("orders", &json!("not an object"));
+    assert!(
+        matches!(refused, Err(BackendError::InvalidSpec { .. })),
+        "{refused:?}"
+    );
+
+    let request = BackendRequest {
+        payload: br#"{"id": 1}"#.to_vec(),
+        headers: Vec::new(),
+        request_id: "req-1".to_owned(),
+        session_id: None,
+        identity: None,
+        idempotency: None,
+    };
+    let reply = backend.execute("orders", request);
+    assert!(
+        matches!(reply, Err(BackendError::Transport { .. })),
+        "{reply:?}"
+    );
+}

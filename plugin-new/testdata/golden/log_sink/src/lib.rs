@@ -1,0 +1,131 @@
+//! Demo Log Sink: a `log_sink` plugin for MCPG (`dev.example.log_sink.demo`).
+//!
+//! The gateway sends its log records to every sink listed under `observability.logs.sinks`
+//! (`kind: dev.example.log_sink.demo`). Delivery is best effort: `emit` cannot fail, and a sink may drop records
+//! when it is overloaded.
+//!
+//! Scaffolded by `mcpg-plugins new`: every `TODO(scaffold)` marks a stub that returns a safe
+//! default. Replace them, then `make test`.
+
+use mcpg_plugin_protocol::PROTOCOL_VERSION;
+use mcpg_plugin_protocol::capability::Capability;
+use mcpg_plugin_protocol::logs::LogRecord;
+use mcpg_plugin_protocol::manifest::{PluginClass, PluginManifest};
+use mcpg_plugin_sdk::ffi::SyncLogSink;
+use mcpg_plugin_sdk::{HostHandle, declare_plugin};
+use serde::Deserialize;
+
+/// Plugin id: `id` in plugin.yaml, and the sink `kind` operators list under
+/// `observability.logs.sinks`.
+pub const PLUGIN_ID: &str = "dev.example.log_sink.demo";
+
+/// Display name; the gateway refuses the plugin unless plugin.yaml's `name` is the same.
+pub const PLUGIN_NAME: &str = "Demo Log Sink";
+
+/// Host capabilities the plugin needs granted. plugin.yaml's `required_capabilities` must list
+/// exactly these, or the gateway refuses to boot.
+pub const CAPABILITIES: &[Capability] = &[];
+
+/// The operator's `config:` block for this plugin.
+///
+/// Unknown keys are rejected, so a typo refuses the plugin instead of being ignored.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    // TODO(scaffold): your settings, each with a default, for example
+    // /// File the records are appended to.
+    // #[serde(default)]
+    // pub path: String,
+}
+
+impl Config {
+    /// Rejects values that parse but make no sense. Panicking here refuses the plugin at boot.
+    fn validate(&self) {
+        // TODO(scaffold): e.g. assert!(!self.path.is_empty(), "`path` is required");
+    }
+}
+
+/// One instance per `plugins[]` entry, shared by every call (hence `Send + Sync`).
+#[expect(
+    dead_code,
+    reason = "TODO(scaffold): the stub reads neither `config` nor `host`; drop this when it does"
+)]
+pub struct DemoLogSink {
+    manifest: PluginManifest,
+    config: Config,
+    /// Calls back into the gateway: secrets, config, metrics, audit, cluster.
+    host: HostHandle,
+}
+
+impl DemoLogSink {
+    /// The factory `declare_plugin!` calls with the operator's config as JSON.
+    ///
+    /// An empty config (`""`, `{}` or `null`) means the defaults. Malformed JSON, an unknown key
+    /// or a value `validate` rejects panics: the gateway turns that into a boot error (failing
+    /// closed) rather than running with a config the operator did not write.
+    pub fn from_config_json(config_json: &str, host: HostHandle) -> Self {
+        let config: Config = mcpg_plugin_sdk::fail_closed_config!(config_json);
+        config.validate();
+        Self {
+            manifest: build_manifest(),
+            config,
+            host,
+        }
+    }
+}
+
+/// `PluginManifest` has no `Default`: every field is spelled out. id, name and class must match
+/// plugin.yaml.
+fn build_manifest() -> PluginManifest {
+    PluginManifest {
+        id: PLUGIN_ID.to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        name: PLUGIN_NAME.to_owned(),
+        plugin_class: PluginClass::LogSink,
+        protocol_version: PROTOCOL_VERSION.to_owned(),
+        license: Some("Apache-2.0".to_owned()),
+        // Filled in by the gateway from CAPABILITIES; leave empty.
+        required_capabilities: Vec::new(),
+        tags: Vec::new(),
+        provides: Vec::new(),
+        provides_schemes: Vec::new(),
+        // Lets the gateway attribute this crate's tracing events to the plugin.
+        module_path_prefix: module_path!()
+            .split("::")
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        backend_profile: None,
+    }
+}
+
+impl SyncLogSink for DemoLogSink {
+    fn manifest(&self) -> &PluginManifest {
+        &self.manifest
+    }
+
+    /// Takes one record.
+    fn emit(&self, _record: &LogRecord) {
+        // TODO(scaffold): write or queue the record. The stub drops it, which the best-effort
+        // contract allows; a real sink drops only under overload.
+    }
+
+    // flush (for sinks that buffer) and shutdown keep the trait's no-op defaults.
+}
+
+declare_plugin! {
+    plugin_id: PLUGIN_ID,
+    plugin_version: env!("CARGO_PKG_VERSION"),
+    descriptor_yaml: include_str!("../plugin.yaml"),
+    capabilities: CAPABILITIES,
+    entities: [
+        log_sink as log_sink_entity {
+            inner_name: "",
+            plugin_type: DemoLogSink,
+            factory: DemoLogSink::from_config_json,
+        },
+    ],
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,68 @@
+//! Unit tests: the config fails closed, the manifest matches plugin.yaml, and the stub's
+//! behaviour through the SDK's MockGateway. Keep them passing as you fill in the TODOs.
+
+use std::sync::Arc;
+
+use mcpg_plugin_protocol::PluginDescriptor;
+use mcpg_plugin_protocol::policy::PolicyEffect;
+use mcpg_plugin_sdk::adapters::SyncPolicyEngineAdapter;
+use mcpg_plugin_sdk::testing::{ContextBuilder, MockGateway, stub_host_ref};
+use serde_json::json;
+
+use super::*;
+
+/// Builds the plugin as the gateway would, with host services that all answer "not implemented".
+fn plugin(cfg: &str) -> DemoPolicyEngine {
+    // SAFETY: stub_host_ref() is a table of plain functions, valid for the whole process.
+    let host = unsafe { HostHandle::from_ffi(stub_host_ref()) };
+    DemoPolicyEngine::from_config_json(cfg, host)
+}
+
+#[test]
+fn empty_config_builds() {
+    assert_eq!(plugin("{}").manifest().id, PLUGIN_ID);
+    assert_eq!(plugin("").manifest().id, PLUGIN_ID);
+}
+
+#[test]
+#[should_panic(expected = "failing closed")]
+fn malformed_config_fails_closed() {
+    plugin("not-json");
+}
+
+#[test]
+#[should_panic(expected = "failing closed")]
+fn unknown_config_key_fails_closed() {
+    plugin(r#"{"no_such_setting": true}"#);
+}
+
+/// plugin.yaml is what the gateway reads before loading the library; it must agree with the code.
+#[test]
+fn descriptor_matches_manifest() {
+    let descriptor: PluginDescriptor =
+        serde_yaml::from_str(DESCRIPTOR_YAML).expect("plugin.yaml parses");
+    let plugin = plugin("{}");
+    let manifest = plugin.manifest();
+    assert_eq!(descriptor.id, manifest.id);
+    assert_eq!(descriptor.name, manifest.name);
+    assert_eq!(descriptor.class, manifest.plugin_class);
+    assert_eq!(descriptor.protocol_version, manifest.protocol_version);
+    assert_eq!(descriptor.required_capabilities, CAPABILITIES);
+}
+
+/// Until the TODOs are done the engine governs nothing: every question is not applicable.
+#[tokio::test]
+async fn stub_is_not_applicable() {
+    let engine = SyncPolicyEngineAdapter::new(plugin("{}"));
+    // with_policy_engine panics on an empty name().
+    let gateway = MockGateway::new().with_policy_engine(Arc::new(engine));
+    let engine = gateway
+        .policy_engine_by_name(ENGINE_NAME)
+        .expect("registered");
+
+    let context = ContextBuilder::new("some_tool").build();
+    let decision = engine
+        .evaluate("tool.call.pre", &json!({"tool": "some_tool"}), &context)
+        .await;
+    assert_eq!(decision.effect, PolicyEffect::NotApplicable);
+}

@@ -1,0 +1,85 @@
+//! Unit tests: the config fails closed, the manifest matches plugin.yaml, and the stub's
+//! behaviour through the SDK's MockGateway. Keep them passing as you fill in the TODOs.
+
+use std::sync::Arc;
+
+use mcpg_plugin_protocol::PluginDescriptor;
+use mcpg_plugin_sdk::adapters::SyncTelemetrySinkAdapter;
+use mcpg_plugin_sdk::testing::{MockGateway, stub_host_ref};
+use serde_json::json;
+
+use super::*;
+
+/// Builds the plugin as the gateway would, with host services that all answer "not implemented".
+fn plugin(config: &str) -> DemoTelemetrySink {
+    // SAFETY: stub_host_ref() is a table of plain functions, valid for the whole process.
+    let host = unsafe { HostHandle::from_ffi(stub_host_ref()) };
+    DemoTelemetrySink::from_config_json(config, host)
+}
+
+#[test]
+fn empty_config_builds() {
+    assert_eq!(plugin("{}").manifest().id, PLUGIN_ID);
+    assert_eq!(plugin("").manifest().id, PLUGIN_ID);
+}
+
+#[test]
+#[should_panic(expected = "failing closed")]
+fn malformed_config_fails_closed() {
+    plugin("not-json");
+}
+
+#[test]
+#[should_panic(expected = "failing closed")]
+fn unknown_config_key_fails_closed() {
+    plugin(r#"{"no_such_setting": true}"#);
+}
+
+/// plugin.yaml is what the gateway reads before loading the library; it must agree with the code.
+#[test]
+fn descriptor_matches_manifest() {
+    let descriptor: PluginDescriptor =
+        serde_yaml::from_str(DESCRIPTOR_YAML).expect("plugin.yaml parses");
+    let plugin = plugin("{}");
+    let manifest = plugin.manifest();
+    assert_eq!(descriptor.id, manifest.id);
+    assert_eq!(descriptor.name, manifest.name);
+    assert_eq!(descriptor.class, manifest.plugin_class);
+    assert_eq!(descriptor.protocol_version, manifest.protocol_version);
+    assert_eq!(descriptor.required_capabilities, CAPABILITIES);
+}
+
+/// The stub takes spans and points without failing, and has nothing to flush.
+#[tokio::test]
+async fn stub_accepts_spans_and_points() {
+    let sink = Arc::new(SyncTelemetrySinkAdapter::new(plugin("{}")));
+    let gateway = MockGateway::new().with_telemetry_sink(sink.clone());
+    let start: SpanStart = serde_json::from_value(json!({
+        "trace_id": "trace-1",
+        "span_id": "span-1",
+        "name": "tool.call",
+        "kind": "server",
+        "start_ns": 0,
+    }))
+    .expect("a valid SpanStart");
+    let end: SpanEnd = serde_json::from_value(json!({
+        "trace_id": "trace-1",
+        "span_id": "span-1",
+        "end_ns": 1_000,
+        "status": {"kind": "ok"},
+    }))
+    .expect("a valid SpanEnd");
+    let point: MetricPoint = serde_json::from_value(json!({
+        "name": "tool_calls_total",
+        "kind": "counter",
+        "value": {"kind": "i64", "value": 1},
+        "timestamp_ns": 0,
+    }))
+    .expect("a valid MetricPoint");
+
+    gateway.emit_telemetry_span_started(&start).await;
+    gateway.emit_telemetry_span_ended(&end).await;
+    gateway.emit_telemetry_metric(&point).await;
+
+    assert_eq!(sink.inner().flush(1_000), Ok(()));
+}

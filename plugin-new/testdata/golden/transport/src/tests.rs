@@ -1,0 +1,66 @@
+//! Unit tests: the config fails closed, the manifest matches plugin.yaml, and the stub's
+//! behaviour through the trait (the SDK's MockGateway takes only async transports). Keep them passing as you fill in the TODOs.
+
+use mcpg_plugin_protocol::PluginDescriptor;
+use mcpg_plugin_protocol::transport::DispatcherError;
+use mcpg_plugin_sdk::testing::stub_host_ref;
+use serde_json::json;
+
+use super::*;
+
+/// Builds the plugin as the gateway would, with host services that all answer "not implemented".
+fn plugin(cfg: &str) -> DemoTransport {
+    // SAFETY: stub_host_ref() is a table of plain functions, valid for the whole process.
+    let host = unsafe { HostHandle::from_ffi(stub_host_ref()) };
+    DemoTransport::from_config_json(cfg, host)
+}
+
+#[test]
+fn empty_config_builds() {
+    assert_eq!(plugin("{}").manifest().id, PLUGIN_ID);
+    assert_eq!(plugin("").manifest().id, PLUGIN_ID);
+}
+
+#[test]
+#[should_panic(expected = "failing closed")]
+fn malformed_config_fails_closed() {
+    plugin("not-json");
+}
+
+#[test]
+#[should_panic(expected = "failing closed")]
+fn unknown_config_key_fails_closed() {
+    plugin(r#"{"no_such_setting": true}"#);
+}
+
+/// plugin.yaml is what the gateway reads before loading the library; it must agree with the code.
+#[test]
+fn descriptor_matches_manifest() {
+    let descriptor: PluginDescriptor =
+        serde_yaml::from_str(DESCRIPTOR_YAML).expect("plugin.yaml parses");
+    let plugin = plugin("{}");
+    let manifest = plugin.manifest();
+    assert_eq!(descriptor.id, manifest.id);
+    assert_eq!(descriptor.name, manifest.name);
+    assert_eq!(descriptor.class, manifest.plugin_class);
+    assert_eq!(descriptor.protocol_version, manifest.protocol_version);
+    assert_eq!(descriptor.required_capabilities, CAPABILITIES);
+}
+
+/// Stands in for the gateway's dispatcher; the stub never calls it.
+struct NoGateway;
+
+impl SyncMessageDispatcher for NoGateway {
+    fn dispatch(&self, _session_id: &str, _message: &[u8]) -> Result<Vec<u8>, DispatcherError> {
+        Err(DispatcherError::Shutdown)
+    }
+}
+
+/// Until the TODOs are done the transport has a name but no listener.
+#[test]
+fn stub_has_no_listener() {
+    let transport = plugin("{}");
+    assert_eq!(transport.name(), TRANSPORT_NAME);
+    let started = transport.start(&json!({}), Arc::new(NoGateway));
+    assert!(matches!(started, Err(TransportError::BindFailed { .. })));
+}
