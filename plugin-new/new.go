@@ -9,6 +9,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
+	"github.com/mcpg-dev/mcpg-plugins/shared/textclip"
 )
 
 const newHelp = `Usage: mcpg plugin new --kind <K> --name <N> [--id <ID>] [--out <DIR>]
@@ -138,7 +139,7 @@ func (o newOptions) crate() (crate, []string, error) {
 		warnings = append(warnings, w)
 	}
 	if !sdkTagPattern.MatchString(o.sdkTag) {
-		return crate{}, nil, cli.WithHint(cli.Usagef("new: --sdk-tag %q: not a release tag", o.sdkTag), "e.g. --sdk-tag "+DefaultSDKTag)
+		return crate{}, nil, cli.WithHint(cli.Usagef("new: --sdk-tag %s: not a release tag", textclip.Quote(o.sdkTag)), "e.g. --sdk-tag "+DefaultSDKTag)
 	}
 	return newCrate(k, o.name, id, o.sdkTag, o.withCI), warnings, nil
 }

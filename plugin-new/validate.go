@@ -9,6 +9,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+	"github.com/mcpg-dev/mcpg-plugins/shared/textclip"
 )
 
 // Limits of docs/scaffold.md §3.2.
@@ -30,10 +31,10 @@ func parseKind(value string) (kind, error) {
 	if k, ok := lookupKind(value); ok {
 		return k, nil
 	}
-	err := cli.Usagef("new: --kind: unknown kind %q", value)
+	err := cli.Usagef("new: --kind: unknown kind %s", textclip.Quote(value))
 	if under := strings.ReplaceAll(value, "-", "_"); under != value {
 		if k, ok := lookupKind(under); ok {
-			return kind{}, cli.WithHint(cli.Usagef("new: --kind: %q is spelled with underscores, as the gateway's class strings are: %s", value, under),
+			return kind{}, cli.WithHint(cli.Usagef("new: --kind: %s is spelled with underscores, as the gateway's class strings are: %s", textclip.Quote(value), under),
 				fmt.Sprintf("did you mean '--kind %s'? (the gateway refuses hyphenated classes)", k.Name))
 		}
 	}
@@ -47,7 +48,7 @@ func parseKind(value string) (kind, error) {
 // checkName applies the --name rules; what names the value in messages ("--name", "--id's last segment").
 func checkName(what, name string) error {
 	bad := func(format string, a ...any) error {
-		return cli.WithHint(cli.Usagef("new: %s %q: %s", what, name, fmt.Sprintf(format, a...)),
+		return cli.WithHint(cli.Usagef("new: %s %s: %s", what, textclip.Quote(name), fmt.Sprintf(format, a...)),
 			"use lowercase letters, digits and single '-' between words, starting with a letter (e.g. block-debug)")
 	}
 	switch {
@@ -115,7 +116,7 @@ func checkKindName(k kind, name string) error {
 func checkID(k kind, id string) (warnings []string, err error) {
 	switch {
 	case len(id) < 3 || len(id) > maxIDLen:
-		return nil, cli.Usagef("new: --id %q: must be 3 to %d characters (%d)", id, maxIDLen, len(id))
+		return nil, cli.Usagef("new: --id %s: must be 3 to %d characters (%d)", textclip.Quote(id), maxIDLen, len(id))
 	case !descriptor.ValidID(id):
 		return nil, cli.WithHint(cli.Usagef("new: --id %q: not a reverse-DNS plugin id (%s)", id, descriptor.IDPattern),
 			"e.g. com.example.block-debug: lowercase dot-separated segments, the first starting with a letter and without '_' or '-'")
