@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/signal"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
@@ -70,9 +72,23 @@ func RunWith(t *testing.T, dir string, o Options) {
 			}
 			return os.MkdirAll(e.WorkDir+"/home", 0o755)
 		},
-		Condition:     o.Condition,
+		Condition:     conditions(o.Condition),
 		UpdateScripts: os.Getenv("UPDATE_SCRIPTS") == "1",
 	})
+}
+
+// conditions adds [sighup-ignored], true when the tests run with SIGHUP ignored (under nohup): the
+// tools then keep it ignored, as nohup asks, so a script cannot hang them up.
+func conditions(extra func(string) (bool, error)) func(string) (bool, error) {
+	return func(cond string) (bool, error) {
+		if cond == "sighup-ignored" {
+			return signal.Ignored(syscall.SIGHUP), nil
+		}
+		if extra == nil {
+			return false, fmt.Errorf("unknown condition %q", cond)
+		}
+		return extra(cond)
+	}
 }
 
 func init() {
