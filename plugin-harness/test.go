@@ -63,6 +63,8 @@ Flags:
   --config FILE         operator config (JSON) for make and every call; default {}
   --meta FILE           the MCP _meta object for evaluate_pre_dispatch; default absent (RNone)
   --result FILE         the tool result for evaluate_post_dispatch and transform_result; default null
+  --execution-duration-ms N
+                        how long the tool call took, as evaluate_post_dispatch is told; default 1
   --headers FILE        resolve_identity headers: [["name","value"],…] or {"name":"value"}
   --metadata FILE       resolve_identity RequestMetadata (JSON); default {"transport":""}
   --host-services FILE  canned host-service answers, e.g. {"resolve_secret": {"vault://x":
@@ -128,7 +130,7 @@ const (
 type testFlags struct {
 	key, timeout, descriptor, context, tool, arguments, config, meta, result string
 	headers, metadata, hostServices                                          string
-	maxMemory                                                                uint64
+	maxMemory, durationMS                                                    uint64
 	repeat                                                                   int
 	json                                                                     bool
 }
@@ -147,6 +149,7 @@ func runTest(env *cli.Env, args []string) error {
 	fs.StringVar(&f.headers, "headers", "", "headers JSON")
 	fs.StringVar(&f.metadata, "metadata", "", "RequestMetadata JSON")
 	fs.StringVar(&f.hostServices, "host-services", "", "canned host answers")
+	fs.Uint64Var(&f.durationMS, "execution-duration-ms", 1, "tool call duration for post-dispatch")
 	fs.IntVar(&f.repeat, "repeat", 1, "repetitions")
 	fs.StringVar(&f.timeout, "timeout", "5s", "time limit per step")
 	fs.Uint64Var(&f.maxMemory, "max-memory", 1024, "worker address-space limit in MiB")
@@ -264,7 +267,7 @@ func buildPlan(f *testFlags, stdin io.Reader) (*native.Plan, error) {
 	if f.tool != "" {
 		ctx.ToolName = f.tool
 	}
-	p := &native.Plan{Context: ctx, DurationMS: 1, Repeat: f.repeat}
+	p := &native.Plan{Context: ctx, DurationMS: f.durationMS, Repeat: f.repeat}
 	if p.Arguments, err = readJSON("arguments", f.arguments, "{}", stdin); err != nil {
 		return nil, err
 	}
