@@ -1,0 +1,98 @@
+;; A tool-gate component shaped like wit-component output: WASI instance imports with a
+;; resource, a types-only import, a main module, a shim/fixup pair for lowered functions that
+;; need the main module's memory, a canon lift with memory/realloc/post-return, and a nested
+;; wrapper component that re-exports the lifted function under the interface's name.
+(component
+  (type $error-t (instance (export "error" (type (sub resource)))))
+  (import "wasi:io/error@0.2.0" (instance $error (type $error-t)))
+  (alias export $error "error" (type $error))
+  (type $streams-t (instance
+    (alias outer 1 $error (type))
+    (export "error" (type (eq 0)))
+    (export "output-stream" (type (sub resource)))
+    (type (own 1))
+    (type (variant (case "last-operation-failed" 3) (case "closed")))
+    (export "stream-error" (type (eq 4)))
+    (type (borrow 2))
+    (type (list u8))
+    (type (result (error 5)))
+    (type (func (param "self" 6) (param "contents" 7) (result 8)))
+    (export "[method]output-stream.blocking-write-and-flush" (func (type 9)))
+  ))
+  (import "wasi:io/streams@0.2.0" (instance $streams (type $streams-t)))
+  (alias export $streams "output-stream" (type $output-stream))
+  (type $stdout-t (instance
+    (alias outer 1 $output-stream (type))
+    (export "output-stream" (type (eq 0)))
+    (type (own 1))
+    (type (func (result 2)))
+    (export "get-stdout" (func (type 3)))
+  ))
+  (import "wasi:cli/stdout@0.2.0" (instance $stdout (type $stdout-t)))
+  (type $types-t (instance
+    (type (record (field "id" string) (field "protocol-version" string)))
+    (export "plugin-manifest" (type (eq 0)))
+  ))
+  (import "mcpg:plugin/types@0.1.0" (instance $types (type $types-t)))
+  (alias export $types "plugin-manifest" (type $manifest-t))
+
+  (core module $main
+    (import "wasi:cli/stdout@0.2.0" "get-stdout" (func (result i32)))
+    (import "wasi:io/streams@0.2.0" "[method]output-stream.blocking-write-and-flush" (func (param i32 i32 i32 i32)))
+    (import "wasi:io/streams@0.2.0" "[resource-drop]output-stream" (func (param i32)))
+    (memory (export "memory") 1)
+    (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) i32.const 64)
+    (func (export "mcpg:plugin/tool-gate@0.1.0#manifest") (result i32) i32.const 8)
+    (func (export "cabi_post_mcpg:plugin/tool-gate@0.1.0#manifest") (param i32))
+  )
+  (core module $shim
+    (type (func (param i32 i32 i32 i32)))
+    (table (export "$imports") 1 1 funcref)
+    (func (export "0") (type 0) local.get 0 local.get 1 local.get 2 local.get 3 i32.const 0 call_indirect (type 0))
+  )
+  (core module $fixup
+    (type (func (param i32 i32 i32 i32)))
+    (import "" "$imports" (table 1 1 funcref))
+    (import "" "0" (func (type 0)))
+    (elem (i32.const 0) func 0)
+  )
+  (core instance $shim (instantiate $shim))
+  (alias core export $shim "0" (core func $write-shim))
+  (alias core export $shim "$imports" (core table $imports))
+  (alias export $stdout "get-stdout" (func $get-stdout))
+  (core func $get-stdout (canon lower (func $get-stdout)))
+  (core func $drop (canon resource.drop $output-stream))
+  (core instance $streams-args
+    (export "[method]output-stream.blocking-write-and-flush" (func $write-shim))
+    (export "[resource-drop]output-stream" (func $drop)))
+  (core instance $stdout-args (export "get-stdout" (func $get-stdout)))
+  (core instance $main (instantiate $main
+    (with "wasi:cli/stdout@0.2.0" (instance $stdout-args))
+    (with "wasi:io/streams@0.2.0" (instance $streams-args))))
+  (alias core export $main "memory" (core memory $mem))
+  (alias core export $main "cabi_realloc" (core func $realloc))
+  (alias export $streams "[method]output-stream.blocking-write-and-flush" (func $write))
+  (core func $write (canon lower (func $write) (memory $mem) string-encoding=utf8))
+  (core instance $fixup-args (export "$imports" (table $imports)) (export "0" (func $write)))
+  (core instance (instantiate $fixup (with "" (instance $fixup-args))))
+
+  (type $manifest-f (func (result $manifest-t)))
+  (alias core export $main "mcpg:plugin/tool-gate@0.1.0#manifest" (core func $manifest-core))
+  (alias core export $main "cabi_post_mcpg:plugin/tool-gate@0.1.0#manifest" (core func $manifest-post))
+  (func $manifest (type $manifest-f)
+    (canon lift (core func $manifest-core) (memory $mem) (realloc $realloc) string-encoding=utf8 (post-return $manifest-post)))
+
+  (component $wrapper
+    (type $m (record (field "id" string) (field "protocol-version" string)))
+    (import "import-type-plugin-manifest" (type $mi (eq $m)))
+    (type $f (func (result $mi)))
+    (import "import-func-manifest" (func $fi (type $f)))
+    (export $me "plugin-manifest" (type $mi))
+    (type $fe (func (result $me)))
+    (export "manifest" (func $fi) (func (type $fe)))
+  )
+  (instance $gate (instantiate $wrapper
+    (with "import-func-manifest" (func $manifest))
+    (with "import-type-plugin-manifest" (type $manifest-t))))
+  (export "mcpg:plugin/tool-gate@0.1.0" (instance $gate))
+)

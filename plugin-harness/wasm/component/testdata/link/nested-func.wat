@@ -1,0 +1,1 @@
+(component (import "x:y/z" (instance (export "inner" (instance (export "f" (func)))))))

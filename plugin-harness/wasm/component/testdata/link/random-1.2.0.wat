@@ -1,0 +1,1 @@
+(component (type $f (func (result u64))) (import "wasi:random/random@1.2.0" (instance (export "get-random-u64" (func (type $f))))))

@@ -1,0 +1,1 @@
+(component (import "t" (type (sub resource))))

@@ -1,0 +1,1 @@
+(component (type (record (field "a" u8))) (import "t" (type (eq 0))))

@@ -1,0 +1,1 @@
+(component (import "wasi:io/streams@0.2.0" (instance $s (export "output-stream" (type (sub resource))))) (alias export $s "output-stream" (type $os)) (import "x:y/z" (instance (alias outer 1 $os (type)) (export "output-stream" (type (eq 0))))))

@@ -1,0 +1,1 @@
+(component (import "x:y/z" (instance (export "r" (type (sub resource))))))

@@ -1,0 +1,51 @@
+;; Nested components: an inner component that imports a function and a resource type, defines
+;; its own resource, core module and canon built-ins, is instantiated twice by the outer
+;; component; one instance's lifted export is lowered again by the outer component (an
+;; adapter). Also covers outer aliases of a core module, a core type and a type, core instances
+;; made of exports, and instance exports aliased out of a nested instance.
+(component $outer
+  (type $r-t (instance (export "thing" (type (sub resource))) (export "make" (func (result (own 0))))))
+  (import "host:demo/things@1.0.0" (instance $host (type $r-t)))
+  (alias export $host "thing" (type $thing))
+  (alias export $host "make" (func $make))
+  (core module $shared
+    (func (export "double") (param i32) (result i32) local.get 0 i32.const 2 i32.mul)
+  )
+  (core type $unary (func (param i32) (result i32)))
+  (type $u32-f (func (param "x" u32) (result u32)))
+  (component $inner
+    (import "thing" (type $t (sub resource)))
+    (import "make" (func $mk (result (own $t))))
+    (type $mine (resource (rep i32)))
+    (alias outer $outer $shared (core module $shared))
+    (alias outer $outer $unary (core type $unary))
+    (alias outer $outer $u32-f (type $f))
+    (core module $m
+      (import "host" "make" (func (result i32)))
+      (import "host" "drop-thing" (func (param i32)))
+      (import "host" "new-mine" (func (param i32) (result i32)))
+      (import "lib" "double" (func (param i32) (result i32)))
+      (memory (export "memory") 1)
+      (func (export "run") (param i32) (result i32) local.get 0 call 3)
+    )
+    (core instance $lib (instantiate $shared))
+    (core func $make (canon lower (func $mk)))
+    (core func $drop (canon resource.drop $t))
+    (core func $new (canon resource.new $mine))
+    (alias core export $lib "double" (core func $double))
+    (core instance $host-args (export "make" (func $make)) (export "drop-thing" (func $drop)) (export "new-mine" (func $new)))
+    (core instance $lib-args (export "double" (func $double)))
+    (core instance $main (instantiate $m (with "host" (instance $host-args)) (with "lib" (instance $lib-args))))
+    (func $run (type $f) (canon lift (core func $main "run")))
+    (export "run" (func $run))
+  )
+  (instance $a (instantiate $inner (with "thing" (type $thing)) (with "make" (func $make))))
+  (instance $b (instantiate $inner (with "thing" (type $thing)) (with "make" (func $make))))
+  (alias export $a "run" (func $run-a))
+  (core func $run-a (canon lower (func $run-a)))
+  (core module $user (import "a" "run" (func (param i32) (result i32))))
+  (core instance (instantiate $user (with "a" (instance (export "run" (func $run-a))))))
+  (instance $both (export "run-a" (func $run-a)) (export "run-b" (func $b "run")))
+  (export "demo:nested/api@0.1.0" (instance $both))
+  (export "run-b" (func $b "run"))
+)
