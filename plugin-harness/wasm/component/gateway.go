@@ -45,7 +45,7 @@ func CompileError(b []byte) *LoadError {
 	var v uint32
 	if len(b) >= 8 {
 		v = uint32(b[4]) | uint32(b[5])<<8 | uint32(b[6])<<16 | uint32(b[7])<<24
-		return &LoadError{Message: CoreModuleContext, Causes: []string{fmt.Sprintf("unknown binary version: %#010x (at offset 0x4)", v)}}
+		return &LoadError{Message: CoreModuleContext, Causes: []string{fmt.Sprintf("unknown binary version: 0x%08x (at offset 0x4)", v)}}
 	}
 	return &LoadError{Message: CoreModuleContext, Causes: []string{"unexpected end-of-file (at offset 0x4)"}}
 }

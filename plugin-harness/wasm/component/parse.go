@@ -283,7 +283,7 @@ func (p *parser) component(b []byte, base int, outer []*scope, label string) (*C
 	}
 	if !bytes.Equal(b[4:8], []byte{0x0d, 0, 1, 0}) {
 		v := uint32(b[4]) | uint32(b[5])<<8 | uint32(b[6])<<16 | uint32(b[7])<<24
-		r.failAt(base+4, "unknown binary version: %#010x (a component is 0d 00 01 00)", v)
+		r.failAt(base+4, "unknown binary version: 0x%08x (a component is 0d 00 01 00)", v)
 		return nil, r.Err()
 	}
 	if len(outer) >= p.opts.MaxDepth {

@@ -1,0 +1,56 @@
+// Package wasm runs an MCPG Wasm plugin (a `runtime: wasi-v1` package's plugin.wasm, a WASI
+// preview-2 component) on wazero and decides as the gateway's Wasmtime 44 does: the same load
+// refusals, the same manifest checks, and for every class call the same decision — including
+// the fail-closed, fail-open and error decisions traps, exhausted memory, runaway guests and
+// deep recursion turn into, with the gateway's messages.
+//
+// # How a component runs here
+//
+// The component is read and flattened by wasm/component (its core modules, the instances in
+// instantiation order, what satisfies each core import). Each core instance becomes a wazero
+// module under a name of its own; since wazero links imports by module and field name, each
+// core module's import section is rewritten (binary.go) to name the real exporter — another
+// instance's export, whatever names wit-component's shim and fixup modules use, or the host
+// module. The host module holds one function per canon lower of a WASI import (wasm/wasip2,
+// wired by the component-level import name) and per resource built-in; its bodies are bound per
+// call. The world's functions are called through wasm/cabi: arguments lowered with the guest's
+// realloc, the core function called, the result lifted with Wasmtime's checks, post-return
+// called only after a successful lift.
+//
+// Every call (the manifest read and each class call, each --repeat) gets a fresh instance, as
+// the gateway makes a fresh Store per call: a new WASI context and handle table, every core
+// instance instantiated again, start functions run again.
+//
+// # Failures
+//
+// failure.go maps what went wrong to the gateway's WasmCallFailure: a gate denies 500 / -32603
+// ("gate plugin '<id>' error: <slot> call failed: …"), 504 when the gateway's backstop
+// (timeout_ms + 100 ms) would fire for a guest blocked in a host call; a transform becomes an
+// error ("wasm transform '<id>' …"); an identity provider resolves to none. The message after
+// "call failed: " is what the gateway prints for a Wasmtime error: for anything raised while
+// guest code ran, the WasmBacktrace (up to 20 frames with the code offset of each call, counted
+// from the start of the component, the name section's module and function names); for a value
+// the canonical ABI refuses, Wasmtime's message. wazero's stack trace names the functions but
+// not the instructions; codeindex.go finds each call's offset in the module, and where a
+// function calls the same callee from several places, sites.go compiles the module with such
+// calls routed through marker functions, which name the exact site.
+//
+// # What is not the gateway's yet
+//
+//   - Fuel is not metered: the gateway stops a call after 10,000,000 fuel (a few ms of a
+//     spinning guest; real guests use a large share of it). Here a call is stopped only by
+//     Options.Guard and then given the decision a fuel trap gives; its message has the
+//     backtrace's header but not its frames (wazero does not say where it stopped the guest).
+//     A guest that would run out of fuel but finishes within the guard is not caught.
+//   - The timeout_ms epoch deadline is not enforced: wazero's code is slower than Wasmtime's,
+//     and the issue forbids denying a call for the harness's own slowness. A compiled call that
+//     runs past it gets a warning; an interpreted run says it was not judged.
+//   - Composed components (canon lower of a function lifted in the same component) are
+//     refused with an error; resource destructors of component-defined resources are not run.
+//   - A trap's innermost frame has no offset when its function has several instructions that
+//     could have raised it (several memory accesses for an out-of-bounds trap, say).
+//   - Deep recursion: wazero's stack limit is not Wasmtime's 512 KiB, so a recursing guest may
+//     end differently (the compiler lets a Rust guest run its shadow stack out of memory first:
+//     "out of bounds memory access" rather than "call stack exhausted"); the decision is the
+//     same deny, and the frames shown are the same recursing function.
+package wasm
