@@ -67,16 +67,18 @@ type Plan struct {
 
 // Call is one vtable call and what came of it.
 type Call struct {
-	Slot       string                     `json:"slot"`
-	Purpose    string                     `json:"purpose,omitempty"`
-	Inputs     map[string]json.RawMessage `json:"inputs,omitempty"`
-	Output     json.RawMessage            `json:"output,omitempty"`
-	Panicked   bool                       `json:"panicked,omitempty"`
-	Violations []string                   `json:"violations,omitempty"`
-	Warnings   []string                   `json:"warnings,omitempty"`
-	HostCalls  []HostCall                 `json:"host_calls,omitempty"`
-	Nanos      int64                      `json:"duration_ns"`
-	Timing     *Timing                    `json:"timing,omitempty"`
+	Slot     string                     `json:"slot"`
+	Purpose  string                     `json:"purpose,omitempty"`
+	Inputs   map[string]json.RawMessage `json:"inputs,omitempty"`
+	Output   json.RawMessage            `json:"output,omitempty"`
+	Panicked bool                       `json:"panicked,omitempty"`
+	// TimedOut: the gateway's timeout decision stands in Output, not the plugin's.
+	TimedOut   bool       `json:"timed_out,omitempty"`
+	Violations []string   `json:"violations,omitempty"`
+	Warnings   []string   `json:"warnings,omitempty"`
+	HostCalls  []HostCall `json:"host_calls,omitempty"`
+	Nanos      int64      `json:"duration_ns"`
+	Timing     *Timing    `json:"timing,omitempty"`
 }
 
 // Timing summarises --repeat runs of one slot, each including context encoding and decision
