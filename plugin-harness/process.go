@@ -82,6 +82,12 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 				return cli.Failf("%s: %s", r.Package, m.Error)
 			case m.Done:
 				finished, done = true, true
+			case m.Abandoned != "":
+				// A call overran its ffi_limits budget and is still inside the plugin: the worker
+				// cannot end by itself, so it is ended now (the deferred finish, no grace).
+				r.Warnings = append(r.Warnings, m.Abandoned)
+				grace = 0
+				return contractVerdict(r)
 			}
 		case <-exited:
 			// The worker is gone, but what it reported may still be in the pipe, held open by a
@@ -90,7 +96,11 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 			sb.endProcesses()
 		case <-timer.C:
 			grace = 0
-			return cli.Failf("%s: the plugin did not return from %s within %s; the worker was killed", r.Package, step(r), timeout)
+			err := cli.Failf("%s: the plugin did not return from %s within %s; the worker was killed", r.Package, step(r), timeout)
+			if hint := native.GuardHint(r.Phase, req.Plan.FFILimits, timeout); hint != "" {
+				err = cli.WithHint(err, hint)
+			}
+			return err
 		}
 	}
 	w.stdin.Close()
@@ -155,7 +165,8 @@ func crashed(r *report, req workerRequest, runErr error, stderr string) error {
 	return err
 }
 
-// contractVerdict is the run's result once every call came back: the first violation or panic.
+// contractVerdict is the run's result once every call came back (or one overran its FFI budget):
+// the first violation, panic or timeout.
 func contractVerdict(r *report) error {
 	for _, c := range r.Calls {
 		if len(c.Violations) > 0 {
@@ -163,6 +174,9 @@ func contractVerdict(r *report) error {
 		}
 		if c.Panicked {
 			return cli.Failf("%s: the plugin panicked during %s (the SDK's panic sentinel came back)", r.Package, c.Slot)
+		}
+		if c.TimedOut {
+			return cli.Failf("%s: %s overran ffi_limits.data_timeout_ms; the gateway decides %s in its place", r.Package, c.Slot, c.Output)
 		}
 	}
 	return nil

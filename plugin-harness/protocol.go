@@ -31,7 +31,10 @@ type workerMessage struct {
 	LoadNanos       map[string]int64 `json:"load_ns,omitempty"`
 	Call            *native.Call     `json:"call,omitempty"`
 	Done            bool             `json:"done,omitempty"`
-	Error           string           `json:"error,omitempty"`
+	// Abandoned ends a run with a call still inside the plugin (past its ffi_limits budget): the
+	// worker cannot finish by itself and is to be ended at once.
+	Abandoned string `json:"abandoned,omitempty"`
+	Error     string `json:"error,omitempty"`
 	// Unsupported is set when the worker cannot drive this platform or input (exit 6, not 1).
 	Unsupported bool `json:"unsupported,omitempty"`
 }

@@ -130,6 +130,9 @@ func printViolations(w io.Writer, c *native.Call) {
 	if c.Panicked {
 		fmt.Fprintf(w, "  ✗ the plugin panicked during %s (the SDK's panic sentinel)\n", c.Slot)
 	}
+	if c.TimedOut {
+		fmt.Fprintf(w, "  ✗ %s overran ffi_limits.data_timeout_ms: the decision above is the gateway's, not the plugin's\n", c.Slot)
+	}
 	for _, v := range c.Warnings {
 		fmt.Fprintf(w, "  ! %s\n", v)
 	}

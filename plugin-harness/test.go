@@ -70,15 +70,26 @@ Flags:
   --host-services FILE  canned host-service answers, e.g. {"resolve_secret": {"vault://x":
                         {"ok": {"bytes": [104,105], "version": "3"}}}, "alias": "rate-limit"}
   --repeat N            run each class call N times and report the timings (default 1)
-  --timeout DUR         time each step may take before the worker is killed (default 5s)
+  --ffi-limits FILE     the gateway entry's plugins[].ffi_limits (JSON or YAML: lifecycle_timeout_ms,
+                        control_timeout_ms, data_timeout_ms, max_payload_bytes; unset fields take the
+                        gateway's defaults 1000, 5000, 30000 ms and 262144 bytes). A class call past
+                        data_timeout_ms gets the gateway's timeout decision (deny 504, transform error,
+                        identity invalid; exit 1); one still running then ends the run, its thread
+                        left inside the plugin as the gateway leaves it. The gateway holds make,
+                        manifest_json, shutdown and drop_instance to no budget and caps no string
+                        these slots return: over lifecycle_timeout_ms or max_payload_bytes, a warning
+  --timeout DUR         time each step may take before the worker is killed (default 5s): the
+                        harness's own guard, whatever --ffi-limits says
   --max-memory MIB      address space the plugin may add to the worker, in MiB (default 1024; 0: none;
                         the worker keeps another 256 MiB for the Go runtime)
   --json                print the whole run as one JSON document on stdout
-JSON flags take a file, - for stdin, or the JSON itself ('{"name":"bob"}').
+JSON flags take a file, - for stdin, or the JSON itself ('{"name":"bob"}'; --ffi-limits also YAML,
+'{data_timeout_ms: 100}').
 
 Exit codes: 0 the contract was respected (whatever the decisions); 1 the package, the load or a
-call broke it (or the plugin crashed, hung, panicked, ran out of memory); 2 usage; 3 I/O;
-6 the class is not driven by this harness (loaded and checked only), or not a native package.
+call broke it (or the plugin crashed, hung, panicked, ran out of memory, overran data_timeout_ms);
+2 usage; 3 I/O; 6 the class is not driven by this harness (loaded and checked only), or not a
+native package.
 
 Examples:
   plugin-harness test hello-gate.zip --key release.pub
@@ -129,7 +140,7 @@ const (
 
 type testFlags struct {
 	key, timeout, descriptor, context, tool, arguments, config, meta, result string
-	headers, metadata, hostServices                                          string
+	headers, metadata, hostServices, ffiLimits                               string
 	maxMemory, durationMS                                                    uint64
 	repeat                                                                   int
 	json                                                                     bool
@@ -149,6 +160,7 @@ func runTest(env *cli.Env, args []string) error {
 	fs.StringVar(&f.headers, "headers", "", "headers JSON")
 	fs.StringVar(&f.metadata, "metadata", "", "RequestMetadata JSON")
 	fs.StringVar(&f.hostServices, "host-services", "", "canned host answers")
+	fs.StringVar(&f.ffiLimits, "ffi-limits", "", "plugins[].ffi_limits JSON or YAML")
 	fs.Uint64Var(&f.durationMS, "execution-duration-ms", 1, "tool call duration for post-dispatch")
 	fs.IntVar(&f.repeat, "repeat", 1, "repetitions")
 	fs.StringVar(&f.timeout, "timeout", "5s", "time limit per step")
@@ -172,7 +184,7 @@ func runTest(env *cli.Env, args []string) error {
 		return cli.Usagef("plugin-harness test: --repeat %d: expected 1 to 10000000", f.repeat)
 	}
 	stdinUsers := 0
-	for _, v := range []string{pos[0], f.context, f.arguments, f.config, f.meta, f.result, f.headers, f.metadata, f.hostServices} {
+	for _, v := range []string{pos[0], f.context, f.arguments, f.config, f.meta, f.result, f.headers, f.metadata, f.hostServices, f.ffiLimits} {
 		if v == "-" {
 			stdinUsers++
 		}
@@ -295,6 +307,9 @@ func buildPlan(f *testFlags, stdin io.Reader) (*native.Plan, error) {
 		p.Headers = synthesiseHeaders(ctx)
 	}
 	if p.Answers, err = readHostAnswers(f.hostServices, stdin); err != nil {
+		return nil, err
+	}
+	if p.FFILimits, err = readFFILimits(f.ffiLimits, stdin); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
@@ -25,7 +26,12 @@ func runWorker(stdin io.Reader) int {
 		return 2
 	}
 	enc := json.NewEncoder(out)
-	send := func(m workerMessage) { encodeMessage(enc, m) }
+	var sending sync.Mutex // a call that overruns its FFI budget is reported from another goroutine
+	send := func(m workerMessage) {
+		sending.Lock()
+		defer sending.Unlock()
+		encodeMessage(enc, m)
+	}
 	fail := func(err error) int {
 		send(workerMessage{Error: err.Error(), Unsupported: err == native.ErrUnsupported})
 		return 1
@@ -80,6 +86,9 @@ type workerEvents struct{ send func(workerMessage) }
 
 func (w *workerEvents) Phase(p string)      { w.send(workerMessage{Phase: p}) }
 func (w *workerEvents) Call(c *native.Call) { w.send(workerMessage{Call: c}) }
+
+// Abandoned ends the report: the parent ends this worker, whose driver is still inside the plugin.
+func (w *workerEvents) Abandoned(reason string) { w.send(workerMessage{Abandoned: reason}) }
 
 // recheck is the gateway's TOCTOU guard: the bytes about to be dlopened must be the bytes that
 // were verified.

@@ -33,8 +33,9 @@ func fixturePath(b *testing.B) string {
 
 type quiet struct{}
 
-func (quiet) Phase(string) {}
-func (quiet) Call(*Call)   {}
+func (quiet) Phase(string)     {}
+func (quiet) Call(*Call)       {}
+func (quiet) Abandoned(string) {}
 
 // openGate loads the fixture and makes its tool_gate with config "{}".
 func openGate(b *testing.B, path string) (*Library, *instance) {

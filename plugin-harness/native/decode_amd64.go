@@ -16,6 +16,32 @@ type decoder struct {
 	what       string // "evaluate_pre_dispatch's Deny", for messages
 	violations []string
 	owned      []uintptr // addresses to drop once decoded
+	// The first string over ffi_limits.max_payload_bytes, and how many more there were.
+	oversize     string
+	oversizeMore int
+}
+
+// sized notes a returned string longer than max_payload_bytes (payloadNote).
+func (d *decoder) sized(field string, n int) {
+	if uint64(n) <= payloadCap {
+		return
+	}
+	if d.oversize != "" {
+		d.oversizeMore++
+		return
+	}
+	d.oversize = payloadNote(d.what+" "+field, n)
+}
+
+// payloadWarnings returns the note of sized, if any, to go with the result's warnings.
+func (d *decoder) payloadWarnings(warnings []string) []string {
+	if d.oversize == "" {
+		return warnings
+	}
+	if d.oversizeMore > 0 {
+		d.oversize += fmt.Sprintf(" (and %d more strings of this result are over it)", d.oversizeMore)
+	}
+	return append(warnings, d.oversize)
 }
 
 func (d *decoder) fail(format string, args ...any) {
@@ -28,6 +54,7 @@ func (d *decoder) str(addr uintptr, field string) string {
 	if err != nil {
 		d.fail("%s: %v", field, err)
 	}
+	d.sized(field, len(s))
 	return s
 }
 
@@ -81,6 +108,9 @@ func (d *decoder) strings(addr uintptr, field string) []string {
 		s, err := readString(ptr + uintptr(i*sizeRString))
 		if err != nil {
 			d.fail("%s[%d]: %v", field, i, err)
+		}
+		if uint64(len(s)) > payloadCap {
+			d.sized(fmt.Sprintf("%s[%d]", field, i), len(s))
 		}
 		out = append(out, s)
 	}
@@ -137,7 +167,7 @@ func decodeGate(addr uintptr, slot string) (*GateDecision, []string, []string) {
 		return nil, []string{fmt.Sprintf("%s returned an RGateDecision with tag %d (ABI v2 knows 0 Allow, 1 Deny, 2 Challenge, 3 PendingApproval)", slot, tag)}, nil
 	}
 	d.free()
-	return g, d.violations, warnings
+	return g, d.violations, d.payloadWarnings(warnings)
 }
 
 // decodeTransform reads an RTransformResult.
@@ -161,7 +191,7 @@ func decodeTransform(addr uintptr, slot string) (*TransformResult, []string, []s
 		return nil, []string{fmt.Sprintf("%s returned an RTransformResult with tag %d (ABI v2 knows 0 Unchanged, 1 Modified, 2 Error)", slot, tag)}, nil
 	}
 	d.free()
-	return r, d.violations, warnings
+	return r, d.violations, d.payloadWarnings(warnings)
 }
 
 // decodeResolution reads an RIdentityResolution.
@@ -186,7 +216,7 @@ func decodeResolution(addr uintptr) (*IdentityResolution, []string, []string) {
 		return nil, []string{fmt.Sprintf("%s returned an RIdentityResolution with tag %d (ABI v2 knows 0 Resolved, 1 None, 2 Invalid)", slot, tag)}, nil
 	}
 	d.free()
-	return r, d.violations, nil
+	return r, d.violations, d.payloadWarnings(nil)
 }
 
 func (d *decoder) identity(addr uintptr) *Identity {
@@ -225,6 +255,10 @@ func (d *decoder) pairs(addr uintptr, field string) [][2]string {
 		v, err2 := readString(e + sizeRString)
 		if err := firstErr(err1, err2); err != nil {
 			d.fail("%s[%d]: %v", field, i, err)
+		}
+		if uint64(max(len(k), len(v))) > payloadCap {
+			d.sized(fmt.Sprintf("%s[%d] name", field, i), len(k))
+			d.sized(fmt.Sprintf("%s[%d] value", field, i), len(v))
 		}
 		out = append(out, [2]string{k, v})
 	}

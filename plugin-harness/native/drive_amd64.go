@@ -31,6 +31,9 @@ type instance struct {
 	vt     uintptr
 	handle uintptr
 	kind   string
+	id     string     // the in-code manifest's id, which the gateway's timeout decisions name
+	limits *FFILimits // nil: calls are not judged by ffi_limits (deriving the manifest)
+	wd     *watchdog  // for the data-slot calls; nil when data_timeout_ms never fires
 }
 
 // Drive makes an instance of the first entity of p.Class, the way the gateway's adapter does, and
@@ -47,7 +50,16 @@ func (l *Library) Drive(p *Plan, ev Events) error {
 	if idx < 0 {
 		return fmt.Errorf("plugin does not export a %s entity", p.Class)
 	}
+	limits := DefaultFFILimits()
+	if p.FFILimits != nil {
+		limits = *p.FFILimits
+	}
+	payloadCap = limits.MaxPayloadBytes
 	inst := l.entity(idx, p.Class)
+	inst.limits = &limits
+	if inst.wd = newWatchdog(&limits); inst.wd != nil {
+		defer inst.wd.stop()
+	}
 	if !inst.make(p.Config, ev) {
 		return nil
 	}
@@ -92,6 +104,7 @@ func (i *instance) make(config string, ev Events) bool {
 	i.handle = call(i.slot(slotMake), [6]uintptr{}, stack)
 	c.Nanos = time.Since(start).Nanoseconds()
 	c.HostCalls = theHost.take()
+	i.lifecycleNote(c)
 	c.Output = json.RawMessage(fmt.Sprintf(`{"handle_null":%t}`, i.handle == 0))
 	if i.handle == 0 {
 		c.Violations = append(c.Violations, fmt.Sprintf("native %s plugin panicked during make (null handle returned): "+
@@ -112,6 +125,10 @@ func (i *instance) manifest(ev Events) bool {
 	text, err := readString(addrOf(sret))
 	drop(addrOf(sret))
 	c.HostCalls = theHost.take()
+	i.lifecycleNote(c)
+	if uint64(len(text)) > payloadCap && i.limits != nil {
+		c.Warnings = append(c.Warnings, payloadNote("manifest_json's manifest", len(text)))
+	}
 	switch {
 	case err != nil:
 		c.Violations = append(c.Violations, "manifest_json returned "+err.Error())
@@ -123,6 +140,11 @@ func (i *instance) manifest(ev Events) bool {
 			c.Output, _ = json.Marshal(text)
 		} else {
 			c.Output = serdejson.ReencodeOrNull(text)
+			var m struct {
+				ID string `json:"id"`
+			}
+			_ = json.Unmarshal(c.Output, &m)
+			i.id = m.ID
 		}
 	}
 	ev.Call(c)
@@ -145,6 +167,7 @@ func (i *instance) lifecycle(ev Events, slot string, fn uintptr) {
 	call(fn, [6]uintptr{i.handle}, nil)
 	c.Nanos = time.Since(start).Nanoseconds()
 	c.HostCalls = theHost.take()
+	i.lifecycleNote(c)
 	ev.Call(c)
 }
 
@@ -157,26 +180,45 @@ type outcome struct {
 }
 
 // repeat runs one class call p.Repeat times; the first run is reported in full, all are timed
-// (input encoding, the call, decoding, freeing and the JSON marshalling of the result).
+// (input encoding, the call, decoding, freeing and the JSON marshalling of the result). Each run
+// is judged by ffi_limits.data_timeout_ms as the gateway would (budget_amd64.go): a run past it
+// ends the repeats with the gateway's timeout decision as the output.
 func (i *instance) repeat(p *Plan, ev Events, slot string, run func(p *Plan) (map[string]json.RawMessage, func() outcome)) {
 	ev.Phase(slot)
 	inputs, do := run(p)
 	c := &Call{Slot: slot, Inputs: inputs}
 	n := max(p.Repeat, 1)
 	times := make([]int64, 0, n)
+	current, noted := 0, false
+	wd := i.wd
+	if wd != nil {
+		i.watchCall(wd, ev, c, &times, &current, n)
+	}
 	for r := range n {
+		if wd != nil {
+			current = r
+			wd.arm()
+		}
 		start := time.Now()
 		o := do()
+		took := time.Since(start)
+		if wd != nil && !wd.disarm() {
+			park() // the watchdog reported this run as timed out and is ending the worker
+		}
+		marshalled := time.Now()
 		out, _ := json.Marshal(o.value)
-		times = append(times, time.Since(start).Nanoseconds())
+		times = append(times, (took + time.Since(marshalled)).Nanoseconds())
 		if r == 0 {
 			c.Output, c.Panicked, c.Violations, c.Warnings = out, o.panicked, o.violations, o.warnings
 			c.HostCalls = theHost.take()
-			if len(o.violations) > 0 || o.panicked {
-				break // a broken call is reported once, not timed
-			}
 		} else {
 			theHost.take()
+		}
+		if i.judgeLate(c, r, n, took, out, &noted) {
+			break // the gateway's decision replaces the plugin's; later runs would say nothing new
+		}
+		if r == 0 && (len(o.violations) > 0 || o.panicked) {
+			break // a broken call is reported once, not timed
 		}
 	}
 	c.Nanos = times[0]

@@ -63,6 +63,7 @@ type Plan struct {
 	Repeat     int          `json:"repeat"`      // timed repetitions of each class call (≥ 1)
 	Alias      string       `json:"alias"`       // what the host's alias slot answers
 	Answers    *HostAnswers `json:"answers,omitempty"`
+	FFILimits  *FFILimits   `json:"ffi_limits,omitempty"` // plugins[].ffi_limits; nil: the gateway's defaults
 }
 
 // Call is one vtable call and what came of it.
@@ -72,7 +73,8 @@ type Call struct {
 	Inputs   map[string]json.RawMessage `json:"inputs,omitempty"`
 	Output   json.RawMessage            `json:"output,omitempty"`
 	Panicked bool                       `json:"panicked,omitempty"`
-	// TimedOut: the gateway's timeout decision stands in Output, not the plugin's.
+	// TimedOut: the call overran ffi_limits.data_timeout_ms, so Output is the gateway's timeout
+	// decision, not the plugin's (docs/native-abi.md §6.5).
 	TimedOut   bool       `json:"timed_out,omitempty"`
 	Violations []string   `json:"violations,omitempty"`
 	Warnings   []string   `json:"warnings,omitempty"`
@@ -96,4 +98,8 @@ type Timing struct {
 type Events interface {
 	Phase(name string)
 	Call(c *Call)
+	// Abandoned says the run ends here with a call still inside the plugin (one that overran its
+	// ffi_limits budget); it may come from another goroutine than the driver's, after that call's
+	// Call. Nothing follows it: the worker is to be ended.
+	Abandoned(reason string)
 }
