@@ -35,14 +35,21 @@ func TestScripts(t *testing.T) {
 	if !haveRust && os.Getenv("MCPG_TEST_TOOLS") != "" {
 		t.Fatalf("MCPG_RUST_FIXTURES=%q holds no rust-gate.so: scripts/build-fixtures did not run", rust)
 	}
+	// The Wasm fixtures come from scripts/build-wasm-fixtures; [wasmfixtures] holds where they are built
+	// ([wasm] is taken: testscript reads it as GOARCH).
+	wasmFixtures := os.Getenv("MCPG_WASM_FIXTURES")
+	_, err = os.Stat(filepath.Join(wasmFixtures, "gate", "package.zip"))
+	haveWasm := wasmFixtures != "" && err == nil
 	clitest.RunWith(t, "testdata/script", clitest.Options{
-		Vars: map[string]string{"FIXTURE": fixture, "EXAMPLE": example, "RUSTFIXTURES": rust},
+		Vars: map[string]string{"FIXTURE": fixture, "EXAMPLE": example, "RUSTFIXTURES": rust, "WASMFIXTURES": wasmFixtures},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "native":
 				return runtime.GOOS == "linux" && runtime.GOARCH == "amd64", nil
 			case "rust":
 				return haveRust, nil
+			case "wasmfixtures":
+				return haveWasm, nil
 			}
 			return false, nil
 		},

@@ -57,6 +57,8 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 			switch {
 			case m.Phase != "":
 				r.Phase = m.Phase
+			case m.Wasm != nil || m.Refusal != nil:
+				verdict = recordWasm(r, desc, m)
 			case m.Call != nil:
 				r.Calls = append(r.Calls, m.Call)
 				if len(m.Call.Violations) == 0 && m.Call.Purpose == "" {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/wasm"
 )
 
 // The parent and its worker talk JSON. On the worker's stdin: one workerRequest, then, once the
@@ -17,6 +18,8 @@ type workerRequest struct {
 	SHA256    string      `json:"sha256"`     // hex digest measured when the package was verified
 	MaxMemory uint64      `json:"max_memory"` // address-space limit in bytes, 0 for none
 	Plan      native.Plan `json:"plan"`
+	// Wasm is set for a plugin.wasm: the worker runs it on wazero instead of dlopening it.
+	Wasm *wasmRequest `json:"wasm,omitempty"`
 }
 
 type driveDecision struct {
@@ -35,6 +38,9 @@ type workerMessage struct {
 	// worker cannot finish by itself and is to be ended at once.
 	Abandoned string `json:"abandoned,omitempty"`
 	Error     string `json:"error,omitempty"`
+	// Wasm is a Wasm run's outcome; Refusal, the gateway's load refusal when it would refuse it.
+	Wasm    *wasm.Outcome `json:"wasm,omitempty"`
+	Refusal *wasm.Refusal `json:"refusal,omitempty"`
 	// Unsupported is set when the worker cannot drive this platform or input (exit 6, not 1).
 	Unsupported bool `json:"unsupported,omitempty"`
 }

@@ -30,8 +30,13 @@ func printReport(w io.Writer, r *report) {
 		fmt.Fprintf(w, "  runtime:       %s\n", p.Runtime)
 		fmt.Fprintf(w, "  trust:         %s\n", r.Trust)
 		fmt.Fprintf(w, "  sha256:        %s\n", r.SHA256)
-		fmt.Fprintf(w, "  abi:           %d (layout %d bytes, %s)\n", r.Registration.ABIVersion, r.Registration.Layout.Size,
-			orNone(r.Registration.Layout.PackageAndVersion))
+		if r.Registration != nil {
+			fmt.Fprintf(w, "  abi:           %d (layout %d bytes, %s)\n", r.Registration.ABIVersion, r.Registration.Layout.Size,
+				orNone(r.Registration.Layout.PackageAndVersion))
+		}
+		if r.Wasm != nil {
+			fmt.Fprintf(w, "  engine:        wazero %s\n", r.Wasm.Engine)
+		}
 		fmt.Fprintf(w, "  entities:      %s\n", strings.Join(p.Entities, ", "))
 		fmt.Fprintf(w, "  capabilities:  %s\n", orNone(strings.Join(p.Capabilities, ", ")))
 		if ns, ok := r.LoadNanos["dlopen_register"]; ok {
@@ -67,6 +72,11 @@ func printReport(w io.Writer, r *report) {
 	default:
 		fmt.Fprintf(w, "✗ vtable contract not respected: %s\n", strings.TrimPrefix(r.Failure, r.Package+": "))
 	}
+	if r.Wasm != nil {
+		for _, n := range r.Wasm.Notes {
+			fmt.Fprintf(w, "! %s\n", n)
+		}
+	}
 	if r.PluginStdout != "" {
 		fmt.Fprintf(w, "\nplugin stdout:\n%s\n", indent(r.PluginStdout))
 	}
@@ -79,7 +89,7 @@ func printReport(w io.Writer, r *report) {
 // happened in them; the class calls always are.
 func shownSlot(slot string) bool {
 	switch slot {
-	case "make", "manifest_json", "shutdown", "drop_instance":
+	case "make", "manifest_json", "manifest", "shutdown", "drop_instance":
 		return false
 	}
 	return true

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/wasm"
 	"github.com/mcpg-dev/mcpg-plugins/shared/artifact"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
@@ -83,6 +84,10 @@ Flags:
   --max-memory MIB      address space the plugin may add to the worker, in MiB (default 1024; 0: none;
                         the worker keeps another 256 MiB for the Go runtime)
   --json                print the whole run as one JSON document on stdout
+  --limits BLOCK        a plugin.wasm entry's plugins[].limits (JSON or YAML, inline or a file):
+                        memory_mb (default 64), fuel (10000000), timeout_ms (100)
+  --engine ENGINE       how wazero runs a plugin.wasm: auto, compiler or interpreter
+  --allow-core-module   run a core Wasm module's exports anyway (the gateway refuses core modules)
 JSON flags take a file, - for stdin, or the JSON itself ('{"name":"bob"}'; --ffi-limits also YAML,
 '{data_timeout_ms: 100}').
 
@@ -109,14 +114,18 @@ type report struct {
 	Failure      string               `json:"failure,omitempty"`
 	Plugin       *loadedPlugin        `json:"plugin,omitempty"`
 	Registration *native.Registration `json:"registration,omitempty"`
-	LoadNanos    map[string]int64     `json:"load_ns,omitempty"`
-	Mismatches   []string             `json:"mismatches,omitempty"`
-	Warnings     []string             `json:"warnings,omitempty"`
-	Exercised    bool                 `json:"exercised"`
-	Calls        []*native.Call       `json:"calls"`
-	Note         string               `json:"note,omitempty"`
-	PluginStdout string               `json:"plugin_stdout,omitempty"`
-	PluginStderr string               `json:"plugin_stderr,omitempty"`
+	// Wasm is a plugin.wasm run's outcome (engine, manifest, notes); Refusal, the gateway's load
+	// refusal.
+	Wasm         *wasm.Outcome    `json:"wasm,omitempty"`
+	Refusal      *wasm.Refusal    `json:"refusal,omitempty"`
+	LoadNanos    map[string]int64 `json:"load_ns,omitempty"`
+	Mismatches   []string         `json:"mismatches,omitempty"`
+	Warnings     []string         `json:"warnings,omitempty"`
+	Exercised    bool             `json:"exercised"`
+	Calls        []*native.Call   `json:"calls"`
+	Note         string           `json:"note,omitempty"`
+	PluginStdout string           `json:"plugin_stdout,omitempty"`
+	PluginStderr string           `json:"plugin_stderr,omitempty"`
 }
 
 // loadedPlugin holds the fields the reference prints under "Plugin loaded:".
@@ -139,6 +148,7 @@ const (
 )
 
 type testFlags struct {
+	wasm                                                                     wasmFlags
 	key, timeout, descriptor, context, tool, arguments, config, meta, result string
 	headers, metadata, hostServices, ffiLimits                               string
 	maxMemory, durationMS                                                    uint64
@@ -163,6 +173,9 @@ func runTest(env *cli.Env, args []string) error {
 	fs.StringVar(&f.ffiLimits, "ffi-limits", "", "plugins[].ffi_limits JSON or YAML")
 	fs.Uint64Var(&f.durationMS, "execution-duration-ms", 1, "tool call duration for post-dispatch")
 	fs.IntVar(&f.repeat, "repeat", 1, "repetitions")
+	fs.StringVar(&f.wasm.limits, "limits", "", "Wasm limits block")
+	fs.StringVar(&f.wasm.engine, "engine", "auto", "wazero engine")
+	fs.BoolVar(&f.wasm.allowCoreModule, "allow-core-module", false, "run a core module")
 	fs.StringVar(&f.timeout, "timeout", "5s", "time limit per step")
 	fs.Uint64Var(&f.maxMemory, "max-memory", 1024, "worker address-space limit in MiB")
 	fs.BoolVar(&f.json, "json", false, "JSON report")
@@ -215,9 +228,12 @@ func runTest(env *cli.Env, args []string) error {
 		}
 	}
 	r := &report{Package: pkg.Name, Artifact: pkg.ArtifactName, Calls: []*native.Call{}}
-	if pkg.ArtifactName != pkgzip.EntryNative {
-		return cli.Unsupportedf("%s: %s packages are not driven by plugin-harness yet (only %s)",
-			pkg.Name, pkg.ArtifactName, pkgzip.EntryNative)
+	isWasm := pkg.ArtifactName == pkgzip.EntryWasm
+	var wasmReq *wasmRequest
+	if isWasm {
+		if wasmReq, err = wasmRequestFor(f.wasm, desc, timeout, env.Stdin); err != nil {
+			return err
+		}
 	}
 	plan.Class = desc.Class
 	plan.Alias = desc.ID // the reference test uses the descriptor id as the operator alias
@@ -229,7 +245,7 @@ func runTest(env *cli.Env, args []string) error {
 	if err := pkg.Extract(sb.dir); err != nil {
 		return err
 	}
-	artifact := filepath.Join(sb.dir, pkgzip.EntryNative)
+	artifact := filepath.Join(sb.dir, pkg.ArtifactName)
 
 	if err := verifyArtifact(r, pkg, artifact, pub, f.key); err != nil {
 		return err
@@ -238,7 +254,11 @@ func runTest(env *cli.Env, args []string) error {
 		fmt.Fprintln(env.Stderr, r.Trust)
 	}
 	req := workerRequest{Path: artifact, SHA256: r.SHA256, MaxMemory: f.maxMemory << 20, Plan: *plan}
-	failure := loadableHere(pkg.Name, artifact)
+	req.Wasm = wasmReq
+	var failure error
+	if !isWasm {
+		failure = loadableHere(pkg.Name, artifact)
+	}
 	if failure == nil {
 		failure = runWorkerProcess(r, sb, desc, req, timeout)
 	}

@@ -49,6 +49,9 @@ func runWorker(stdin io.Reader) int {
 			return fail(err)
 		}
 	}
+	if req.Wasm != nil {
+		return runWasmWorker(req, send)
+	}
 	phase("rehash")
 	if err := recheck(req.Path, req.SHA256); err != nil {
 		return fail(err)

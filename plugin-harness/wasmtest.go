@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/wasm"
+	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+)
+
+// wasmRequest is what the worker needs, beyond the plan, to run a plugin.wasm.
+type wasmRequest struct {
+	Descriptor      []byte        `json:"descriptor"` // the plugin.yaml the run is judged against
+	Limits          wasm.Limits   `json:"limits"`
+	Engine          wasm.Engine   `json:"engine"`
+	AllowCoreModule bool          `json:"allow_core_module,omitempty"`
+	Guard           time.Duration `json:"guard"`
+	CacheDir        string        `json:"cache_dir,omitempty"`
+}
+
+// wasmFlags are test's Wasm-only flags, read before anything is loaded.
+type wasmFlags struct {
+	limits, engine  string
+	allowCoreModule bool
+}
+
+// wasmRequestFor checks the Wasm flags and builds the worker's request. The guard that stands in
+// for fuel stays well inside --timeout, so a runaway guest becomes a decision, not a killed worker.
+func wasmRequestFor(f wasmFlags, desc *descriptor.Descriptor, timeout time.Duration, stdin io.Reader) (*wasmRequest, error) {
+	req := &wasmRequest{Descriptor: desc.Raw, Limits: wasm.DefaultLimits(), AllowCoreModule: f.allowCoreModule}
+	if f.limits != "" {
+		// Inline JSON or YAML ("memory_mb: 32") as well as a file, as the gateway's config block.
+		data := []byte(f.limits)
+		if _, statErr := os.Stat(f.limits); statErr == nil || f.limits == "-" || !strings.Contains(f.limits, ":") {
+			var err error
+			if data, _, err = readInput("limits", f.limits, stdin); err != nil {
+				return nil, err
+			}
+		}
+		var err error
+		if req.Limits, err = wasm.ParseLimits(data); err != nil {
+			return nil, cli.Usagef("plugin-harness test: --limits: %v", err)
+		}
+	}
+	switch f.engine {
+	case "", "auto":
+		req.Engine = wasm.EngineAuto
+	case "compiler":
+		req.Engine = wasm.EngineCompiler
+	case "interpreter":
+		req.Engine = wasm.EngineInterpreter
+	default:
+		return nil, cli.Usagef("plugin-harness test: --engine %q: expected auto, compiler or interpreter", f.engine)
+	}
+	req.Guard = min(wasm.DefaultGuard, timeout/2)
+	if dir, err := os.UserCacheDir(); err == nil {
+		req.CacheDir = filepath.Join(dir, "mcpg-plugins", "wazero")
+	}
+	return req, nil
+}
+
+// runWasmWorker is the worker side for a plugin.wasm: the bytes are read once, checked against
+// the digest verified in the parent, and run on wazero as the gateway runs them on Wasmtime.
+func runWasmWorker(req workerRequest, send func(workerMessage)) int {
+	events := &workerEvents{send: send}
+	fail := func(err error) int {
+		send(workerMessage{Error: err.Error()})
+		return 1
+	}
+	events.Phase("rehash")
+	artifact, err := os.ReadFile(req.Path)
+	if err != nil {
+		return fail(fmt.Errorf("reading '%s': %v", req.Path, err))
+	}
+	if sum := sha256.Sum256(artifact); hex.EncodeToString(sum[:]) != req.SHA256 {
+		return fail(fmt.Errorf("wasm plugin '%s' changed on disk between verification and load: verified sha256 %s != %x",
+			req.Path, req.SHA256, sum))
+	}
+	desc, err := descriptor.Parse(req.Wasm.Descriptor)
+	if err != nil {
+		return fail(fmt.Errorf("the descriptor: %v", err))
+	}
+	opts := wasm.Options{Engine: req.Wasm.Engine, AllowCoreModule: req.Wasm.AllowCoreModule, Guard: req.Wasm.Guard, CacheDir: req.Wasm.CacheDir}
+	out, err := wasm.Run(context.Background(), artifact, desc, &req.Plan, req.Wasm.Limits, opts, events)
+	var refusal *wasm.Refusal
+	switch {
+	case errors.As(err, &refusal):
+		send(workerMessage{Wasm: out, Refusal: refusal})
+	case err != nil:
+		return fail(err)
+	default:
+		send(workerMessage{Wasm: out})
+	}
+	send(workerMessage{Done: true})
+	return 0
+}
+
+// recordWasm takes the run's outcome into the report: the plugin as the gateway saw it, and the
+// notes on what was not judged as the gateway would.
+func recordWasm(r *report, desc *descriptor.Descriptor, m workerMessage) error {
+	r.Wasm = m.Wasm
+	if m.Wasm != nil {
+		r.Warnings = append(r.Warnings, m.Wasm.Warnings...)
+		if mf := m.Wasm.Manifest; mf != nil {
+			r.Plugin = &loadedPlugin{ID: mf.ID, Version: mf.Version, Name: mf.Name, ProtocolVersion: mf.ProtocolVersion,
+				Class: desc.Class, Runtime: desc.Runtime, Entities: []string{desc.Class}, Capabilities: []string{},
+				ManifestSource: "guest manifest export"}
+		}
+		var out []string
+		for _, o := range m.Wasm.Output {
+			if o.Stdout != "" {
+				out = append(out, o.Stdout)
+			}
+		}
+		if len(out) > 0 {
+			r.PluginStdout = strings.Join(out, "\n")
+		}
+	}
+	if m.Refusal != nil {
+		r.Refusal = m.Refusal
+		return cli.Failf("%s: the gateway would refuse it: %s", r.Package, m.Refusal.Error())
+	}
+	return nil
+}
