@@ -40,8 +40,15 @@ func TestScripts(t *testing.T) {
 	wasmFixtures := os.Getenv("MCPG_WASM_FIXTURES")
 	_, err = os.Stat(filepath.Join(wasmFixtures, "gate", "package.zip"))
 	haveWasm := wasmFixtures != "" && err == nil
+	// wazero's compiled code, kept under the user cache dir, is shared by every script and run:
+	// the JavaScript and Python guests take seconds to compile.
+	userCache, err := filepath.Abs("../.tools/test-user-cache")
+	if err != nil {
+		t.Fatal(err)
+	}
 	clitest.RunWith(t, "testdata/script", clitest.Options{
-		Vars: map[string]string{"FIXTURE": fixture, "EXAMPLE": example, "RUSTFIXTURES": rust, "WASMFIXTURES": wasmFixtures},
+		Vars: map[string]string{"FIXTURE": fixture, "EXAMPLE": example, "RUSTFIXTURES": rust, "WASMFIXTURES": wasmFixtures,
+			"XDG_CACHE_HOME": userCache},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "native":

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -36,7 +37,8 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 	_, _ = w.stdin.Write(append(in, '\n'))
 	messages := readReport(w.report, quit)
 
-	timer := time.NewTimer(timeout)
+	budget := timeout // the current step's
+	timer := time.NewTimer(budget)
 	defer timer.Stop()
 	exited := w.group.Exited()
 	var verdict error
@@ -53,7 +55,11 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 				return cli.Failf("%s: the worker's report (fd 3) got %v during %s: the plugin wrote to the harness's descriptor or returned that much; the worker was killed", r.Package, event.err, step(r))
 			}
 			m := event.msg
-			timer.Reset(timeout)
+			budget = timeout
+			if m.Phase == "compile" && req.Wasm != nil {
+				budget = wasmCompileBudget(timeout, req.Path)
+			}
+			timer.Reset(budget)
 			switch {
 			case m.Phase != "":
 				r.Phase = m.Phase
@@ -98,7 +104,7 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 			sb.endProcesses()
 		case <-timer.C:
 			grace = 0
-			err := cli.Failf("%s: the plugin did not return from %s within %s; the worker was killed", r.Package, step(r), timeout)
+			err := cli.Failf("%s: the plugin did not return from %s within %s; the worker was killed", r.Package, step(r), budget)
 			if hint := native.GuardHint(r.Phase, req.Plan.FFILimits, timeout); hint != "" {
 				err = cli.WithHint(err, hint)
 			}
@@ -194,3 +200,18 @@ func pluginStderr(s string) string {
 	}
 	return strings.TrimSpace(s)
 }
+
+// wasmCompileBudget is how long compiling a plugin.wasm may take: --timeout, and 5 s more per MiB
+// of the artifact. Compiling is the harness's own work, not the plugin's, and wazero's optimizing
+// compiler takes seconds on the 12–18 MB components componentize-js and componentize-py make
+// (once: the code is cached); a step bounded by the artifact's size still ends.
+func wasmCompileBudget(timeout time.Duration, artifact string) time.Duration {
+	info, err := os.Stat(artifact)
+	if err != nil {
+		return timeout
+	}
+	mib := (info.Size() + 1<<20 - 1) >> 20
+	return timeout + time.Duration(mib)*wasmCompilePerMiB
+}
+
+const wasmCompilePerMiB = 5 * time.Second

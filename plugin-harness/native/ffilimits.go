@@ -7,10 +7,7 @@ package native
 import (
 	"fmt"
 	"math"
-	"strings"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 )
 
 // FFILimits is plugins[].ffi_limits with every field the gateway would use, defaults filled in.
@@ -56,80 +53,16 @@ func (l *FFILimits) field(name string) *uint64 {
 // a mapping of the four fields, each a non-negative integer or null (the default), and no other
 // field (the gateway's struct denies unknown fields). An empty or null document is the defaults.
 func ParseFFILimits(data []byte) (FFILimits, error) {
-	l := DefaultFFILimits()
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return l, fmt.Errorf("not JSON or YAML: %v", strings.TrimPrefix(err.Error(), "yaml: "))
+	var l FFILimits
+	d := DefaultFFILimits()
+	fields := make([]UintField, len(ffiLimitFields))
+	for i, name := range ffiLimitFields {
+		fields[i] = UintField{Name: name, Max: 1<<64 - 1, Default: *d.field(name), Value: l.field(name)}
 	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
-		return l, nil // nothing but blanks or comments
-	}
-	m := unalias(doc.Content[0])
-	if m.Kind == yaml.ScalarNode && m.ShortTag() == "!!null" {
-		return l, nil
-	}
-	if m.Kind != yaml.MappingNode {
-		return l, fmt.Errorf("line %d: expected a mapping of ffi_limits fields (%s), found %s",
-			m.Line, fieldList(), describeNode(m))
-	}
-	seen, defaults := map[string]bool{}, DefaultFFILimits()
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k, v := unalias(m.Content[i]), unalias(m.Content[i+1])
-		if k.Kind != yaml.ScalarNode {
-			return l, fmt.Errorf("line %d: expected a field name, found %s", k.Line, describeNode(k))
-		}
-		target := l.field(k.Value)
-		if target == nil || k.ShortTag() != "!!str" {
-			return l, fmt.Errorf("line %d: unknown field %q: ffi_limits takes only %s", k.Line, clip(k.Value), fieldList())
-		}
-		if seen[k.Value] {
-			return l, fmt.Errorf("line %d: duplicate field %q", k.Line, k.Value)
-		}
-		seen[k.Value] = true
-		if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!null" {
-			continue // None: the default stays
-		}
-		var n uint64
-		if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!int" || v.Decode(&n) != nil {
-			return l, fmt.Errorf("line %d: %s: expected a non-negative integer (or null for the default %d), found %s",
-				v.Line, k.Value, *defaults.field(k.Value), describeNode(v))
-		}
-		*target = n
+	if err := ParseUintBlock(data, "ffi_limits", fields); err != nil {
+		return d, err
 	}
 	return l, nil
-}
-
-func fieldList() string {
-	return strings.Join(ffiLimitFields[:3], ", ") + " and " + ffiLimitFields[3]
-}
-
-// unalias follows YAML aliases (bounded: the parser refuses alias cycles and expansion bombs).
-func unalias(n *yaml.Node) *yaml.Node {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
-}
-
-func describeNode(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a sequence"
-	case yaml.ScalarNode:
-		kind := strings.TrimPrefix(n.ShortTag(), "!!")
-		switch kind {
-		case "str":
-			kind = "string"
-		case "int":
-			kind = "integer"
-		case "bool":
-			kind = "boolean"
-		}
-		return fmt.Sprintf("%s %q", kind, clip(n.Value))
-	}
-	return "an unsupported YAML node"
 }
 
 // slotClass is the budget a Tier-1 slot belongs to by the protocol's classification (abi.rs

@@ -54,6 +54,9 @@ func TestParseFFILimitsRefusesWhatTheGatewayRefuses(t *testing.T) {
 		{`{[a]: 2}`, `expected a field name, found a sequence`},
 		{"<<: {data_timeout_ms: 1}", `unknown field "<<"`},
 		{`{"data_timeout_ms": 1`, `not JSON or YAML: `},
+		{`{"data_timeout_ms": 1} x`, `not JSON or YAML: text after the ffi_limits block`},
+		{"data_timeout_ms: 1\n---\ndata_timeout_ms: 2\n", `more than one YAML document`},
+		{`{"data_timeout_ms": 1_000}`, `found string "1_000"`},
 	} {
 		_, err := ParseFFILimits([]byte(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

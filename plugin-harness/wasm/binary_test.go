@@ -256,3 +256,33 @@ func FuzzRun(f *testing.F) {
 		}
 	})
 }
+
+// TestIndirectCallSiteByType: a frame called through call_indirect, in a function with several
+// indirect calls of different types, is placed at the one whose type is the callee's, compared
+// structurally (type 2 is a second index for type 0's signature).
+func TestIndirectCallSiteByType(t *testing.T) {
+	m := []byte{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+		// types: 0 (i32) -> (), 1 () -> (), 2 (i32) -> ()
+		0x01, 0x0c, 0x03, 0x60, 0x01, 0x7f, 0x00, 0x60, 0x00, 0x00, 0x60, 0x01, 0x7f, 0x00,
+		// functions: 0 of type 1, 1 of type 2
+		0x03, 0x03, 0x02, 0x01, 0x02,
+		// a funcref table
+		0x04, 0x04, 0x01, 0x70, 0x00, 0x00,
+		// code: function 0 calls indirectly through type 0, then type 1; function 1 is empty
+		0x0a, 0x13, 0x02,
+		0x0e, 0x00, 0x41, 0x00, 0x41, 0x00, 0x11, 0x00, 0x00, 0x41, 0x00, 0x11, 0x01, 0x00, 0x0b,
+		0x02, 0x00, 0x0b,
+	}
+	ix := indexCode(m)
+	first := int64(bytes.Index(m, []byte{0x11, 0x00, 0x00}))
+	second := int64(bytes.Index(m, []byte{0x11, 0x01, 0x00}))
+	if got := ix.callSite(0, func(f uint32) bool { return f == 1 }); got != first {
+		t.Errorf("a callee of type 2 (= type 0): offset %d, want %d", got, first)
+	}
+	if got := ix.callSite(0, func(f uint32) bool { return f == 0 }); got != second {
+		t.Errorf("a callee of type 1: offset %d, want %d", got, second)
+	}
+	if got := ix.callSite(0, func(f uint32) bool { return f == 7 }); got != -1 {
+		t.Errorf("an unknown callee: offset %d, want -1", got)
+	}
+}

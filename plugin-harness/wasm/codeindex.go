@@ -6,7 +6,10 @@ package wasm
 // records, per function, the offsets of its calls (with their targets) and of the instructions
 // that can trap, so a frame's offset is known whenever the function has exactly one candidate.
 
-import "strings"
+import (
+	"bytes"
+	"strings"
+)
 
 // site is one instruction of interest.
 type site struct {
@@ -405,8 +408,56 @@ func (ix *codeIndex) callSite(fn uint32, matches func(uint32) bool) int64 {
 		return found
 	case n == 0 && nIndirect == 1:
 		return indirect
+	case n == 0 && nIndirect > 1:
+		return ix.indirectSiteFor(fc, matches)
 	}
 	return -1
+}
+
+// indirectSiteFor is the offset of the one indirect call in fc whose type is the callee's (the
+// first function matches accepts), compared structurally as Wasm compares signatures; -1 when
+// none or several are. (Sites sharing a type index with another are routed through markers.)
+func (ix *codeIndex) indirectSiteFor(fc *funcCode, matches func(uint32) bool) int64 {
+	var want *rawFuncType
+	for f, t := range ix.funcTypes {
+		if matches(uint32(f)) {
+			if int(t) < len(ix.types) {
+				want = ix.types[t]
+			}
+			break
+		}
+	}
+	if want == nil {
+		return -1
+	}
+	found, n := int64(-1), 0
+	for _, s := range fc.sites {
+		if s.op == opCallIndirect && int(s.target) < len(ix.types) && want.equal(ix.types[s.target]) {
+			found = s.offset
+			n++
+		}
+	}
+	if n == 1 {
+		return found
+	}
+	return -1
+}
+
+func (t *rawFuncType) equal(u *rawFuncType) bool {
+	if t == nil || u == nil || len(t.params) != len(u.params) || len(t.results) != len(u.results) {
+		return false
+	}
+	for i := range t.params {
+		if !bytes.Equal(t.params[i], u.params[i]) {
+			return false
+		}
+	}
+	for i := range t.results {
+		if !bytes.Equal(t.results[i], u.results[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // trapSite is the offset of the instruction in function fn that raised the trap root, when

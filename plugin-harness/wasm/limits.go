@@ -1,12 +1,10 @@
 package wasm
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
-	"io"
 	"runtime"
 	"time"
+
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
 )
 
 // Limits are an operator config entry's plugins[].limits block (mcpg's
@@ -29,105 +27,21 @@ func DefaultLimits() Limits { return Limits{MemoryMB: 64, Fuel: 10_000_000, Time
 const callGrace = 100 * time.Millisecond
 
 // ParseLimits reads a plugins[].limits block, JSON or YAML, over DefaultLimits: the fields are
-// optional, unknown ones are refused (the config type denies unknown fields), and each must be a
-// non-negative integer in its type's range (memory_mb u32, fuel and timeout_ms u64).
+// optional (null keeps the default), unknown ones are refused (the config type denies unknown
+// fields), and each must be a non-negative integer in its type's range (memory_mb u32, fuel and
+// timeout_ms u64).
 func ParseLimits(data []byte) (Limits, error) {
-	l := DefaultLimits()
-	raw, err := decodeMapping(data)
+	d := DefaultLimits()
+	var memoryMB, fuel, timeoutMS uint64
+	err := native.ParseUintBlock(data, "limits", []native.UintField{
+		{Name: "memory_mb", Max: 1<<32 - 1, Default: uint64(d.MemoryMB), Value: &memoryMB},
+		{Name: "fuel", Max: 1<<64 - 1, Default: d.Fuel, Value: &fuel},
+		{Name: "timeout_ms", Max: 1<<64 - 1, Default: d.TimeoutMS, Value: &timeoutMS},
+	})
 	if err != nil {
-		return l, err
+		return d, err
 	}
-	for key, v := range raw {
-		var bound uint64
-		var dst func(uint64)
-		switch key {
-		case "memory_mb":
-			bound, dst = 1<<32-1, func(n uint64) { l.MemoryMB = uint32(n) }
-		case "fuel":
-			bound, dst = 1<<64-1, func(n uint64) { l.Fuel = n }
-		case "timeout_ms":
-			bound, dst = 1<<64-1, func(n uint64) { l.TimeoutMS = n }
-		default:
-			return l, fmt.Errorf("unknown field `%s`, expected one of `memory_mb`, `fuel`, `timeout_ms`", key)
-		}
-		if v == nil {
-			continue
-		}
-		n, ok := v.(json.Number)
-		var u uint64
-		if ok {
-			_, err := fmt.Sscan(string(n), &u)
-			ok = err == nil && fmt.Sprint(u) == string(n) && u <= bound
-		}
-		if !ok {
-			return l, fmt.Errorf("%s: expected an integer from 0 to %d, found %v", key, bound, v)
-		}
-		dst(u)
-	}
-	return l, nil
-}
-
-// decodeMapping reads a JSON object, or a YAML mapping of plain scalars (the limits block is
-// flat), into numbers kept as text.
-func decodeMapping(data []byte) (map[string]any, error) {
-	trimmed := bytes.TrimSpace(data)
-	if len(trimmed) > 0 && trimmed[0] == '{' {
-		dec := json.NewDecoder(bytes.NewReader(trimmed))
-		dec.UseNumber()
-		var m map[string]any
-		if err := dec.Decode(&m); err != nil {
-			return nil, fmt.Errorf("not a JSON object: %v", err)
-		}
-		if _, err := dec.Token(); err != io.EOF {
-			return nil, fmt.Errorf("not a JSON object: text after the object")
-		}
-		return m, nil
-	}
-	m := map[string]any{}
-	for i, line := range bytes.Split(data, []byte("\n")) {
-		text := string(bytes.TrimRight(line, " \t\r"))
-		if j := indexComment(text); j >= 0 {
-			text = text[:j]
-		}
-		if len(bytes.TrimSpace([]byte(text))) == 0 || text == "---" {
-			continue
-		}
-		if text[0] == ' ' || text[0] == '\t' || text[0] == '-' {
-			return nil, fmt.Errorf("line %d: expected `key: value` (the limits block has no nested values)", i+1)
-		}
-		key, value, ok := cutColon(text)
-		if !ok {
-			return nil, fmt.Errorf("line %d: expected `key: value`, found %q", i+1, text)
-		}
-		if _, dup := m[key]; dup {
-			return nil, fmt.Errorf("line %d: duplicate field `%s`", i+1, key)
-		}
-		switch value {
-		case "", "~", "null":
-			m[key] = nil
-		default:
-			m[key] = json.Number(value)
-		}
-	}
-	return m, nil
-}
-
-func indexComment(s string) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '#' && (i == 0 || s[i-1] == ' ' || s[i-1] == '\t') {
-			return i
-		}
-	}
-	return -1
-}
-
-func cutColon(s string) (string, string, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ':' && (i+1 == len(s) || s[i+1] == ' ' || s[i+1] == '\t') {
-			return string(bytes.TrimSpace([]byte(s[:i]))), string(bytes.TrimSpace([]byte(s[i+1:]))), true
-		}
-	}
-	return "", "", false
+	return Limits{MemoryMB: uint32(memoryMB), Fuel: fuel, TimeoutMS: timeoutMS}, nil
 }
 
 // Engine is how wazero executes the guest.

@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -113,7 +114,8 @@ func (r *Refusal) Error() string { return strings.Join(r.Chain, ": ") }
 
 // newRuntime makes the wazero runtime of one run: its engine, the memory limit, and the
 // context-done closing that lets a guard stop a runaway guest.
-func newRuntime(ctx context.Context, limits Limits, opts Options) (wazero.Runtime, Engine, error) {
+// A compilation cache that cannot be opened is a warning: the code is compiled afresh.
+func newRuntime(ctx context.Context, limits Limits, opts Options) (wazero.Runtime, Engine, string, error) {
 	engine := opts.Engine.resolve()
 	cfg := wazero.NewRuntimeConfigInterpreter()
 	if engine == EngineCompiler {
@@ -124,14 +126,31 @@ func newRuntime(ctx context.Context, limits Limits, opts Options) (wazero.Runtim
 	cfg = cfg.WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesTailCall | experimental.CoreFeaturesExtendedConst).
 		WithCloseOnContextDone(true).
 		WithMemoryLimitPages(memoryPages(limits.MemoryMB))
-	if opts.CacheDir != "" {
-		cache, err := wazero.NewCompilationCacheWithDir(opts.CacheDir)
+	warning := ""
+	if opts.CacheDir != "" && engine == EngineCompiler {
+		cache, err := openCompilationCache(opts.CacheDir)
 		if err != nil {
-			return nil, engine, fmt.Errorf("wazero compilation cache %s: %v", opts.CacheDir, err)
+			warning = fmt.Sprintf("the compiled code is not cached (%v): every run compiles plugin.wasm again", err)
+		} else {
+			cfg = cfg.WithCompilationCache(cache)
 		}
-		cfg = cfg.WithCompilationCache(cache)
 	}
-	return wazero.NewRuntimeWithConfig(ctx, cfg), engine, nil
+	return wazero.NewRuntimeWithConfig(ctx, cfg), engine, warning, nil
+}
+
+// openCompilationCache opens wazero's file cache in dir, made private to the user (the cache
+// holds code that is run).
+func openCompilationCache(dir string) (wazero.CompilationCache, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	probe, err := os.CreateTemp(dir, ".probe-*")
+	if err != nil {
+		return nil, err
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return wazero.NewCompilationCacheWithDir(dir)
 }
 
 // memoryPages is memory_mb in 64 KiB pages, within wazero's 4 GiB ceiling. The gateway's limiter

@@ -184,9 +184,13 @@ func (e *oracleEnv) run(t *testing.T, fixture string, wallClock bool, args ...st
 			// Cached only when wall-clock limits decided exactly what the case expects of them.
 			if r.wallClocked() == wallClock {
 				if err := os.MkdirAll(e.cache, 0o755); err == nil {
-					tmp := cached + fmt.Sprintf(".%d", os.Getpid())
-					if os.WriteFile(tmp, out, 0o644) == nil {
-						_ = os.Rename(tmp, cached)
+					// A temporary file of its own: cases run side by side.
+					if f, err := os.CreateTemp(e.cache, filepath.Base(cached)+".*"); err == nil {
+						_, werr := f.Write(out)
+						if cerr := f.Close(); werr == nil && cerr == nil {
+							_ = os.Rename(f.Name(), cached)
+						}
+						_ = os.Remove(f.Name())
 					}
 				}
 			}
@@ -287,18 +291,6 @@ type oracleCase struct {
 }
 
 func oracleCases() []oracleCase {
-	gatePre := func(want string) func(*testing.T, *oracleReport, bool) {
-		return func(t *testing.T, r *oracleReport, _ bool) {
-			oracleLoaded(t, r, fxGateID, fxGateName)
-			oracleJSONEqual(t, "evaluate_pre_dispatch", r.call(t, "evaluate_pre_dispatch").Output, want)
-		}
-	}
-	gatePost := func(want string) func(*testing.T, *oracleReport, bool) {
-		return func(t *testing.T, r *oracleReport, _ bool) {
-			oracleLoaded(t, r, fxGateID, fxGateName)
-			oracleJSONEqual(t, "evaluate_post_dispatch", r.call(t, "evaluate_post_dispatch").Output, want)
-		}
-	}
 	trapPrefix := func(id, slot, label string) string {
 		kind := "gate plugin"
 		if strings.HasPrefix(slot, "transform") {
@@ -307,7 +299,165 @@ func oracleCases() []oracleCase {
 		return fmt.Sprintf("%s '%s' error: %s call failed: %s", kind, id, label, fxBacktraceHead)
 	}
 	unreachable := "wasm trap: wasm `unreachable` instruction executed"
-	return []oracleCase{
+	cases := worldCases("", 1_000_000)
+	cases = append(cases, worldCases("js-", 10_000_000)...)
+	cases = append(cases, worldCases("py-", 10_000_000)...)
+	cases = append(cases, guestLanguageCases(trapPrefix, unreachable)...)
+	return append(cases, []oracleCase{
+		{name: "gate-trap", fixture: "gate-trap", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleLoaded(t, r, fxGateID, fxGateName)
+			for _, slot := range []string{"evaluate_pre_dispatch", "evaluate_post_dispatch"} {
+				c := r.call(t, slot)
+				oracleFailClosed(t, c, 500, trapPrefix(fxGateID, slot, slot))
+				oracleFailureKind(t, c, "trap", unreachable)
+				if !strings.Contains(string(c.Output), "misbehave") {
+					t.Errorf("%s: the backtrace should name the fixture's misbehave frame: %s", slot, c.Output)
+				}
+			}
+		}},
+		{name: "transform-trap", fixture: "transform-trap", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleLoaded(t, r, fxTransformID, fxTransformName)
+			for slot, label := range map[string]string{"transform_arguments": "transform_arguments", "transform_result": "transform_output"} {
+				c := r.call(t, slot)
+				var d oracleDecision
+				_ = json.Unmarshal(c.Output, &d)
+				if d.Outcome != "error" || !strings.HasPrefix(d.Message, trapPrefix(fxTransformID, slot, label)) {
+					t.Errorf("%s: want error %q…, got %s", slot, trapPrefix(fxTransformID, slot, label), c.Output)
+				}
+				oracleFailureKind(t, c, "trap", unreachable)
+			}
+		}},
+		{name: "identity-trap", fixture: "identity-trap", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleLoaded(t, r, fxIdentityID, fxIdentityName)
+			c := r.call(t, "resolve_identity")
+			oracleJSONEqual(t, "resolve_identity", c.Output, `{"outcome":"none"}`) // fails open
+			oracleFailureKind(t, c, "trap", unreachable)
+		}},
+		{name: "gate-spin/fuel", fixture: "gate-spin", check: func(t *testing.T, r *oracleReport, _ bool) {
+			for _, slot := range []string{"evaluate_pre_dispatch", "evaluate_post_dispatch"} {
+				c := r.call(t, slot)
+				oracleFailClosed(t, c, 500, trapPrefix(fxGateID, slot, slot))
+				oracleFailureKind(t, c, "out_of_fuel", "wasm trap: all fuel consumed by WebAssembly")
+				if c.FuelUsed == nil || *c.FuelUsed != 10_000_000 {
+					t.Errorf("%s: fuel used %v, want all 10000000", slot, c.FuelUsed)
+				}
+			}
+		}},
+		{name: "gate-spin/deadline", fixture: "gate-spin", wallClock: true, args: []string{"--limits", `{"fuel": 100000000000}`},
+			check: func(t *testing.T, r *oracleReport, _ bool) {
+				c := r.call(t, "evaluate_pre_dispatch")
+				oracleFailClosed(t, c, 500, trapPrefix(fxGateID, c.Slot, c.Slot))
+				oracleFailureKind(t, c, "deadline", "wasm trap: interrupt")
+			}},
+		{name: "gate-grow", fixture: "gate-grow", check: func(t *testing.T, r *oracleReport, _ bool) {
+			c := r.call(t, "evaluate_pre_dispatch")
+			oracleFailClosed(t, c, 500, trapPrefix(fxGateID, c.Slot, c.Slot))
+			oracleFailureKind(t, c, "trap", unreachable)
+		}},
+		{name: "gate-grow/soft", fixture: "gate-grow", args: []string{"--tool", "grow.soft"},
+			check: gatePreCheck(`{"decision":"allow","metadata":{"memory_grow":-1}}`)},
+		{name: "gate-grow/soft-128MiB", fixture: "gate-grow", args: []string{"--tool", "grow.soft", "--limits", "{\"memory_mb\": 128}"},
+			check: func(t *testing.T, r *oracleReport, _ bool) {
+				var d struct {
+					Metadata struct {
+						MemoryGrow int `json:"memory_grow"`
+					} `json:"metadata"`
+				}
+				_ = json.Unmarshal(r.call(t, "evaluate_pre_dispatch").Output, &d)
+				if d.Metadata.MemoryGrow <= 0 { // the old size in pages
+					t.Errorf("memory.grow under a 128 MiB limit: %s", r.call(t, "evaluate_pre_dispatch").Output)
+				}
+			}},
+		{name: "gate-recurse", fixture: "gate-recurse", check: func(t *testing.T, r *oracleReport, _ bool) {
+			c := r.call(t, "evaluate_pre_dispatch")
+			oracleFailClosed(t, c, 500, trapPrefix(fxGateID, c.Slot, c.Slot))
+			oracleFailureKind(t, c, "trap", "wasm trap: call stack exhausted")
+		}},
+		{name: "gate-sleep", fixture: "gate-sleep", wallClock: true, check: func(t *testing.T, r *oracleReport, _ bool) {
+			for _, slot := range []string{"evaluate_pre_dispatch", "evaluate_post_dispatch"} {
+				c := r.call(t, slot)
+				oracleJSONEqual(t, slot, c.Output, `{"decision":"deny","http_status":504,"code":-32603,"message":"gate plugin 'com.example.wasm-gate' timed out"}`)
+				oracleFailureKind(t, c, "timeout", "")
+			}
+		}},
+		{name: "gate-http", fixture: "gate-http", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleRefused(t, r, "manifest", fxRegisteringGate,
+				"failed to instantiate tool-gate-plugin for manifest read: component imports instance `wasi:http/types@0.2.12`, but a matching implementation was not found in the linker")
+		}},
+		{name: "gate-wasi-newer", fixture: "gate-wasi-newer", check: gatePreCheck(`{"decision":"allow","metadata":{"plugin":"wasm-fixture","random_read":true,"wall_clock_after_2020":true}}`)},
+		{name: "gate-proto2", fixture: "gate-proto2", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleRefused(t, r, "manifest", fxRegisteringGate,
+				"wasm plugin 'com.example.wasm-gate' reports protocol_version '2.0' but the host requires '1.0'; rebuild the guest against the current protocol")
+		}},
+		{name: "gate-wrong-id", fixture: "gate-wrong-id", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleRefused(t, r, "descriptor", fxCrossCheckGate, "descriptor refers to unregistered plugin id: com.example.wasm-gate")
+			if r.Manifest["id"] != "com.example.wasm-gate-renamed" {
+				t.Errorf("manifest: %v", r.Manifest)
+			}
+		}},
+		{name: "gate-wrong-name", fixture: "gate-wrong-name", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleRefused(t, r, "descriptor", fxCrossCheckGate,
+				"descriptor / manifest mismatch: plugin descriptor disagrees with in-code manifest: field=name, descriptor=Wasm Fixture Gate, manifest=Renamed Wasm Fixture Gate")
+		}},
+		{name: "gate-as-transform", fixture: "gate-as-transform", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleRefused(t, r, "manifest", fxRegisteringGate,
+				"failed to instantiate transform-plugin for manifest read: no exported instance named `mcpg:plugin/transform@0.1.0`")
+		}},
+		{name: "wat-bad-discriminant", fixture: "wat-bad-discriminant", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleLoaded(t, r, fxWatID, fxWatName)
+			oracleJSONEqual(t, "pre", r.call(t, "evaluate_pre_dispatch").Output,
+				`{"decision":"deny","http_status":500,"code":-32603,"message":"gate plugin 'com.example.wasm-wat-gate' error: evaluate_pre_dispatch call failed: unexpected discriminant: 7"}`)
+			oracleJSONEqual(t, "post", r.call(t, "evaluate_post_dispatch").Output,
+				`{"decision":"deny","http_status":500,"code":-32603,"message":"gate plugin 'com.example.wasm-wat-gate' error: evaluate_post_dispatch call failed: invalid option discriminant"}`)
+		}},
+		{name: "wat-oob-pointers", fixture: "wat-oob-pointers", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleLoaded(t, r, fxWatID, fxWatName)
+			oracleJSONEqual(t, "pre", r.call(t, "evaluate_pre_dispatch").Output,
+				`{"decision":"deny","http_status":500,"code":-32603,"message":"gate plugin 'com.example.wasm-wat-gate' error: evaluate_pre_dispatch call failed: pointer out of bounds of memory"}`)
+			oracleJSONEqual(t, "post", r.call(t, "evaluate_post_dispatch").Output,
+				`{"decision":"deny","http_status":500,"code":-32603,"message":"gate plugin 'com.example.wasm-wat-gate' error: evaluate_post_dispatch call failed: string pointer/length out of bounds of memory"}`)
+		}},
+		{name: "wat-oob-pointers/misaligned", fixture: "wat-oob-pointers", args: []string{"--tool", "misaligned"},
+			check: func(t *testing.T, r *oracleReport, _ bool) {
+				oracleJSONEqual(t, "pre", r.call(t, "evaluate_pre_dispatch").Output,
+					`{"decision":"deny","http_status":500,"code":-32603,"message":"gate plugin 'com.example.wasm-wat-gate' error: evaluate_pre_dispatch call failed: return pointer not aligned"}`)
+			}},
+		{name: "wat-wrong-types", fixture: "wat-wrong-types", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleRefused(t, r, "manifest", `registering first-party plugin "com.example.wasm-wat-gate"`,
+				"failed to instantiate tool-gate-plugin for manifest read: failed to convert function to given type")
+		}},
+		{name: "core-module", fixture: "core-module", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleRefused(t, r, "compile", "failed to compile wasm component: plugin.wasm: failed to parse WebAssembly module")
+			if r.Load.Failure == nil || r.Load.Failure.RootCause != "attempted to parse a wasm module with a component parser" {
+				t.Errorf("the compile error's root cause: %+v", r.Load.Failure)
+			}
+			if len(r.Calls) != 0 {
+				t.Errorf("a refused compile makes no calls: %+v", r.Calls)
+			}
+		}},
+	}...)
+}
+
+// gatePreCheck and gatePostCheck: the gate fixture loaded, and one call's decision.
+func gatePreCheck(want string) func(*testing.T, *oracleReport, bool) {
+	return func(t *testing.T, r *oracleReport, _ bool) {
+		oracleLoaded(t, r, fxGateID, fxGateName)
+		oracleJSONEqual(t, "evaluate_pre_dispatch", r.call(t, "evaluate_pre_dispatch").Output, want)
+	}
+}
+
+func gatePostCheck(want string) func(*testing.T, *oracleReport, bool) {
+	return func(t *testing.T, r *oracleReport, _ bool) {
+		oracleLoaded(t, r, fxGateID, fxGateName)
+		oracleJSONEqual(t, "evaluate_post_dispatch", r.call(t, "evaluate_post_dispatch").Output, want)
+	}
+}
+
+// worldCases are the well-behaved gate, transform and identity fixtures of one toolchain (lang is
+// the fixture names' prefix: "" Rust, "js-" componentize-js, "py-" componentize-py), which all
+// decide as fixtures.md says; fuelCap bounds what one call of that toolchain's guest may use.
+func worldCases(lang string, fuelCap uint64) []oracleCase {
+	cases := []oracleCase{
 		{name: "gate/default", fixture: "gate", check: func(t *testing.T, r *oracleReport, _ bool) {
 			oracleLoaded(t, r, fxGateID, fxGateName)
 			if r.Manifest["plugin_class"] != "tool_gate" {
@@ -316,24 +466,24 @@ func oracleCases() []oracleCase {
 			oracleJSONEqual(t, "pre", r.call(t, "evaluate_pre_dispatch").Output, `{"decision":"allow","metadata":{"plugin":"wasm-fixture"}}`)
 			oracleJSONEqual(t, "post", r.call(t, "evaluate_post_dispatch").Output, `{"decision":"allow"}`)
 			for _, c := range r.Calls {
-				if c.FuelUsed == nil || *c.FuelUsed == 0 || *c.FuelUsed > 1_000_000 {
+				if c.FuelUsed == nil || *c.FuelUsed == 0 || *c.FuelUsed > fuelCap {
 					t.Errorf("%s: fuel used %v, want a small positive amount", c.Slot, c.FuelUsed)
 				}
 			}
 		}},
 		{name: "gate/debug", fixture: "gate", args: []string{"--tool", "debug_dump"},
-			check: gatePre(`{"decision":"deny","http_status":403,"code":-32030,"message":"debug tools are blocked","error_data":{"tool":"debug_dump"}}`)},
+			check: gatePreCheck(`{"decision":"deny","http_status":403,"code":-32030,"message":"debug tools are blocked","error_data":{"tool":"debug_dump"}}`)},
 		{name: "gate/deny", fixture: "gate", args: []string{"--tool", "deny.all"},
-			check: gatePre(`{"decision":"deny","http_status":403,"code":-32001,"message":"denied by test"}`)},
+			check: gatePreCheck(`{"decision":"deny","http_status":403,"code":-32001,"message":"denied by test"}`)},
 		{name: "gate/challenge", fixture: "gate", args: []string{"--tool", "pay.me"},
-			check: gatePre(`{"decision":"challenge","http_status":402,"code":-32099,"message":"payment required","challenge_data":{"challenge_id":"abc123"}}`)},
+			check: gatePreCheck(`{"decision":"challenge","http_status":402,"code":-32099,"message":"payment required","challenge_data":{"challenge_id":"abc123"}}`)},
 		{name: "gate/rewrite", fixture: "gate", args: []string{"--tool", "rewrite", "--arguments", `{"b":1, "a":"x"}`},
-			check: gatePre(`{"decision":"allow","modified_arguments":{"original":{"a":"x","b":1},"rewritten":true}}`)},
-		{name: "gate/bad-allow", fixture: "gate", args: []string{"--tool", "bad.allow"}, check: gatePre(`{"decision":"allow"}`)},
+			check: gatePreCheck(`{"decision":"allow","modified_arguments":{"original":{"a":"x","b":1},"rewritten":true}}`)},
+		{name: "gate/bad-allow", fixture: "gate", args: []string{"--tool", "bad.allow"}, check: gatePreCheck(`{"decision":"allow"}`)},
 		{name: "gate/bad-deny", fixture: "gate", args: []string{"--tool", "bad.deny"},
-			check: gatePre(`{"decision":"deny","http_status":403,"code":-32002,"message":"denied with bad data"}`)},
+			check: gatePreCheck(`{"decision":"deny","http_status":403,"code":-32002,"message":"denied with bad data"}`)},
 		{name: "gate/bad-challenge", fixture: "gate", args: []string{"--tool", "bad.challenge"},
-			check: gatePre(`{"decision":"challenge","http_status":402,"code":-32098,"message":"challenge with bad data","challenge_data":null}`)},
+			check: gatePreCheck(`{"decision":"challenge","http_status":402,"code":-32098,"message":"challenge with bad data","challenge_data":null}`)},
 		{name: "gate/echo", fixture: "gate", args: []string{"--tool", "echo", "--arguments", `{"z":[1,2.50],"a":null}`, "--meta", `{"progressToken":7}`,
 			"--config", `{"k":"v"}`, "--result", `{"content":[]}`, "--execution-duration-ms", "42",
 			"--context", `{"request_id":"r-1","session_id":"s-1","tool_name":"ignored","surface":"prompt","transport":"stdio","identity":{"kind":"verified","trust_level":"verified","subject_id":"alice","roles":["a","b"],"attributes":{"z":"1","a":"2"}}}`},
@@ -348,11 +498,11 @@ func oracleCases() []oracleCase {
 					"result":"{\"content\":[]}","duration_ms":42,"arguments":"{\"a\":null,\"z\":[1,2.5]}","config":"{\"k\":\"v\"}"}}`)
 			}},
 		{name: "gate/post-deny", fixture: "gate", args: []string{"--tool", "post.deny"},
-			check: gatePost(`{"decision":"deny","http_status":403,"code":-32040,"message":"result rejected"}`)},
+			check: gatePostCheck(`{"decision":"deny","http_status":403,"code":-32040,"message":"result rejected"}`)},
 		{name: "gate/redact", fixture: "gate", args: []string{"--tool", "redact"},
-			check: gatePost(`{"decision":"allow","modified_result":{"content":[{"type":"text","text":"[redacted]"}],"isError":false}}`)},
+			check: gatePostCheck(`{"decision":"allow","modified_result":{"content":[{"type":"text","text":"[redacted]"}],"isError":false}}`)},
 		{name: "gate/large-result", fixture: "gate", args: []string{"--result", `{"text":"` + strings.Repeat("x", 1100) + `"}`},
-			check: gatePost(`{"decision":"deny","http_status":413,"code":-32041,"message":"result too large","error_data":{"bytes":1111,"limit":1024}}`)},
+			check: gatePostCheck(`{"decision":"deny","http_status":413,"code":-32041,"message":"result too large","error_data":{"bytes":1111,"limit":1024}}`)},
 
 		{name: "transform/default", fixture: "transform", args: []string{"--arguments", `{"name":"bob"}`, "--result", `{"x":1}`},
 			check: func(t *testing.T, r *oracleReport, _ bool) {
@@ -409,136 +559,31 @@ func oracleCases() []oracleCase {
 			check: func(t *testing.T, r *oracleReport, _ bool) {
 				oracleJSONEqual(t, "resolve_identity", r.call(t, "resolve_identity").Output, `{"outcome":"none"}`)
 			}},
+	}
+	for i := range cases {
+		cases[i].name, cases[i].fixture = lang+cases[i].name, lang+cases[i].fixture
+	}
+	return cases
+}
 
-		{name: "gate-trap", fixture: "gate-trap", check: func(t *testing.T, r *oracleReport, _ bool) {
-			oracleLoaded(t, r, fxGateID, fxGateName)
-			for _, slot := range []string{"evaluate_pre_dispatch", "evaluate_post_dispatch"} {
-				c := r.call(t, slot)
-				oracleFailClosed(t, c, 500, trapPrefix(fxGateID, slot, slot))
-				oracleFailureKind(t, c, "trap", unreachable)
-				if !strings.Contains(string(c.Output), "misbehave") {
-					t.Errorf("%s: the backtrace should name the fixture's misbehave frame: %s", slot, c.Output)
-				}
-			}
-		}},
-		{name: "transform-trap", fixture: "transform-trap", check: func(t *testing.T, r *oracleReport, _ bool) {
-			oracleLoaded(t, r, fxTransformID, fxTransformName)
-			for slot, label := range map[string]string{"transform_arguments": "transform_arguments", "transform_result": "transform_output"} {
-				c := r.call(t, slot)
-				var d oracleDecision
-				_ = json.Unmarshal(c.Output, &d)
-				if d.Outcome != "error" || !strings.HasPrefix(d.Message, trapPrefix(fxTransformID, slot, label)) {
-					t.Errorf("%s: want error %q…, got %s", slot, trapPrefix(fxTransformID, slot, label), c.Output)
-				}
-				oracleFailureKind(t, c, "trap", unreachable)
-			}
-		}},
-		{name: "identity-trap", fixture: "identity-trap", check: func(t *testing.T, r *oracleReport, _ bool) {
-			oracleLoaded(t, r, fxIdentityID, fxIdentityName)
-			c := r.call(t, "resolve_identity")
-			oracleJSONEqual(t, "resolve_identity", c.Output, `{"outcome":"none"}`) // fails open
-			oracleFailureKind(t, c, "trap", unreachable)
-		}},
-		{name: "gate-spin/fuel", fixture: "gate-spin", check: func(t *testing.T, r *oracleReport, _ bool) {
-			for _, slot := range []string{"evaluate_pre_dispatch", "evaluate_post_dispatch"} {
-				c := r.call(t, slot)
-				oracleFailClosed(t, c, 500, trapPrefix(fxGateID, slot, slot))
-				oracleFailureKind(t, c, "out_of_fuel", "wasm trap: all fuel consumed by WebAssembly")
-				if c.FuelUsed == nil || *c.FuelUsed != 10_000_000 {
-					t.Errorf("%s: fuel used %v, want all 10000000", slot, c.FuelUsed)
-				}
-			}
-		}},
-		{name: "gate-spin/deadline", fixture: "gate-spin", wallClock: true, args: []string{"--limits", `{"fuel": 100000000000}`},
-			check: func(t *testing.T, r *oracleReport, _ bool) {
-				c := r.call(t, "evaluate_pre_dispatch")
-				oracleFailClosed(t, c, 500, trapPrefix(fxGateID, c.Slot, c.Slot))
-				oracleFailureKind(t, c, "deadline", "wasm trap: interrupt")
-			}},
-		{name: "gate-grow", fixture: "gate-grow", check: func(t *testing.T, r *oracleReport, _ bool) {
-			c := r.call(t, "evaluate_pre_dispatch")
-			oracleFailClosed(t, c, 500, trapPrefix(fxGateID, c.Slot, c.Slot))
-			oracleFailureKind(t, c, "trap", unreachable)
-		}},
-		{name: "gate-grow/soft", fixture: "gate-grow", args: []string{"--tool", "grow.soft"},
-			check: gatePre(`{"decision":"allow","metadata":{"memory_grow":-1}}`)},
-		{name: "gate-grow/soft-128MiB", fixture: "gate-grow", args: []string{"--tool", "grow.soft", "--limits", "{\"memory_mb\": 128}"},
-			check: func(t *testing.T, r *oracleReport, _ bool) {
-				var d struct {
-					Metadata struct {
-						MemoryGrow int `json:"memory_grow"`
-					} `json:"metadata"`
-				}
-				_ = json.Unmarshal(r.call(t, "evaluate_pre_dispatch").Output, &d)
-				if d.Metadata.MemoryGrow <= 0 { // the old size in pages
-					t.Errorf("memory.grow under a 128 MiB limit: %s", r.call(t, "evaluate_pre_dispatch").Output)
-				}
-			}},
-		{name: "gate-recurse", fixture: "gate-recurse", check: func(t *testing.T, r *oracleReport, _ bool) {
-			c := r.call(t, "evaluate_pre_dispatch")
-			oracleFailClosed(t, c, 500, trapPrefix(fxGateID, c.Slot, c.Slot))
-			oracleFailureKind(t, c, "trap", "wasm trap: call stack exhausted")
-		}},
-		{name: "gate-sleep", fixture: "gate-sleep", wallClock: true, check: func(t *testing.T, r *oracleReport, _ bool) {
-			for _, slot := range []string{"evaluate_pre_dispatch", "evaluate_post_dispatch"} {
-				c := r.call(t, slot)
-				oracleJSONEqual(t, slot, c.Output, `{"decision":"deny","http_status":504,"code":-32603,"message":"gate plugin 'com.example.wasm-gate' timed out"}`)
-				oracleFailureKind(t, c, "timeout", "")
-			}
-		}},
-		{name: "gate-http", fixture: "gate-http", check: func(t *testing.T, r *oracleReport, _ bool) {
-			oracleRefused(t, r, "manifest", fxRegisteringGate,
-				"failed to instantiate tool-gate-plugin for manifest read: component imports instance `wasi:http/types@0.2.12`, but a matching implementation was not found in the linker")
-		}},
-		{name: "gate-wasi-newer", fixture: "gate-wasi-newer", check: gatePre(`{"decision":"allow","metadata":{"plugin":"wasm-fixture","random_read":true,"wall_clock_after_2020":true}}`)},
-		{name: "gate-proto2", fixture: "gate-proto2", check: func(t *testing.T, r *oracleReport, _ bool) {
-			oracleRefused(t, r, "manifest", fxRegisteringGate,
-				"wasm plugin 'com.example.wasm-gate' reports protocol_version '2.0' but the host requires '1.0'; rebuild the guest against the current protocol")
-		}},
-		{name: "gate-wrong-id", fixture: "gate-wrong-id", check: func(t *testing.T, r *oracleReport, _ bool) {
-			oracleRefused(t, r, "descriptor", fxCrossCheckGate, "descriptor refers to unregistered plugin id: com.example.wasm-gate")
-			if r.Manifest["id"] != "com.example.wasm-gate-renamed" {
-				t.Errorf("manifest: %v", r.Manifest)
-			}
-		}},
-		{name: "gate-wrong-name", fixture: "gate-wrong-name", check: func(t *testing.T, r *oracleReport, _ bool) {
-			oracleRefused(t, r, "descriptor", fxCrossCheckGate,
-				"descriptor / manifest mismatch: plugin descriptor disagrees with in-code manifest: field=name, descriptor=Wasm Fixture Gate, manifest=Renamed Wasm Fixture Gate")
-		}},
-		{name: "gate-as-transform", fixture: "gate-as-transform", check: func(t *testing.T, r *oracleReport, _ bool) {
-			oracleRefused(t, r, "manifest", fxRegisteringGate,
-				"failed to instantiate transform-plugin for manifest read: no exported instance named `mcpg:plugin/transform@0.1.0`")
-		}},
-		{name: "wat-bad-discriminant", fixture: "wat-bad-discriminant", check: func(t *testing.T, r *oracleReport, _ bool) {
-			oracleLoaded(t, r, fxWatID, fxWatName)
-			oracleJSONEqual(t, "pre", r.call(t, "evaluate_pre_dispatch").Output,
-				`{"decision":"deny","http_status":500,"code":-32603,"message":"gate plugin 'com.example.wasm-wat-gate' error: evaluate_pre_dispatch call failed: unexpected discriminant: 7"}`)
-			oracleJSONEqual(t, "post", r.call(t, "evaluate_post_dispatch").Output,
-				`{"decision":"deny","http_status":500,"code":-32603,"message":"gate plugin 'com.example.wasm-wat-gate' error: evaluate_post_dispatch call failed: invalid option discriminant"}`)
-		}},
-		{name: "wat-oob-pointers", fixture: "wat-oob-pointers", check: func(t *testing.T, r *oracleReport, _ bool) {
-			oracleLoaded(t, r, fxWatID, fxWatName)
-			oracleJSONEqual(t, "pre", r.call(t, "evaluate_pre_dispatch").Output,
-				`{"decision":"deny","http_status":500,"code":-32603,"message":"gate plugin 'com.example.wasm-wat-gate' error: evaluate_pre_dispatch call failed: pointer out of bounds of memory"}`)
-			oracleJSONEqual(t, "post", r.call(t, "evaluate_post_dispatch").Output,
-				`{"decision":"deny","http_status":500,"code":-32603,"message":"gate plugin 'com.example.wasm-wat-gate' error: evaluate_post_dispatch call failed: string pointer/length out of bounds of memory"}`)
-		}},
-		{name: "wat-oob-pointers/misaligned", fixture: "wat-oob-pointers", args: []string{"--tool", "misaligned"},
-			check: func(t *testing.T, r *oracleReport, _ bool) {
-				oracleJSONEqual(t, "pre", r.call(t, "evaluate_pre_dispatch").Output,
-					`{"decision":"deny","http_status":500,"code":-32603,"message":"gate plugin 'com.example.wasm-wat-gate' error: evaluate_pre_dispatch call failed: return pointer not aligned"}`)
-			}},
-		{name: "wat-wrong-types", fixture: "wat-wrong-types", check: func(t *testing.T, r *oracleReport, _ bool) {
-			oracleRefused(t, r, "manifest", `registering first-party plugin "com.example.wasm-wat-gate"`,
-				"failed to instantiate tool-gate-plugin for manifest read: failed to convert function to given type")
-		}},
-		{name: "core-module", fixture: "core-module", check: func(t *testing.T, r *oracleReport, _ bool) {
-			oracleRefused(t, r, "compile", "failed to compile wasm component: plugin.wasm: failed to parse WebAssembly module")
-			if r.Load.Failure == nil || r.Load.Failure.RootCause != "attempted to parse a wasm module with a component parser" {
-				t.Errorf("the compile error's root cause: %+v", r.Load.Failure)
-			}
-			if len(r.Calls) != 0 {
-				t.Errorf("a refused compile makes no calls: %+v", r.Calls)
+// guestLanguageCases: what only the JavaScript and Python guests show — an exception thrown
+// through the export (a trap at the gateway, deny 500 with the engine's backtrace) and a
+// componentize-js build with its default features, which imports wasi:http.
+func guestLanguageCases(trapPrefix func(id, slot, label string) string, unreachable string) []oracleCase {
+	throws := func(t *testing.T, r *oracleReport, _ bool) {
+		oracleLoaded(t, r, fxGateID, fxGateName)
+		c := r.call(t, "evaluate_pre_dispatch")
+		oracleFailClosed(t, c, 500, trapPrefix(fxGateID, c.Slot, c.Slot))
+		oracleFailureKind(t, c, "trap", unreachable)
+		oracleJSONEqual(t, "evaluate_post_dispatch", r.call(t, "evaluate_post_dispatch").Output, `{"decision":"allow"}`)
+	}
+	return []oracleCase{
+		{name: "js-gate/throw", fixture: "js-gate", args: []string{"--tool", "guest.throw"}, check: throws},
+		{name: "py-gate/raise", fixture: "py-gate", args: []string{"--tool", "guest.throw"}, check: throws},
+		{name: "js-gate-http", fixture: "js-gate-http", check: func(t *testing.T, r *oracleReport, _ bool) {
+			if r.Status != "refused" || r.Load == nil || r.Load.Stage != "manifest" ||
+				!strings.Contains(r.Load.Error, "failed to instantiate tool-gate-plugin for manifest read: component imports instance `wasi:http/") {
+				t.Errorf("want a refusal at the manifest read for the wasi:http import; got %s %+v", r.Status, r.Load)
 			}
 		}},
 	}

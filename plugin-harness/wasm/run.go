@@ -90,9 +90,12 @@ func Run(ctx context.Context, artifact []byte, desc *descriptor.Descriptor, plan
 			err = fmt.Errorf("internal error in the Wasm runtime of the harness: %v", r)
 		}
 	}()
-	rt, engine, err := newRuntime(ctx, limits, opts)
+	rt, engine, cacheWarning, err := newRuntime(ctx, limits, opts)
 	if err != nil {
 		return out, err
+	}
+	if cacheWarning != "" {
+		out.Warnings = append(out.Warnings, cacheWarning)
 	}
 	defer rt.Close(context.Background())
 	out.Engine = engine.String()

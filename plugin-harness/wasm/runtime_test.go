@@ -236,6 +236,8 @@ func TestParseLimits(t *testing.T) {
 		`{"memory_mb": 128, "fuel": null}`:      {MemoryMB: 128, Fuel: 10_000_000, TimeoutMS: 100},
 		"memory_mb: 1 # small\ntimeout_ms: 5\n": {MemoryMB: 1, Fuel: 10_000_000, TimeoutMS: 5},
 		"---\nfuel: 0\n":                        {MemoryMB: 64, Fuel: 0, TimeoutMS: 100},
+		"{memory_mb: 32, timeout_ms: ~}":        {MemoryMB: 32, Fuel: 10_000_000, TimeoutMS: 100},
+		`{"memory_mb": 4294967295}`:             {MemoryMB: 1<<32 - 1, Fuel: 10_000_000, TimeoutMS: 100},
 	} {
 		got, err := ParseLimits([]byte(in))
 		if err != nil || got != want {
