@@ -28,7 +28,15 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 	defer func() {
 		close(quit)
 		sb.finish(w, grace)
-		r.PluginStdout, r.PluginStderr = strings.TrimSpace(w.stdout.String()), pluginStderr(w.stderr.String())
+		// A Wasm guest's output comes in the report (recordWasm); the worker's own streams are
+		// added only when something wrote there.
+		stdout, stderr := strings.TrimSpace(w.stdout.String()), pluginStderr(w.stderr.String())
+		if r.Wasm == nil || stdout != "" {
+			r.PluginStdout = joinOutput(r.PluginStdout, stdout)
+		}
+		if r.Wasm == nil || stderr != "" {
+			r.PluginStderr = joinOutput(r.PluginStderr, stderr)
+		}
 		if warning := sb.leftoverWarning(); warning != "" {
 			r.Warnings = append(r.Warnings, warning)
 		}
@@ -215,3 +223,10 @@ func wasmCompileBudget(timeout time.Duration, artifact string) time.Duration {
 }
 
 const wasmCompilePerMiB = 5 * time.Second
+
+func joinOutput(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "\n" + b
+}

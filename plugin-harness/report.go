@@ -36,6 +36,8 @@ func printReport(w io.Writer, r *report) {
 		}
 		if r.Wasm != nil {
 			fmt.Fprintf(w, "  engine:        wazero %s\n", r.Wasm.Engine)
+			l := r.Wasm.Limits
+			fmt.Fprintf(w, "  limits:        memory %d MiB, fuel %d, timeout %d ms a call (plugins[].limits)\n", l.MemoryMB, l.Fuel, l.TimeoutMS)
 		}
 		fmt.Fprintf(w, "  entities:      %s\n", strings.Join(p.Entities, ", "))
 		fmt.Fprintf(w, "  capabilities:  %s\n", orNone(strings.Join(p.Capabilities, ", ")))

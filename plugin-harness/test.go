@@ -26,8 +26,8 @@ import (
 const testHelp = `Usage: plugin-harness test <package.zip> [--key <pubkey>] [--context FILE] [--arguments FILE]
                            [--config FILE] [--json] [flags]
 
-Load a native plugin package the way the MCPG gateway does, in a child worker process, then drive
-its class's vtable like an in-process mock gateway and print each decision.
+Load a plugin package the way the MCPG gateway does, in a child worker process, then drive its
+class's vtable (native) or exports (Wasm) like an in-process mock gateway and print each decision.
 
 Loading: strict unpack into a private temporary directory, the signature check (with --key), a
 re-hash right before dlopen, mcpg_plugin_abi_layout (size 240, alignment 8), mcpg_plugin_register,
@@ -44,6 +44,17 @@ then shutdown and drop_instance. Every string crossing the boundary follows the 
 Host services answer like the gateway's null services ("not wired" errors); every call the plugin
 makes into the host is shown. A crash, a hang past --timeout, memory beyond --max-memory or a
 panic sentinel inside the plugin is a failure in the report, never a crash of the tool.
+
+A plugin.wasm package (runtime wasi-v1) runs on wazero in the worker, decided as the gateway's
+Wasmtime 44 decides: a WASI preview-2 component only (a core module is refused, as the gateway
+refuses it), linked with the WASI p2 interfaces the gateway links and nothing else (no files, no
+network), the world of the descriptor's class (tool-gate-plugin, transform-plugin, identity-plugin),
+its manifest export checked against plugin.yaml, then each class export on a fresh instance per
+call within --limits. A trap, memory past memory_mb, a runaway loop or deep recursion is the
+gateway's decision for it (deny 500 for a gate, error for a transform, none for an identity
+provider) with its error text and Wasm backtrace, and the run exits 1. Fuel is not metered yet: a
+runaway guest is stopped by a guard inside --timeout. Compiled code is cached under the user cache
+dir (mcpg-plugins/wazero), so only the first run of a large component waits for the compiler.
 
 Nothing is left behind: the worker runs in a process group of its own and dies with the tool; any
 process the plugin starts (forked, daemonised, executed) is killed once the worker ends, with a
@@ -80,26 +91,30 @@ Flags:
                         manifest_json, shutdown and drop_instance to no budget and caps no string
                         these slots return: over lifecycle_timeout_ms or max_payload_bytes, a warning
   --timeout DUR         time each step may take before the worker is killed (default 5s): the
-                        harness's own guard, whatever --ffi-limits says
+                        harness's own guard, whatever --ffi-limits says; compiling a plugin.wasm
+                        gets 5s more per MiB
   --max-memory MIB      address space the plugin may add to the worker, in MiB (default 1024; 0: none;
                         the worker keeps another 256 MiB for the Go runtime)
   --json                print the whole run as one JSON document on stdout
   --limits BLOCK        a plugin.wasm entry's plugins[].limits (JSON or YAML, inline or a file):
-                        memory_mb (default 64), fuel (10000000), timeout_ms (100)
-  --engine ENGINE       how wazero runs a plugin.wasm: auto, compiler or interpreter
+                        memory_mb (default 64), fuel (10000000), timeout_ms (100). timeout_ms is
+                        judged only on compiled code, as a warning: wazero is not Wasmtime's speed
+  --engine ENGINE       how wazero runs a plugin.wasm: auto (the compiler where wazero has one:
+                        amd64, arm64), compiler or interpreter
   --allow-core-module   run a core Wasm module's exports anyway (the gateway refuses core modules)
-JSON flags take a file, - for stdin, or the JSON itself ('{"name":"bob"}'; --ffi-limits also YAML,
-'{data_timeout_ms: 100}').
+JSON flags take a file, - for stdin, or the JSON itself ('{"name":"bob"}'; --ffi-limits and
+--limits also YAML, '{data_timeout_ms: 100}').
 
 Exit codes: 0 the contract was respected (whatever the decisions); 1 the package, the load or a
-call broke it (or the plugin crashed, hung, panicked, ran out of memory, overran data_timeout_ms);
-2 usage; 3 I/O; 6 the class is not driven by this harness (loaded and checked only), or not a
-native package.
+call broke it (or the plugin crashed, hung, panicked, ran out of memory, overran data_timeout_ms;
+a Wasm guest trapped or the gateway would refuse it); 2 usage; 3 I/O; 6 the class is not driven by
+this harness (loaded and checked only), or a runtime it does not run.
 
 Examples:
   plugin-harness test hello-gate.zip --key release.pub
   plugin-harness test gate.zip --tool debug_dump --arguments '{"path":"/etc"}' --json
   plugin-harness test gate.zip --repeat 10000
+  plugin-harness test wasm-gate.zip --limits '{memory_mb: 32}' --tool pay.me
 `
 
 // report is the whole run; --json prints it as is.

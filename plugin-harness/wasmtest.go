@@ -115,14 +115,22 @@ func recordWasm(r *report, desc *descriptor.Descriptor, m workerMessage) error {
 				Class: desc.Class, Runtime: desc.Runtime, Entities: []string{desc.Class}, Capabilities: []string{},
 				ManifestSource: "guest manifest export"}
 		}
-		var out []string
+		// What the guest wrote, which the gateway discards: a panic message is often the reason
+		// for a trap.
+		var stdout, stderr []string
 		for _, o := range m.Wasm.Output {
 			if o.Stdout != "" {
-				out = append(out, o.Stdout)
+				stdout = append(stdout, o.Stdout)
+			}
+			if o.Stderr != "" {
+				stderr = append(stderr, o.Stderr)
 			}
 		}
-		if len(out) > 0 {
-			r.PluginStdout = strings.Join(out, "\n")
+		if len(stdout) > 0 {
+			r.PluginStdout = strings.Join(stdout, "\n")
+		}
+		if len(stderr) > 0 {
+			r.PluginStderr = strings.Join(stderr, "\n")
 		}
 	}
 	if m.Refusal != nil {

@@ -28,6 +28,8 @@ const descriptorSchemaV1 = "mcpg.dev/plugin/v1"
 type Outcome struct {
 	// Engine is the wazero engine that ran the guest: compiler or interpreter.
 	Engine string `json:"engine"`
+	// Limits are the plugins[].limits the run applied.
+	Limits Limits `json:"limits"`
 	// Manifest is the guest's manifest as the gateway reads it (nil when none was read).
 	Manifest *Manifest `json:"manifest,omitempty"`
 	// Warnings are facts the gateway would not report but a plugin author should know.
@@ -82,7 +84,7 @@ var classSlots = map[string][]slotSpec{
 // harness's own failure. Failed calls are decisions, never errors. Run is not safe for concurrent
 // use with itself.
 func Run(ctx context.Context, artifact []byte, desc *descriptor.Descriptor, plan *native.Plan, limits Limits, opts Options, events native.Events) (out *Outcome, err error) {
-	out = &Outcome{}
+	out = &Outcome{Limits: limits}
 	defer func() {
 		// The guest runs inside wazero, which turns its faults into errors; a panic here is the
 		// harness's own bug, reported rather than crashing the tool.
