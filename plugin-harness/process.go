@@ -18,7 +18,8 @@ import (
 // it drive the plugin, and judges every call. Each step gets timeout; a step that overruns kills
 // the worker. The result is nil when the contract was respected. Whatever way it returns, the
 // worker and every process the plugin started are gone.
-func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req workerRequest, timeout time.Duration) error {
+// progress, when not nil (a terminal), is told when compiling a plugin.wasm takes a while.
+func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req workerRequest, timeout time.Duration, progress io.Writer) error {
 	w, err := sb.startWorker()
 	if err != nil {
 		return err
@@ -48,6 +49,12 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 	budget := timeout // the current step's
 	timer := time.NewTimer(budget)
 	defer timer.Stop()
+	var compileNote *time.Timer
+	defer func() {
+		if compileNote != nil {
+			compileNote.Stop()
+		}
+	}()
 	exited := w.group.Exited()
 	var verdict error
 	finished, done := false, false
@@ -64,8 +71,17 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 			}
 			m := event.msg
 			budget = timeout
+			if compileNote != nil {
+				compileNote.Stop()
+				compileNote = nil
+			}
 			if m.Phase == "compile" && req.Wasm != nil {
 				budget = wasmCompileBudget(timeout, req.Path)
+				if progress != nil {
+					compileNote = time.AfterFunc(time.Second, func() {
+						fmt.Fprintf(progress, "compiling plugin.wasm (%s) with wazero; the code is cached for later runs …\n", artifactSize(req.Path))
+					})
+				}
 			}
 			timer.Reset(budget)
 			switch {
@@ -229,4 +245,13 @@ func joinOutput(a, b string) string {
 		return a + b
 	}
 	return a + "\n" + b
+}
+
+// artifactSize is a file's size for a progress line ("12.1 MiB").
+func artifactSize(path string) string {
+	info, err := os.Stat(path)
+	if err != nil {
+		return "size unknown"
+	}
+	return fmt.Sprintf("%.1f MiB", float64(info.Size())/(1<<20))
 }

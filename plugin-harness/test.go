@@ -275,7 +275,11 @@ func runTest(env *cli.Env, args []string) error {
 		failure = loadableHere(pkg.Name, artifact)
 	}
 	if failure == nil {
-		failure = runWorkerProcess(r, sb, desc, req, timeout)
+		var progress io.Writer
+		if cli.IsTerminal(env.Stderr) {
+			progress = env.Stderr
+		}
+		failure = runWorkerProcess(r, sb, desc, req, timeout, progress)
 	}
 	if sb.Interrupted() {
 		return failure // shared/cli is exiting 130; no report
