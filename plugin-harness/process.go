@@ -226,7 +226,7 @@ func pluginStderr(s string) string {
 }
 
 // wasmCompileBudget is how long compiling a plugin.wasm may take: --timeout, and 5 s more per MiB
-// of the artifact. Compiling is the harness's own work, not the plugin's, and wazero's optimizing
+// of the artifact (2 minutes more at most). Compiling is the harness's own work, not the plugin's, and wazero's optimizing
 // compiler takes seconds on the 12–18 MB components componentize-js and componentize-py make
 // (once: the code is cached); a step bounded by the artifact's size still ends.
 func wasmCompileBudget(timeout time.Duration, artifact string) time.Duration {
@@ -235,10 +235,13 @@ func wasmCompileBudget(timeout time.Duration, artifact string) time.Duration {
 		return timeout
 	}
 	mib := (info.Size() + 1<<20 - 1) >> 20
-	return timeout + time.Duration(mib)*wasmCompilePerMiB
+	return timeout + min(time.Duration(mib)*wasmCompilePerMiB, wasmCompileMaxExtra)
 }
 
-const wasmCompilePerMiB = 5 * time.Second
+const (
+	wasmCompilePerMiB   = 5 * time.Second
+	wasmCompileMaxExtra = 2 * time.Minute
+)
 
 func joinOutput(a, b string) string {
 	if a == "" || b == "" {
