@@ -16,6 +16,11 @@ type binReader struct {
 	b   []byte
 	pos int
 	err error
+	// refType, when set, is told of every reference type the reader skips (value types, block
+	// types, heap types): where it starts, whether it is nullable, and its heap type as an s33
+	// (an abstract heap type is negative: func is -0x10, extern -0x11; a type index is >= 0).
+	// features.go uses it to find the types the gateway's Wasmtime refuses.
+	refType func(at int, nullable bool, heap int64)
 }
 
 func (r *binReader) fail(format string, args ...any) {
@@ -155,9 +160,21 @@ func sections(m []byte) ([]section, error) {
 // skipRefType reads a reference or value type: one byte, or the function-references proposal's
 // (ref null? ht) with a heap type.
 func (r *binReader) skipValType() {
+	at := r.pos
 	switch c := r.byte(); c {
 	case 0x63, 0x64: // (ref null ht), (ref ht)
-		r.sleb(33)
+		if r.refType == nil {
+			r.sleb(33)
+			return
+		}
+		if h := r.s33(); r.err == nil {
+			r.refType(at, c == 0x63, h)
+		}
+	case 0x7f, 0x7e, 0x7d, 0x7c, 0x7b: // numbers and vectors
+	default: // a reference type's shorthand: (ref null ht) of an abstract heap type
+		if r.refType != nil && r.err == nil {
+			r.refType(at, true, int64(c)-0x80)
+		}
 	}
 }
 

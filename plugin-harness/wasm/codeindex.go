@@ -17,7 +17,7 @@ type site struct {
 	end    int64  // the offset after the instruction
 	op     byte   // the kind: opCall, opMemory, … (see below)
 	target uint32 // call: the function index; call_indirect: the type index
-	table  uint32 // call_indirect: the table index
+	table  uint32 // call_indirect, table.grow: the table index
 }
 
 // funcCode is one function body: where it is and its sites. complete is false when the scanner
@@ -43,6 +43,9 @@ type codeIndex struct {
 	// plainTypes: every type section entry is a plain function type (no GC recursion groups), so
 	// a type appended at the end gets the next index.
 	plainTypes bool
+	// refused is the first reference type in the code that the gateway's Wasmtime refuses
+	// (features.go), "" when there is none.
+	refused string
 }
 
 // rawFuncType is a function type's parameter and result types as encoded.
@@ -65,6 +68,7 @@ const (
 	opDivide       = 0xf1 // an integer division or remainder
 	opTable        = 0xf2 // an instruction that indexes a table
 	opConvert      = 0xf3 // a trapping float-to-int conversion
+	opTableGrow    = 0xf4 // table.grow (site.table is the table): tables.go bounds it
 )
 
 // indexCode scans every function body of module m. A module it cannot read entirely (an opcode
@@ -123,7 +127,11 @@ func indexCode(m []byte) *codeIndex {
 				}
 				fn := uint32(len(ix.imports)) + i
 				base := int64(s.start + start)
-				sites, ok := scanBody(body, base)
+				sites, ok := scanCode(&binReader{b: body, refType: func(at int, nullable bool, heap int64) {
+					if ix.refused == "" {
+						ix.refused = refusedRefType(base+int64(at), nullable, heap)
+					}
+				}}, base)
 				ix.funcs[fn] = &funcCode{start: base, end: base + int64(len(body)), sites: sites, complete: ok}
 			}
 		}
@@ -167,7 +175,11 @@ func readTypes(contents []byte) ([]*rawFuncType, bool) {
 // scanBody reads one function body (locals, then instructions) and returns its sites; base is
 // the body's offset in the module. ok is false when it could not read the whole body.
 func scanBody(body []byte, base int64) (sites []site, ok bool) {
-	r := &binReader{b: body}
+	return scanCode(&binReader{b: body}, base)
+}
+
+// scanCode is scanBody with a reader of the caller's (features.go passes one with a refType hook).
+func scanCode(r *binReader, base int64) (sites []site, ok bool) {
 	groups := r.u32()
 	for i := uint32(0); i < groups && r.err == nil; i++ {
 		r.u32()
@@ -307,17 +319,25 @@ func (r *binReader) blockType() {
 		return
 	}
 	switch c := r.b[r.pos]; {
-	case c == 0x63 || c == 0x64: // (ref null? ht)
+	case c == 0x40: // empty
 		r.pos++
-		r.heapType()
-	case c >= 0x40 && c <= 0x7f: // empty, or a one-byte value type (negative as an s33)
-		r.pos++
+	case c == 0x63 || c == 0x64 || c > 0x40 && c <= 0x7f: // (ref null? ht), or a one-byte value type (negative as an s33)
+		r.skipValType()
 	default: // a type index
 		r.sleb(33)
 	}
 }
 
-func (r *binReader) heapType() { r.sleb(33) }
+func (r *binReader) heapType() {
+	if r.refType == nil {
+		r.sleb(33)
+		return
+	}
+	at := r.pos
+	if h := r.s33(); r.err == nil {
+		r.refType(at, true, h)
+	}
+}
 
 func (r *binReader) memarg() {
 	align := r.u32()
@@ -351,8 +371,11 @@ func (r *binReader) prefixFC(at int64) (site, bool) {
 		r.u32()
 		return site{offset: at, op: opTable}, true
 	case sub >= 15 && sub <= 17: // table.grow, size, fill
-		r.u32()
-		if sub == 17 {
+		t := r.u32()
+		switch sub {
+		case 15:
+			return site{offset: at, op: opTableGrow, table: t}, true
+		case 17:
 			return site{offset: at, op: opTable}, true
 		}
 	default:

@@ -17,6 +17,11 @@
 // realloc, the core function called, the result lifted with Wasmtime's checks, post-return
 // called only after a successful lift.
 //
+// Before wazero sees a core module, what the gateway's Wasmtime would refuse is refused in its
+// words (features.go: reference types but funcref, shared memories, exception tags…; tables.go:
+// memories past memory_mb, tables the host cannot allocate, segments that do not fit), and every
+// table.grow is routed through a helper that bounds the table (tables.go).
+//
 // Every call (the manifest read and each class call, each --repeat) gets a fresh instance, as
 // the gateway makes a fresh Store per call: a new WASI context and handle table, every core
 // instance instantiated again, start functions run again.
@@ -45,8 +50,28 @@
 //   - The timeout_ms epoch deadline is not enforced: wazero's code is slower than Wasmtime's,
 //     and the issue forbids denying a call for the harness's own slowness. A compiled call that
 //     runs past it gets a warning; an interpreted run says it was not judged.
-//   - Composed components (canon lower of a function lifted in the same component) are
-//     refused with an error; resource destructors of component-defined resources are not run.
+//   - Composed components (canon lower of a function lifted in the same component: what
+//     `wac plug` builds) are refused with an error. Wasmtime compiles each such call into a
+//     fused adapter, core code of its own whose frames and offsets appear in its backtraces;
+//     running them as the gateway does, to the byte, is not done here. Resource destructors of
+//     component-defined resources are not run.
+//   - Tables: wazero allocates every table whole, for every call, so the harness bounds them
+//     (tables.go). The component's tables may have 2^24 elements in all when instantiated
+//     (Wasmtime allocates lazily and loads larger ones: the harness says it cannot run them), and
+//     a table.grow past a table's share of that bound is stopped with the decision of the
+//     gateway's backstop (504), which is what the gateway gives such a growth on the oracle's
+//     host (Wasmtime writes each new element, about 6 ns apiece). On a faster host, or with a
+//     larger timeout_ms, the gateway may only hit the deadline (deny 500) or finish the growth;
+//     in the manifest read, which has no deadline, it finishes.
+//   - Whether Wasmtime can allocate a large table (at instantiation, or for table.grow) depends
+//     on the host's memory: the harness answers as Wasmtime would on the host it runs on (with
+//     Linux's default overcommit, an allocation larger than RAM + swap fails), not the gateway's.
+//   - memory64, table64 and several memories in a module: Wasmtime 44 runs them, wazero cannot,
+//     and the harness says so without a decision. A table64 minimum of 2^61 elements or more
+//     makes Wasmtime 44 panic: no decision either.
+//   - An active element or data segment that does not fit is Wasmtime's instantiation trap only
+//     when its offset is a constant and its table or memory the module's own; otherwise wazero
+//     decides: the same trap for a data segment, but an element segment it lets pass.
 //   - A trap's innermost frame has no offset when its function has several instructions that
 //     could have raised it (several memory accesses for an out-of-bounds trap, say).
 //   - Deep recursion: wazero's stack limit is not Wasmtime's 512 KiB, so a recursing guest may

@@ -69,6 +69,9 @@ func (p *program) classify(err error, stoppedBy error) *failure {
 	var exit *sys.ExitError
 	var abort *wasip2.AbortError
 	var ctrap *cabi.Trap
+	if f := p.boundsFailure(err); f != nil { // a table.grow the harness bounds, a data segment (tables.go)
+		return f
+	}
 	switch {
 	case errors.As(err, &abort):
 		return &failure{kind: kindAbort, text: abort.Msg, root: abort.Msg,

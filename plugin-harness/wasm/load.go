@@ -97,6 +97,8 @@ type program struct {
 	memoryLimit uint64
 	// defined are the resource types the component defines, by the plan's identity.
 	defined map[*component.ResourceType]*wasip2.ResourceType
+	// tables are the bounds put on the guest's tables (tables.go).
+	tables *tableBounds
 
 	cur *callState // the call in progress; calls are sequential
 }
@@ -394,13 +396,11 @@ func (p *program) compile(ctx context.Context, instances []*component.CoreInstan
 			return &Refusal{Stage: "compile", Chain: []string{"failed to compile wasm component: plugin.wasm: failed to parse WebAssembly module"},
 				Detail: fmt.Sprintf("core module %d: %v (Wasmtime's wording is not reproduced)", in.Module.Index, err)}
 		}
-		// The gateway's limiter refuses a memory whose minimum is already past memory_mb, so
-		// every instantiation fails (wazero would refuse to compile the module instead).
-		for _, min := range memoryMinimums(in.Module.Bytes) {
-			if min > p.memoryLimit {
-				return &instantiateRefusal{msg: fmt.Sprintf("memory minimum size of %d pages exceeds memory limits", min)}
-			}
-		}
+	}
+	// What Wasmtime refuses to compile or to instantiate (a memory past memory_mb, a table the
+	// host cannot allocate), what wazero cannot run; the tables' bounds.
+	if err := p.preflight(instances, specs); err != nil {
+		return err
 	}
 	for i, in := range instances {
 		names := make([][2]string, len(specs[i]))
@@ -415,10 +415,13 @@ func (p *program) compile(ctx context.Context, instances []*component.CoreInstan
 		if err != nil {
 			return fmt.Errorf("core module %d: %v", in.Module.Index, err)
 		}
-		code := indexCode(in.Module.Bytes)
+		code := p.tables.code[i] // indexCode(in.Module.Bytes), made by preflight
 		marked, marks, err := addMarkers(renamed, code)
 		if err != nil {
 			return fmt.Errorf("core module %d: adding site markers: %v", in.Module.Index, err)
+		}
+		if marked, err = p.tables.boundGrowth(i, marked); err != nil {
+			return fmt.Errorf("core module %d: the harness cannot bound its tables' growth: %v", in.Module.Index, err)
 		}
 		sum := sha256.Sum256(marked)
 		cm := byDigest[sum]
@@ -537,6 +540,6 @@ func coreTypes(ts []cabi.ValType) []api.ValueType {
 
 // instantiateRefusal is a failure Wasmtime reports when instantiating the world (its message
 // goes after "failed to instantiate <world>…: ").
-type instantiateRefusal struct{ msg string }
+type instantiateRefusal struct{ msg, detail string }
 
 func (e *instantiateRefusal) Error() string { return e.msg }

@@ -288,6 +288,8 @@ type oracleCase struct {
 	args          []string
 	wallClock     bool // the expected decision comes from a wall-clock limit
 	check         func(t *testing.T, r *oracleReport, exact bool)
+	// skip, when set, says why the case cannot run on this host ("" when it can).
+	skip func() string
 }
 
 func oracleCases() []oracleCase {
@@ -303,6 +305,7 @@ func oracleCases() []oracleCase {
 	cases = append(cases, worldCases("js-", 10_000_000)...)
 	cases = append(cases, worldCases("py-", 10_000_000)...)
 	cases = append(cases, guestLanguageCases(trapPrefix, unreachable)...)
+	cases = append(cases, tableCases()...)
 	return append(cases, []oracleCase{
 		{name: "gate-trap", fixture: "gate-trap", check: func(t *testing.T, r *oracleReport, _ bool) {
 			oracleLoaded(t, r, fxGateID, fxGateName)
@@ -607,6 +610,11 @@ func TestOracleDecisions(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			if c.skip != nil {
+				if why := c.skip(); why != "" {
+					t.Skip(why)
+				}
+			}
 			r := env.run(t, c.fixture, c.wallClock, c.args...)
 			c.check(t, r, r.Serde == "serde_json")
 		})
@@ -630,5 +638,79 @@ func TestOracleUsage(t *testing.T) {
 		if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.HasPrefix(string(out), "wasm-oracle: ") {
 			t.Errorf("%q: want exit 2 with a wasm-oracle: message, got %v: %s", args, err, out)
 		}
+	}
+}
+
+// tableCases: what Wasmtime 44 does with tables, segments and the proposals it leaves off
+// (tables.go, features.go). Its limiter allows every table growth, so table.grow answers -1 only past the
+// table's maximum; an allocation the host refuses is an error; a growth of 100 M elements takes
+// it past the 200 ms backstop (1.6 s and 800 MB on the oracle's host).
+func tableCases() []oracleCase {
+	grow := func(tool, metadata string) oracleCase {
+		return oracleCase{name: "wat-table-grow/" + strings.TrimPrefix(tool, "table."), fixture: "wat-table-grow", args: []string{"--tool", tool},
+			check: func(t *testing.T, r *oracleReport, _ bool) {
+				oracleLoaded(t, r, fxWatID, fxWatName)
+				oracleJSONEqual(t, "evaluate_pre_dispatch", r.call(t, "evaluate_pre_dispatch").Output, `{"decision":"allow","metadata":`+metadata+`}`)
+				oracleJSONEqual(t, "evaluate_post_dispatch", r.call(t, "evaluate_post_dispatch").Output, `{"decision":"allow"}`)
+			}}
+	}
+	// A table of 2^32-1 elements takes 32 GiB: a host that grants that much would really allocate
+	// it (and fill it, for table.grow), so these cases run only where Wasmtime's allocation fails.
+	small := func() string {
+		if limit, how := hostAllocLimit(); limit >= 8*(1<<32-1) {
+			return "this host would grant Wasmtime a 32 GiB table (" + how + ")"
+		}
+		return ""
+	}
+	const oom = "out of memory (failed to allocate 34359738360 bytes)"
+	const parse = "failed to compile wasm component: plugin.wasm: failed to parse WebAssembly module"
+	return []oracleCase{
+		{name: "wat-table-grow", fixture: "wat-table-grow", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleLoaded(t, r, fxWatID, fxWatName)
+			oracleJSONEqual(t, "evaluate_pre_dispatch", r.call(t, "evaluate_pre_dispatch").Output, `{"decision":"allow"}`)
+		}},
+		grow("table.grow.0", `{"table_grow":1,"table_size":1}`),
+		grow("table.grow.1000", `{"table_grow":1,"table_size":1001}`),
+		grow("table.grow.1000000", `{"table_grow":1,"table_size":1000001}`),
+		grow("table.grow.4294967295", `{"table_grow":-1,"table_size":1}`), // past 2^32-1 elements: -1, nothing allocated
+		grow("table.grow-max.9", `{"table_grow":1,"table_size":10}`),
+		grow("table.grow-max.10", `{"table_grow":-1,"table_size":1}`), // past the declared maximum
+		{name: "wat-table-grow/100M", fixture: "wat-table-grow", wallClock: true, args: []string{"--tool", "table.grow.100000000"},
+			check: func(t *testing.T, r *oracleReport, _ bool) {
+				c := r.call(t, "evaluate_pre_dispatch")
+				oracleJSONEqual(t, c.Slot, c.Output, `{"decision":"deny","http_status":504,"code":-32603,"message":"gate plugin 'com.example.wasm-wat-gate' timed out"}`)
+				oracleFailureKind(t, c, "timeout", "")
+			}},
+		{name: "wat-table-grow/oom", fixture: "wat-table-grow", args: []string{"--tool", "table.grow.4294967294"}, skip: small,
+			check: func(t *testing.T, r *oracleReport, _ bool) {
+				c := r.call(t, "evaluate_pre_dispatch")
+				oracleJSONEqual(t, c.Slot, c.Output, `{"decision":"deny","http_status":500,"code":-32603,"message":"gate plugin 'com.example.wasm-wat-gate' error: evaluate_pre_dispatch call failed: `+oom+`"}`)
+				oracleFailureKind(t, c, "error", oom)
+			}},
+		{name: "wat-table-min", fixture: "wat-table-min", skip: small, check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleRefused(t, r, "manifest", `registering first-party plugin "com.example.wasm-wat-gate"`,
+				"failed to instantiate tool-gate-plugin for manifest read: "+oom)
+		}},
+		{name: "wat-externref", fixture: "wat-externref", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleRefused(t, r, "compile", parse)
+			if r.Load.Failure == nil || !strings.HasPrefix(r.Load.Failure.RootCause, "gc types are disallowed but found type which requires gc") {
+				t.Errorf("the compile error's root cause: %+v", r.Load.Failure)
+			}
+		}},
+		// wazero lets an element segment that does not fit pass (and drops the segments after it).
+		{name: "wat-elem-oob", fixture: "wat-elem-oob", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleRefused(t, r, "manifest", `registering first-party plugin "com.example.wasm-wat-gate"`,
+				"failed to instantiate tool-gate-plugin for manifest read: wasm trap: undefined element: out of bounds table access")
+		}},
+		{name: "wat-data-oob", fixture: "wat-data-oob", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleRefused(t, r, "manifest", `registering first-party plugin "com.example.wasm-wat-gate"`,
+				"failed to instantiate tool-gate-plugin for manifest read: wasm trap: out of bounds memory access")
+		}},
+		{name: "wat-shared-memory", fixture: "wat-shared-memory", check: func(t *testing.T, r *oracleReport, _ bool) {
+			oracleRefused(t, r, "compile", parse)
+			if r.Load.Failure == nil || !strings.HasPrefix(r.Load.Failure.RootCause, "threads must be enabled for shared memories") {
+				t.Errorf("the compile error's root cause: %+v", r.Load.Failure)
+			}
+		}},
 	}
 }

@@ -127,7 +127,8 @@ func Run(ctx context.Context, artifact []byte, desc *descriptor.Descriptor, plan
 	var ir *instantiateRefusal
 	switch {
 	case errors.As(err, &ir):
-		return out, &Refusal{Stage: "manifest", Chain: []string{registering, "failed to instantiate " + world.Name + " for manifest read: " + ir.msg}}
+		return out, &Refusal{Stage: "manifest", Chain: []string{registering, "failed to instantiate " + world.Name + " for manifest read: " + ir.msg},
+			Detail: ir.detail}
 	case err != nil:
 		return out, err
 	}
