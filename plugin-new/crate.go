@@ -18,6 +18,24 @@ var templateFS embed.FS
 // pin: the one the current gateway is built with (docs/scaffold.md §2.2).
 const DefaultSDKTag = "v0.1.0-beta.14"
 
+// Runtimes and languages (--runtime, --lang).
+const (
+	runtimeNative = "native" // a Rust cdylib on the SDK (runtime native-cdylib-v1)
+	runtimeWasm   = "wasm"   // a WASI preview-2 component (runtime wasi-v1)
+	langRust      = "rust"
+	langJS        = "js"
+)
+
+// The Wasm toolchains the generated projects pin: the versions plugin-harness's own Wasm guests
+// (plugin-harness/testdata/wasm) are built and tested with (docs/scaffold.md §6).
+const (
+	WitBindgenVersion     = "0.61.1" // crates.io wit-bindgen, exact
+	ComponentizeJSVersion = "0.23.0" // npm @bytecodealliance/componentize-js, exact
+	// componentize-js imports preview2-shim when it runs but lists it only as a dev dependency,
+	// so the project pins it too.
+	Preview2ShimVersion = "0.17.9"
+)
+
 // crate is everything the templates know about the crate being generated.
 type crate struct {
 	Kind        kind
@@ -35,11 +53,22 @@ type crate struct {
 	SDKVersion  string // the tag without its "v", pinned exactly
 	Version     string // the crate's own version
 	WithCI      bool
+	Runtime     string // runtimeNative or runtimeWasm
+	Lang        string // langRust or langJS (js only with runtimeWasm)
+
+	// Wasm only.
+	World          string // WIT world, e.g. "tool-gate-plugin"
+	Interface      string // the interface the world exports, e.g. "tool-gate"
+	RustInterface  string // its Rust module name in wit-bindgen's output, e.g. "tool_gate"
+	JSExport       string // its export name in JavaScript (componentize-js), e.g. "toolGate"
+	WitBindgen     string // WitBindgenVersion
+	ComponentizeJS string // ComponentizeJSVersion
+	Preview2Shim   string // Preview2ShimVersion
 }
 
 // newCrate derives every name from validated input.
 func newCrate(k kind, name, id, sdkTag string, withCI bool) crate {
-	c := crate{Kind: k, Name: name, ID: id, SDKTag: sdkTag, Version: "0.1.0", WithCI: withCI}
+	c := crate{Kind: k, Name: name, ID: id, SDKTag: sdkTag, Version: "0.1.0", WithCI: withCI, Runtime: runtimeNative, Lang: langRust}
 	c.Ident = strings.ReplaceAll(name, "-", "_")
 	var words []string
 	for w := range strings.SplitSeq(name, "-") {
@@ -56,6 +85,46 @@ func newCrate(k kind, name, id, sdkTag string, withCI bool) crate {
 	}
 	c.SDKVersion = strings.TrimPrefix(sdkTag, "v")
 	return c
+}
+
+// newWasmCrate derives a Wasm component project (one of the kinds with k.Wasm) in lang.
+func newWasmCrate(k kind, name, id, lang string) crate {
+	c := newCrate(k, name, id, "", false)
+	c.Runtime, c.Lang = runtimeWasm, lang
+	c.World, c.Interface = k.WasmWorld, k.WasmInterface
+	c.RustInterface = strings.ReplaceAll(k.WasmInterface, "-", "_")
+	parts := strings.Split(k.WasmInterface, "-")
+	for i := 1; i < len(parts); i++ {
+		parts[i] = strings.ToUpper(parts[i][:1]) + parts[i][1:]
+	}
+	c.JSExport = strings.Join(parts, "")
+	c.WitBindgen, c.ComponentizeJS, c.Preview2Shim = WitBindgenVersion, ComponentizeJSVersion, Preview2ShimVersion
+	return c
+}
+
+// Artifact is the file the build produces, relative to the crate directory.
+func (c crate) Artifact() string {
+	if c.Runtime == runtimeWasm {
+		return "plugin.wasm"
+	}
+	return "target/release/lib" + c.Crate + ".so"
+}
+
+// templateRoots are the template directories of the crate's flavour, the later ones overriding
+// files of the same path in the earlier ones.
+func (c crate) templateRoots() []string {
+	if c.Runtime == runtimeWasm {
+		return []string{"templates/wasm/common", "templates/wasm/" + c.Lang + "/common", "templates/wasm/" + c.Lang + "/kinds/" + c.Kind.Name}
+	}
+	return []string{"templates/common", "templates/kinds/" + c.Kind.Name}
+}
+
+// entryPoint is the source file every flavour must have: a missing one is a bug of the templates.
+func (c crate) entryPoint() string {
+	if c.Runtime == runtimeWasm && c.Lang == langJS {
+		return "src/plugin.js"
+	}
+	return "src/lib.rs"
 }
 
 // kindLabel is the kind in Title Case words, e.g. "Tool Gate", for display names.
@@ -75,10 +144,10 @@ type file struct {
 }
 
 // render produces the crate's files in path order: the common templates, then the kind's own
-// (which may replace a common one of the same path).
+// (which may replace a common one of the same path); see templateRoots.
 func render(c crate) ([]file, error) {
 	byPath := map[string]file{}
-	for _, root := range []string{"templates/common", "templates/kinds/" + c.Kind.Name} {
+	for _, root := range c.templateRoots() {
 		err := fs.WalkDir(templateFS, root, func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".tmpl") {
 				return err
@@ -110,8 +179,8 @@ func render(c crate) ([]file, error) {
 			return nil, err
 		}
 	}
-	if _, ok := byPath["src/lib.rs"]; !ok {
-		return nil, fmt.Errorf("no src/lib.rs template for kind %s", c.Kind.Name)
+	if _, ok := byPath[c.entryPoint()]; !ok {
+		return nil, fmt.Errorf("no %s template for kind %s (runtime %s, lang %s)", c.entryPoint(), c.Kind.Name, c.Runtime, c.Lang)
 	}
 	files := make([]file, 0, len(byPath))
 	for _, f := range byPath {

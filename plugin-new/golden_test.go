@@ -36,13 +36,55 @@ func goldenCrate(t *testing.T, k kind) []file {
 	})
 }
 
-// TestGolden compares every kind's crate with testdata/golden/<kind>/ (go test -run TestGolden
-// -update rewrites them after a deliberate template change; review the diff).
-func TestGolden(t *testing.T) {
+// goldenWasm is the Wasm project TestGolden compares for kind k in lang. package-lock.json (npm's
+// output, checked by TestPackageLock) and wit/plugin.wit (checked by TestWITIsTheHarnessContract)
+// are left out, and the files every kind shares unchanged are kept for tool_gate only.
+func goldenWasm(t *testing.T, k kind, lang string) []file {
+	t.Helper()
+	files, err := render(newWasmCrate(k, goldenName, "dev.example."+k.Name+"."+goldenName, lang))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slices.DeleteFunc(files, func(f file) bool {
+		switch f.Path {
+		case "package-lock.json", "wit/plugin.wit":
+			return true
+		case ".gitignore", "rust-toolchain.toml":
+			return k.Name != "tool_gate"
+		}
+		return false
+	})
+}
+
+// goldenSet is one directory of testdata/golden and the files rendered for it.
+type goldenSet struct {
+	dir   string
+	files func(t *testing.T) []file
+}
+
+// goldenSets: every kind's native crate in testdata/golden/<kind>, and the Wasm projects in
+// testdata/golden/wasm-<lang>/<kind>.
+func goldenSets() []goldenSet {
+	var sets []goldenSet
 	for _, k := range kinds {
-		t.Run(k.Name, func(t *testing.T) {
-			dir := filepath.Join("testdata", "golden", k.Name)
-			files := goldenCrate(t, k)
+		sets = append(sets, goldenSet{k.Name, func(t *testing.T) []file { return goldenCrate(t, k) }})
+	}
+	for _, lang := range []string{langRust, langJS} {
+		for _, k := range wasmKinds() {
+			sets = append(sets, goldenSet{"wasm-" + lang + "/" + k.Name, func(t *testing.T) []file { return goldenWasm(t, k, lang) }})
+		}
+	}
+	return sets
+}
+
+// TestGolden compares every kind's crate with testdata/golden/<kind>/, and the Wasm projects with
+// testdata/golden/wasm-<lang>/<kind>/ (go test -run TestGolden -update rewrites them after a
+// deliberate template change; review the diff).
+func TestGolden(t *testing.T) {
+	for _, set := range goldenSets() {
+		t.Run(set.dir, func(t *testing.T) {
+			dir := filepath.Join("testdata", "golden", filepath.FromSlash(set.dir))
+			files := set.files(t)
 			if *update {
 				if err := os.RemoveAll(dir); err != nil {
 					t.Fatal(err)

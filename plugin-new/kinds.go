@@ -13,8 +13,12 @@ type kind struct {
 	// StaticPath is false for the two kinds whose register_static() arm is a compile error, so
 	// the crate's static-firstparty feature must not forward to the SDK's.
 	StaticPath bool
-	// Wasm is true for the kinds the gateway can also load as a Wasm component.
-	Wasm bool
+	// Wasm is true for the kinds the gateway can also load as a Wasm component (runtime wasi-v1):
+	// WasmWorld is then the world of WIT package mcpg:plugin@0.1.0 the component implements, and
+	// WasmInterface the interface that world exports (docs/scaffold.md §6).
+	Wasm          bool
+	WasmWorld     string
+	WasmInterface string
 	// Serde is true when the macro's expansion names ::serde directly for this kind, so the crate
 	// itself needs serde; the generated crates all have it anyway for their typed config.
 	Serde bool
@@ -26,9 +30,9 @@ type kind struct {
 
 // kinds lists the 21 kinds in the order the SDK's macro and the reference CLI list them.
 var kinds = []kind{
-	{Name: "tool_gate", Class: "tool_gate", Keyword: "tool_gate", Trait: "SyncToolGate", Suffix: "Gate", StaticPath: true, Wasm: true},
-	{Name: "transform", Class: "transform", Keyword: "transform", Trait: "SyncTransform", Suffix: "Transform", StaticPath: true, Wasm: true},
-	{Name: "identity", Class: "identity_provider", Keyword: "identity", Trait: "SyncIdentityResolver", Suffix: "Identity", StaticPath: true, Wasm: true},
+	{Name: "tool_gate", Class: "tool_gate", Keyword: "tool_gate", Trait: "SyncToolGate", Suffix: "Gate", StaticPath: true, Wasm: true, WasmWorld: "tool-gate-plugin", WasmInterface: "tool-gate"},
+	{Name: "transform", Class: "transform", Keyword: "transform", Trait: "SyncTransform", Suffix: "Transform", StaticPath: true, Wasm: true, WasmWorld: "transform-plugin", WasmInterface: "transform"},
+	{Name: "identity", Class: "identity_provider", Keyword: "identity", Trait: "SyncIdentityResolver", Suffix: "Identity", StaticPath: true, Wasm: true, WasmWorld: "identity-plugin", WasmInterface: "identity"},
 	{Name: "backend", Class: "backend", Keyword: "backend", Trait: "SyncBackendPlugin", Suffix: "Backend", StaticPath: true},
 	{Name: "audit_sink", Class: "audit_sink", Keyword: "audit_sink", Trait: "SyncAuditSink", Suffix: "AuditSink", StaticPath: true},
 	{Name: "log_sink", Class: "log_sink", Keyword: "log_sink", Trait: "SyncLogSink", Suffix: "LogSink", StaticPath: true},
@@ -78,3 +82,14 @@ func kindNames() []string {
 
 // kebab is the kind as it appears in package and directory names ("tool-gate").
 func (k kind) kebab() string { return strings.ReplaceAll(k.Name, "_", "-") }
+
+// wasmKinds are the kinds --runtime wasm accepts, in table order.
+func wasmKinds() []kind {
+	var ks []kind
+	for _, k := range kinds {
+		if k.Wasm {
+			ks = append(ks, k)
+		}
+	}
+	return ks
+}

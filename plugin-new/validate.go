@@ -139,3 +139,69 @@ func clusterWarning(k kind, id, name string) string {
 	}
 	return fmt.Sprintf("the gateway selects a cluster plugin by 'cluster: {kind: <k>}' as plugin id dev.mcpg.cluster.<k>, so %s cannot be selected yet; pass --id dev.mcpg.cluster.%s to make it selectable", id, name)
 }
+
+// flavour resolves --runtime and --lang for kind k, refusing the combinations that cannot be built.
+func (o newOptions) flavour(k kind) (runtime, lang string, err error) {
+	runtime, lang = o.runtime, o.lang
+	switch runtime {
+	case runtimeNative, runtimeWasm:
+	default:
+		err := cli.Usagef("new: --runtime %s: not a runtime (native or wasm)", textclip.Quote(runtime))
+		switch strings.ToLower(runtime) {
+		case "wasi", "wasi-v1", "wasip2", "wasm32-wasip2", "component", "webassembly", "wasm":
+			return "", "", cli.WithHint(err, "did you mean '--runtime wasm'? (plugin.yaml then says runtime: wasi-v1)")
+		case "native-cdylib-v1", "cdylib", "so", "rust":
+			return "", "", cli.WithHint(err, "did you mean '--runtime native'? (the default)")
+		}
+		return "", "", err
+	}
+	switch lang {
+	case "", langRust, langJS:
+	default:
+		err := cli.Usagef("new: --lang %s: not a language new writes (rust or js)", textclip.Quote(lang))
+		switch strings.ToLower(lang) {
+		case "javascript", "node", "nodejs", "componentize-js", "jsx", "mjs":
+			return "", "", cli.WithHint(err, "did you mean '--lang js'?")
+		case "rs":
+			return "", "", cli.WithHint(err, "did you mean '--lang rust'?")
+		case "ts", "typescript":
+			return "", "", cli.WithHint(err, "write JavaScript with '--lang js' (componentize-js takes a JavaScript module; compile TypeScript to it first)")
+		}
+		return "", "", err
+	}
+	if runtime == runtimeNative {
+		if lang == langJS {
+			return "", "", cli.WithHint(cli.Usagef("new: --lang js needs --runtime wasm: a native plugin is a Rust shared library"),
+				fmt.Sprintf("add '--runtime wasm' (%s only)", strings.Replace(wasmKindList(), " and ", " or ", 1)))
+		}
+		return runtime, langRust, nil
+	}
+	if lang == "" {
+		lang = langRust
+	}
+	if !k.Wasm {
+		return "", "", cli.WithHint(cli.Usagef("new: --runtime wasm: a %s plugin cannot be a Wasm component; the gateway runs only %s plugins as Wasm", k.Name, wasmKindList()),
+			"drop --runtime wasm for a native "+k.Name+" crate")
+	}
+	if o.sdkTagSet {
+		return "", "", cli.WithHint(cli.Usagef("new: --sdk-tag pins the native SDK, which a Wasm component does not use"),
+			"drop --sdk-tag; the component is built against wit/plugin.wit (mcpg:plugin@0.1.0)")
+	}
+	if o.withCI {
+		return "", "", cli.WithHint(cli.Usagef("new: --with-ci writes the native crate's workflow; there is none for --runtime wasm yet"),
+			"drop --with-ci; 'make check KEY=…' runs the same loop in any CI")
+	}
+	return runtime, lang, nil
+}
+
+// wasmKindList names the kinds that can be Wasm components: "tool_gate, transform and identity".
+func wasmKindList() string {
+	var names []string
+	for _, k := range wasmKinds() {
+		names = append(names, k.Name)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
