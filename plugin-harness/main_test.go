@@ -48,7 +48,7 @@ func TestScripts(t *testing.T) {
 	}
 	clitest.RunWith(t, "testdata/script", clitest.Options{
 		Vars: map[string]string{"FIXTURE": fixture, "EXAMPLE": example, "RUSTFIXTURES": rust, "WASMFIXTURES": wasmFixtures,
-			"XDG_CACHE_HOME": userCache},
+			"XDG_CACHE_HOME": userCache, "TOOLSCACHE": userCache},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "native":

@@ -258,3 +258,16 @@ func artifactSize(path string) string {
 	}
 	return fmt.Sprintf("%.1f MiB", float64(info.Size())/(1<<20))
 }
+
+// wasmCompileMemory is the address space compiling a plugin.wasm may take in the worker on top of
+// --max-memory: 128 MiB per started MiB of the artifact, at most 8 GiB.
+func wasmCompileMemory(artifact string) uint64 {
+	info, err := os.Stat(artifact)
+	if err != nil {
+		return 0
+	}
+	mib := uint64(info.Size()+1<<20-1) >> 20
+	return min(mib*wasmCompileMemoryPerMiB, 8<<30)
+}
+
+const wasmCompileMemoryPerMiB = 128 << 20

@@ -41,3 +41,23 @@ func TestWasmCompileBudget(t *testing.T) {
 		t.Errorf("a missing artifact: %s, want the plain timeout", got)
 	}
 }
+
+// TestWasmCompileMemory: the worker of a plugin.wasm gets room for wazero's compiler, by the
+// artifact's size (the componentize-py guests need about 1.2 GB for 18 MB).
+func TestWasmCompileMemory(t *testing.T) {
+	dir := t.TempDir()
+	for size, want := range map[int64]uint64{0: 0, 1: 128 << 20, 18 << 20: 18 * 128 << 20, 1 << 40: 8 << 30} {
+		path := filepath.Join(dir, "plugin.wasm")
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Truncate(size); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		if got := wasmCompileMemory(path); got != want {
+			t.Errorf("%d bytes: %d, want %d", size, got, want)
+		}
+	}
+}

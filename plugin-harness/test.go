@@ -94,7 +94,8 @@ Flags:
                         harness's own guard, whatever --ffi-limits says; compiling a plugin.wasm
                         gets 5s more per MiB
   --max-memory MIB      address space the plugin may add to the worker, in MiB (default 1024; 0: none;
-                        the worker keeps another 256 MiB for the Go runtime)
+                        the worker keeps another 256 MiB for the Go runtime, and 128 MiB per MiB of
+                        a plugin.wasm for compiling it)
   --json                print the whole run as one JSON document on stdout
   --limits BLOCK        a plugin.wasm entry's plugins[].limits (JSON or YAML, inline or a file):
                         memory_mb (default 64), fuel (10000000), timeout_ms (100). timeout_ms is
@@ -270,6 +271,11 @@ func runTest(env *cli.Env, args []string) error {
 	}
 	req := workerRequest{Path: artifact, SHA256: r.SHA256, MaxMemory: f.maxMemory << 20, Plan: *plan}
 	req.Wasm = wasmReq
+	if isWasm && req.MaxMemory > 0 {
+		// wazero's optimizing compiler is the harness's work, not the plugin's: it needs about
+		// 60 times the component's size (1.2 GB for an 18 MB componentize-py guest).
+		req.MaxMemory += wasmCompileMemory(artifact)
+	}
 	var failure error
 	if !isWasm {
 		failure = loadableHere(pkg.Name, artifact)
