@@ -4,7 +4,8 @@
 // same real registry (oci.go), and hash and list over thousands of small files vs sha256sum
 // (many.go), and reports ratios, peak RSS and whether each target of the foundation, OCI and
 // reliability issues is met. Run it through `make bench` (`scripts/bench -oci` for the OCI cases
-// alone, `scripts/bench -many-only` for the many-files cases).
+// alone, `scripts/bench -many-only` for the many-files cases, `scripts/bench -wasm` for
+// `mcpg-plugins test` on Wasm guests vs Wasmtime 44, wasm.go).
 package main
 
 import (
@@ -47,6 +48,7 @@ type result struct {
 	ratio        float64 // how the target is expressed (see each case)
 	ok           bool
 	note         string
+	noRSSLimit   bool // the Wasm cases: compiling a 12 MB guest is not a 64 MiB job
 }
 
 func main() {
@@ -58,6 +60,8 @@ func main() {
 	needed := []string{"mcpg-plugins", "plugin-hash", "plugin-sign", "plugin-pack", "plugin-oci"}
 	if *ociOnly {
 		needed = []string{"plugin-pack", "plugin-oci"}
+	} else if *wasmOnly {
+		needed = []string{"mcpg-plugins", "plugin-harness"}
 	} else if *manyOnly {
 		needed = []string{"plugin-hash", "plugin-pack"}
 	}
@@ -70,7 +74,10 @@ func main() {
 
 	var results []result
 	add := func(r result) { results = append(results, r); printResult(r) }
+	root := filepath.Dir(bin)
 	switch {
+	case *wasmOnly:
+		wasmCases(root, tool, add)
 	case *manyOnly:
 		manyCases(tool, add)
 	case !*ociOnly:
@@ -78,7 +85,7 @@ func main() {
 		manyCases(tool, add)
 	}
 	switch oci := findOCITools(bin); {
-	case *manyOnly:
+	case *manyOnly, *wasmOnly:
 	case oci.ok():
 		ociCases(tool, oci, add)
 	case *ociOnly:
@@ -86,13 +93,16 @@ func main() {
 	default:
 		fmt.Printf("\nskipping the OCI cases: %s\n", oci.missing())
 	}
+	if !*ociOnly && !*manyOnly && !*wasmOnly {
+		wasmCases(root, tool, add)
+	}
 
 	failed := 0
 	for _, r := range results {
 		if !r.ok {
 			failed++
 		}
-		if r.ours.rssKiB > rssLimitKiB {
+		if r.ours.rssKiB > rssLimitKiB && !r.noRSSLimit {
 			failed++
 			fmt.Printf("peak RSS of %s is %d KiB (limit %d)\n", r.name, r.ours.rssKiB, rssLimitKiB)
 		}
@@ -171,7 +181,7 @@ func foundationCases(tool func(string) string, add func(result)) (results []resu
 
 func countFailed(rs []result) (n int) {
 	for _, r := range rs {
-		if !r.ok || r.ours.rssKiB > rssLimitKiB {
+		if !r.ok || (r.ours.rssKiB > rssLimitKiB && !r.noRSSLimit) {
 			n++
 		}
 	}
@@ -180,7 +190,7 @@ func countFailed(rs []result) (n int) {
 
 func printResult(r result) {
 	verdict := "ok"
-	if !r.ok || r.ours.rssKiB > rssLimitKiB {
+	if !r.ok || (r.ours.rssKiB > rssLimitKiB && !r.noRSSLimit) {
 		verdict = "MISSED"
 	}
 	peer := "-"
