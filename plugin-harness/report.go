@@ -97,7 +97,16 @@ func shownSlot(slot string) bool {
 	return true
 }
 
+// callNote is what the call line adds to the slot: the inputs worth seeing, and the fuel a Wasm
+// call used.
 func callNote(c *native.Call) string {
+	if c.FuelUsed != nil {
+		return inputNote(c) + fmt.Sprintf("  [fuel %d]", *c.FuelUsed)
+	}
+	return inputNote(c)
+}
+
+func inputNote(c *native.Call) string {
 	var in map[string]json.RawMessage = c.Inputs
 	switch c.Slot {
 	case "evaluate_post_dispatch":

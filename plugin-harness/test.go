@@ -52,8 +52,10 @@ network), the world of the descriptor's class (tool-gate-plugin, transform-plugi
 its manifest export checked against plugin.yaml, then each class export on a fresh instance per
 call within --limits. A trap, memory past memory_mb, a runaway loop or deep recursion is the
 gateway's decision for it (deny 500 for a gate, error for a transform, none for an identity
-provider) with its error text and Wasm backtrace, and the run exits 1. Fuel is not metered yet: a
-runaway guest is stopped by a guard inside --timeout. Compiled code is cached under the user cache
+provider) with its error text and Wasm backtrace, and the run exits 1. Fuel is metered as Wasmtime 44
+meters it (each call's line shows the fuel it used), so a runaway loop ends as on the gateway; a
+guest blocked in the host, or given fuel enough to outlast the gateway's deadline, is stopped by a
+guard inside --timeout. Compiled code is cached under the user cache
 dir (mcpg-plugins/wazero), so only the first run of a large component waits for the compiler.
 
 Nothing is left behind: the worker runs in a process group of its own and dies with the tool; any

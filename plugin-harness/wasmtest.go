@@ -33,8 +33,9 @@ type wasmFlags struct {
 	allowCoreModule bool
 }
 
-// wasmRequestFor checks the Wasm flags and builds the worker's request. The guard that stands in
-// for fuel stays well inside --timeout, so a runaway guest becomes a decision, not a killed worker.
+// wasmRequestFor checks the Wasm flags and builds the worker's request. The guard (for a guest fuel
+// does not stop: one blocked in the host, or given fuel enough to outlast the gateway's deadline)
+// stays well inside --timeout, so such a guest becomes a decision, not a killed worker.
 func wasmRequestFor(f wasmFlags, desc *descriptor.Descriptor, timeout time.Duration, stdin io.Reader) (*wasmRequest, error) {
 	req := &wasmRequest{Descriptor: desc.Raw, Limits: wasm.DefaultLimits(), AllowCoreModule: f.allowCoreModule}
 	if f.limits != "" {

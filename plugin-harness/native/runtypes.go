@@ -79,8 +79,11 @@ type Call struct {
 	Violations []string   `json:"violations,omitempty"`
 	Warnings   []string   `json:"warnings,omitempty"`
 	HostCalls  []HostCall `json:"host_calls,omitempty"`
-	Nanos      int64      `json:"duration_ns"`
-	Timing     *Timing    `json:"timing,omitempty"`
+	// FuelUsed is the fuel a Wasm call consumed, as the gateway's Wasmtime counts it (nil for a
+	// native plugin).
+	FuelUsed *uint64 `json:"fuel_used,omitempty"`
+	Nanos    int64   `json:"duration_ns"`
+	Timing   *Timing `json:"timing,omitempty"`
 }
 
 // Timing summarises --repeat runs of one slot, each including context encoding and decision

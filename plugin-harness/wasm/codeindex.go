@@ -25,7 +25,12 @@ type site struct {
 type funcCode struct {
 	start, end int64 // the body (locals and instructions) in the module
 	sites      []site
-	complete   bool
+	// entry and loops are where Wasmtime checks fuel (fuel.go): on entry, which its backtraces
+	// place at the last declaration of locals (at start when there is none), and at the loop
+	// instructions, in order.
+	entry    int64
+	loops    []int64
+	complete bool
 }
 
 // codeIndex is a module's instruction sites, by function index (imports included).
@@ -127,12 +132,13 @@ func indexCode(m []byte) *codeIndex {
 				}
 				fn := uint32(len(ix.imports)) + i
 				base := int64(s.start + start)
-				sites, ok := scanCode(&binReader{b: body, refType: func(at int, nullable bool, heap int64) {
+				fc := &funcCode{start: base, end: base + int64(len(body))}
+				fc.sites, fc.complete = scanCode(&binReader{b: body, refType: func(at int, nullable bool, heap int64) {
 					if ix.refused == "" {
 						ix.refused = refusedRefType(base+int64(at), nullable, heap)
 					}
-				}}, base)
-				ix.funcs[fn] = &funcCode{start: base, end: base + int64(len(body)), sites: sites, complete: ok}
+				}}, base, fc)
+				ix.funcs[fn] = fc
 			}
 		}
 	}
@@ -175,15 +181,21 @@ func readTypes(contents []byte) ([]*rawFuncType, bool) {
 // scanBody reads one function body (locals, then instructions) and returns its sites; base is
 // the body's offset in the module. ok is false when it could not read the whole body.
 func scanBody(body []byte, base int64) (sites []site, ok bool) {
-	return scanCode(&binReader{b: body}, base)
+	return scanCode(&binReader{b: body}, base, nil)
 }
 
-// scanCode is scanBody with a reader of the caller's (features.go passes one with a refType hook).
-func scanCode(r *binReader, base int64) (sites []site, ok bool) {
+// scanCode is scanBody with a reader of the caller's (features.go passes one with a refType hook);
+// when fc is not nil, its entry and loops are recorded.
+func scanCode(r *binReader, base int64, fc *funcCode) (sites []site, ok bool) {
+	entry := base + int64(r.pos)
 	groups := r.u32()
 	for i := uint32(0); i < groups && r.err == nil; i++ {
+		entry = base + int64(r.pos)
 		r.u32()
 		r.skipValType()
+	}
+	if fc != nil {
+		fc.entry = entry
 	}
 	var out []site
 	defer func() {
@@ -207,6 +219,9 @@ func scanCode(r *binReader, base int64) (sites []site, ok bool) {
 		case op == 0x00:
 			out = append(out, site{offset: at, op: opUnreachable})
 		case op == 0x02 || op == 0x03 || op == 0x04 || op == 0x06:
+			if op == 0x03 && fc != nil {
+				fc.loops = append(fc.loops, at)
+			}
 			r.blockType()
 		case op == 0x07 || op == 0x08 || op == 0x09 || op == 0x18 || (op >= 0x0c && op <= 0x0d) ||
 			(op >= 0x20 && op <= 0x24) || op == 0xd4 || op == 0xd6:

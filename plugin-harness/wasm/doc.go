@@ -20,11 +20,19 @@
 // Before wazero sees a core module, what the gateway's Wasmtime would refuse is refused in its
 // words (features.go: reference types but funcref, shared memories, exception tags…; tables.go:
 // memories past memory_mb, tables the host cannot allocate, segments that do not fit), and every
-// table.grow is routed through a helper that bounds the table (tables.go).
+// table.grow is routed through a helper that bounds the table (tables.go). Then every core module
+// is rewritten to meter fuel exactly as Wasmtime 44 charges and checks it (fuel.go): the same
+// count at every check, the same trap at the same place, the same fuel used on every call, the
+// JavaScript and Python guests' included (Wasmtime's own glue between core instances costs none).
 //
-// Every call (the manifest read and each class call, each --repeat) gets a fresh instance, as
-// the gateway makes a fresh Store per call: a new WASI context and handle table, every core
-// instance instantiated again, start functions run again.
+// Every call (the manifest read and each class call, each --repeat) gets a fresh instance and
+// the whole fuel budget, as the gateway makes a fresh Store per call: a new WASI context and
+// handle table, every core instance instantiated again, start functions run again (on the call's
+// fuel).
+//
+// Options.Guard is the harness's hang guard: fuel stops a runaway guest as on the gateway; the
+// guard stops one blocked in a host call, or given fuel enough to outlast the gateway's epoch
+// deadline (compiled code through its fuel checks, interpreted code by wazero's context checks).
 //
 // # Failures
 //
@@ -42,11 +50,10 @@
 //
 // # What is not the gateway's yet
 //
-//   - Fuel is not metered: the gateway stops a call after 10,000,000 fuel (a few ms of a
-//     spinning guest; real guests use a large share of it). Here a call is stopped only by
-//     Options.Guard and then given the decision a fuel trap gives; its message has the
-//     backtrace's header but not its frames (wazero does not say where it stopped the guest).
-//     A guest that would run out of fuel but finishes within the guard is not caught.
+//   - A guest stopped by the guard gets the decision of the gateway's epoch deadline, but its
+//     message has the backtrace's header without the frames (Wasmtime's "wasm trap: interrupt"
+//     frames are not reproduced). The fuel reported for such a call is what was written back
+//     last, as Wasmtime's count after its deadline fires.
 //   - The timeout_ms epoch deadline is not enforced: wazero's code is slower than Wasmtime's,
 //     and the issue forbids denying a call for the harness's own slowness. A compiled call that
 //     runs past it gets a warning; an interpreted run says it was not judged.
@@ -77,5 +84,6 @@
 //   - Deep recursion: wazero's stack limit is not Wasmtime's 512 KiB, so a recursing guest may
 //     end differently (the compiler lets a Rust guest run its shadow stack out of memory first:
 //     "out of bounds memory access" rather than "call stack exhausted"); the decision is the
-//     same deny, and the frames shown are the same recursing function.
+//     same deny, and the frames shown are the same recursing function, but the fuel reported
+//     (what was used until the trap) differs.
 package wasm

@@ -26,7 +26,8 @@ import (
 // Failure kinds.
 const (
 	kindTrap    = "trap"    // the guest trapped (or a host function failed inside it)
-	kindGuard   = "guard"   // the harness's guard stopped a runaway guest: the gateway's fuel would have
+	kindFuel    = "fuel"    // the guest ran out of fuel (fuel.go)
+	kindGuard   = "guard"   // the harness's guard stopped a guest that outlived it: the gateway's deadline would have
 	kindTimeout = "timeout" // the gateway's backstop (timeout_ms + 100 ms) fired: a guest blocked in the host
 	kindError   = "error"   // the canonical ABI refused a value, or instantiation failed
 	kindAbort   = "abort"   // Wasmtime itself would fail: no decision to compare
@@ -69,6 +70,14 @@ func (p *program) classify(err error, stoppedBy error) *failure {
 	var exit *sys.ExitError
 	var abort *wasip2.AbortError
 	var ctrap *cabi.Trap
+	if p.cur != nil {
+		if at, outOfFuel, ok := p.cur.fuel.trapped(); ok {
+			if !outOfFuel {
+				return p.guardFailure(stoppedBy)
+			}
+			return p.fuelFailure(err, at)
+		}
+	}
 	if f := p.boundsFailure(err); f != nil { // a table.grow the harness bounds, a data segment (tables.go)
 		return f
 	}
@@ -90,7 +99,7 @@ func (p *program) classify(err error, stoppedBy error) *failure {
 		return &failure{kind: kindError, text: msg, root: msg}
 	}
 	root := rootCause(msg[:i])
-	frames := p.parseFrames(msg[i+len(wazeroStackTrace):], root)
+	frames := p.parseFrames(msg[i+len(wazeroStackTrace):], root, nil)
 	if len(frames) == 0 {
 		return &failure{kind: kindTrap, text: root, root: root}
 	}
@@ -118,17 +127,40 @@ func rootCause(head string) string {
 	return strings.TrimSuffix(head, " (recovered by wazero)")
 }
 
-// guardFailure is a call the harness stopped. The gateway would have stopped it too — by fuel
-// (10 M instructions are gone in a few ms), or by the epoch deadline when fuel is raised — with a
-// trap whose backtrace shows where the guest was; wazero does not say where it stopped it.
+// fuelOutMessage is Wasmtime's trap when a fuel check fails.
+const fuelOutMessage = "wasm trap: all fuel consumed by WebAssembly"
+
+// fuelFailure is a call that ran out of fuel: a check failed at offset at of the innermost
+// function's module (-1: not known) and executed its `unreachable`; the frames below are wazero's.
+func (p *program) fuelFailure(err error, at int64) *failure {
+	msg := err.Error()
+	i := strings.Index(msg, wazeroStackTrace)
+	if i < 0 {
+		return &failure{kind: kindFuel, text: "error while executing at wasm backtrace:", root: fuelOutMessage,
+			note: "the frames of the backtrace could not be read from wazero's error: " + msg}
+	}
+	frames := p.parseFrames(msg[i+len(wazeroStackTrace):], fuelOutMessage, &at)
+	f := &failure{kind: kindFuel, text: renderBacktrace(frames), root: fuelOutMessage}
+	for _, fr := range frames {
+		if fr.offset < 0 {
+			f.note = "a frame's code offset could not be worked out from the module (Wasmtime prints one)"
+			break
+		}
+	}
+	return f
+}
+
+// guardFailure is a call the harness stopped. The gateway stops a guest that runs this long by
+// its epoch deadline (with fuel raised far enough that fuel does not stop it first), a trap whose
+// backtrace shows where the guest was; wazero does not say where it stopped it.
 func (p *program) guardFailure(cause error) *failure {
 	why := "the call's context ended"
 	if cause != nil {
 		why = cause.Error()
 	}
 	return &failure{kind: kindGuard, text: "error while executing at wasm backtrace:", root: "stopped by the harness: " + why,
-		note: "the harness stopped a guest that ran past its guard; the gateway stops such a guest by fuel (not metered here yet) " +
-			"with this decision, and its message goes on with the frames where the guest was, which wazero does not report"}
+		note: "the harness stopped a guest that ran past its guard; the gateway stops such a guest by its epoch deadline " +
+			"(timeout_ms) with this decision, and its message goes on with the frames where the guest was, which wazero does not report"}
 }
 
 // frame is one line of a Wasmtime backtrace.
@@ -174,8 +206,8 @@ var signatureSuffix = regexp.MustCompile(`\((?:[a-z0-9]+(?:,[a-z0-9]+)*)?\)(?: [
 
 // parseFrames reads wazero's stack trace (innermost first) into Wasmtime's frames: guest
 // functions only (host functions and the harness's markers do not appear in Wasmtime's), at most
-// maxBacktraceFrames.
-func (p *program) parseFrames(trace, root string) []frame {
+// maxBacktraceFrames. fuelAt, for a fuel trap, is where the innermost frame was.
+func (p *program) parseFrames(trace, root string, fuelAt *int64) []frame {
 	var out []frame
 	var prev *frameSite // the guest function called from the frame being read
 	hostCallee := ""    // or the host function it called
@@ -221,6 +253,8 @@ func (p *program) parseFrames(trace, root string) []frame {
 		switch {
 		case pending != nil && pendingInst == site.inst:
 			f.offset = in.code.siteOf(site.index, *pending)
+		case len(out) == 0 && hostCallee == "" && prev == nil && fuelAt != nil:
+			f.offset = *fuelAt
 		case len(out) == 0 && hostCallee == "" && prev == nil:
 			f.offset = in.code.trapSite(site.index, root)
 		case prev != nil && prev.inst == site.inst:

@@ -19,11 +19,15 @@ type callState struct {
 	host    *wasip2.Host
 	bound   []api.GoFunction // the host module's function bodies for this call
 	hostMod api.Module
+	fuel    *fuelState
+	unguard func() bool  // ends the guard's hold on the fuel checks
 	mods    []api.Module // by core instance; nil until instantiated
 }
 
-// instantiate makes a fresh instance of the program. On failure the part already made is
-// closed and the error is wazero's (a trap in a start function, a link error).
+// instantiate makes a fresh instance of the program, its fuel first: start functions draw on the
+// call's budget, as they do on the gateway's Store. On failure the error is wazero's (a trap in a
+// start function, a link error) and the part already made is returned, for the caller to read
+// its fuel and then close.
 func (p *program) instantiate(ctx context.Context, cfg wasip2.Config) (*callState, error) {
 	st := &callState{host: wasip2.New(cfg), mods: make([]api.Module, len(p.insts))}
 	st.bound = make([]api.GoFunction, len(p.hostFns))
@@ -32,17 +36,23 @@ func (p *program) instantiate(ctx context.Context, cfg wasip2.Config) (*callStat
 	}
 	p.cur = st
 	var err error
+	if st.fuel, err = newFuel(ctx, p.rt, p.fuel, p.budget); err != nil {
+		return st, err
+	}
+	if p.engine == EngineCompiler {
+		// The guard (or the run's end) stops compiled code through the fuel checks (fuel.go); the
+		// interpreter watches the context itself.
+		st.unguard = context.AfterFunc(ctx, st.fuel.stop)
+	}
 	st.hostMod, err = p.rt.InstantiateModule(ctx, p.host, wazero.NewModuleConfig().WithName(hostModuleName).WithStartFunctions())
 	if err != nil {
-		st.close()
-		return nil, fmt.Errorf("instantiating the host module: %w", err)
+		return st, fmt.Errorf("instantiating the host module: %w", err)
 	}
 	for i, in := range p.insts {
 		// No _start or _initialize: the component model runs only a module's start section.
 		st.mods[i], err = p.rt.InstantiateModule(ctx, in.compiled, wazero.NewModuleConfig().WithName(in.name).WithStartFunctions())
 		if err != nil {
-			st.close()
-			return nil, err
+			return st, err
 		}
 	}
 	return st, nil
@@ -51,6 +61,9 @@ func (p *program) instantiate(ctx context.Context, cfg wasip2.Config) (*callStat
 // close ends the instance (the gateway drops the Store). Modules are closed last first, with a
 // context of their own: the call's may already be done.
 func (st *callState) close() {
+	if st.unguard != nil {
+		st.unguard()
+	}
 	ctx := context.Background()
 	for i := len(st.mods) - 1; i >= 0; i-- {
 		if st.mods[i] != nil {
@@ -61,6 +74,9 @@ func (st *callState) close() {
 	if st.hostMod != nil {
 		_ = st.hostMod.Close(ctx)
 		st.hostMod = nil
+	}
+	if st.fuel != nil && st.fuel.mod != nil {
+		_ = st.fuel.mod.Close(ctx)
 	}
 }
 

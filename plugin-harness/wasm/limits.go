@@ -12,7 +12,8 @@ import (
 type Limits struct {
 	// MemoryMB bounds each linear memory: growing past it makes memory.grow answer -1.
 	MemoryMB uint32 `json:"memory_mb"`
-	// Fuel is Wasmtime's instruction budget per call. Not metered yet: see Options.Guard.
+	// Fuel is Wasmtime's instruction budget per call (the manifest read's too, start functions
+	// included), metered as Wasmtime 44 meters it (fuel.go).
 	Fuel uint64 `json:"fuel"`
 	// TimeoutMS is the epoch deadline of a call; the gateway's backstop answers "timed out"
 	// TimeoutMS + 100 ms after the call began.
@@ -86,9 +87,10 @@ type Options struct {
 	// AllowCoreModule runs a core module's canonical-ABI exports directly, with a warning; the
 	// gateway refuses core modules at compile.
 	AllowCoreModule bool
-	// Guard stops a call that runs this long (DefaultGuard when 0). The gateway stops a
-	// runaway guest by fuel (10 M instructions, a few ms) long before; until fuel is metered
-	// here, the guard stands in for it and the call gets the decision a fuel trap gives.
+	// Guard stops a call that runs this long (DefaultGuard when 0): the harness's hang guard. Fuel
+	// stops a runaway guest as on the gateway; the guard stops one that fuel does not — blocked
+	// in a host call past the gateway's backstop, or given fuel enough to run until the gateway's
+	// epoch deadline — and the call gets the decision that deadline gives.
 	Guard time.Duration
 	// StdioLimit is how much of each end of the guest's stdout and stderr is kept per call
 	// (wasip2.DefaultCaptureLimit when 0). The gateway discards both.

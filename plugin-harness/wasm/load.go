@@ -86,7 +86,10 @@ type program struct {
 	insts   []*coreInst
 	host    wazero.CompiledModule
 	hostFns []*hostFn
-	funcs   map[string]*lifted // by WIT function name
+	// fuel is the module holding a call's fuel (fuel.go), budget the fuel each call gets.
+	fuel   wazero.CompiledModule
+	budget uint64
+	funcs  map[string]*lifted // by WIT function name
 	// typeErr is Wasmtime's refusal of the exported functions' types, raised when the world's
 	// functions are loaded after instantiation ("failed to convert function to given type").
 	typeErr string
@@ -114,8 +117,10 @@ type Refusal struct {
 
 func (r *Refusal) Error() string { return strings.Join(r.Chain, ": ") }
 
-// newRuntime makes the wazero runtime of one run: its engine, the memory limit, and the
-// context-done closing that lets a guard stop a runaway guest.
+// newRuntime makes the wazero runtime of one run: its engine, the memory limit, and, for the
+// interpreter, the context-done closing that lets the guard stop a guest (compiled code is
+// stopped through its fuel checks instead: wazero's context checks make its loops many times
+// slower).
 // A compilation cache that cannot be opened is a warning: the code is compiled afresh.
 func newRuntime(ctx context.Context, limits Limits, opts Options) (wazero.Runtime, Engine, string, error) {
 	engine := opts.Engine.resolve()
@@ -126,7 +131,7 @@ func newRuntime(ctx context.Context, limits Limits, opts Options) (wazero.Runtim
 	// Wasmtime 44 enables tail calls and extended constant expressions by default; wazero has
 	// them behind flags.
 	cfg = cfg.WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesTailCall | experimental.CoreFeaturesExtendedConst).
-		WithCloseOnContextDone(true).
+		WithCloseOnContextDone(engine == EngineInterpreter || benchMode == benchGuarded).
 		WithMemoryLimitPages(memoryPages(limits.MemoryMB))
 	warning := ""
 	if opts.CacheDir != "" && engine == EngineCompiler {
@@ -258,7 +263,7 @@ func hostKey(d component.CoreDef) string {
 
 func newProgram(rt wazero.Runtime, engine Engine, world *cabi.World, limits Limits) *program {
 	return &program{rt: rt, engine: engine, world: world, funcs: map[string]*lifted{}, frames: map[string]frameSite{},
-		defined: map[*component.ResourceType]*wasip2.ResourceType{}, memoryLimit: uint64(limits.MemoryMB) * 16}
+		defined: map[*component.ResourceType]*wasip2.ResourceType{}, memoryLimit: uint64(limits.MemoryMB) * 16, budget: limits.Fuel}
 }
 
 // compileMessage is Wasmtime's outermost message for a binary its parser refuses. The
@@ -423,12 +428,28 @@ func (p *program) compile(ctx context.Context, instances []*component.CoreInstan
 		if marked, err = p.tables.boundGrowth(i, marked); err != nil {
 			return fmt.Errorf("core module %d: the harness cannot bound its tables' growth: %v", in.Module.Index, err)
 		}
-		sum := sha256.Sum256(marked)
+		metered, meterErr := marked, error(nil)
+		if benchMode == benchOff {
+			metered, meterErr = meterFuel(marked, fuelOrigin{code: code, marks: marks})
+		}
+		sum := sha256.Sum256(metered)
 		cm := byDigest[sum]
-		if cm == nil {
-			if cm, err = p.rt.CompileModule(ctx, marked); err != nil {
-				return &Refusal{Stage: "compile", Chain: []string{"failed to compile wasm component: plugin.wasm: " + err.Error()},
-					Detail: fmt.Sprintf("wazero refused core module %d: %v (Wasmtime's wording is not reproduced)", in.Module.Index, err)}
+		if cm == nil || meterErr != nil {
+			if meterErr == nil {
+				cm, err = p.rt.CompileModule(ctx, metered)
+			}
+			if meterErr != nil || err != nil {
+				// What wazero says of the module as the guest built it (not of the harness's rewrite).
+				probe, perr := p.rt.CompileModule(ctx, marked)
+				if perr != nil {
+					return &Refusal{Stage: "compile", Chain: []string{"failed to compile wasm component: plugin.wasm: " + perr.Error()},
+						Detail: fmt.Sprintf("wazero refused core module %d: %v (Wasmtime's wording is not reproduced)", in.Module.Index, perr)}
+				}
+				_ = probe.Close(ctx)
+				if meterErr == nil {
+					meterErr = err
+				}
+				return fmt.Errorf("core module %d: the harness cannot meter its fuel: %v", in.Module.Index, meterErr)
 			}
 			byDigest[sum] = cm
 		}
@@ -437,6 +458,11 @@ func (p *program) compile(ctx context.Context, instances []*component.CoreInstan
 		p.insts = append(p.insts, ci)
 		p.indexFrames(ci)
 	}
+	fuel, err := p.rt.CompileModule(ctx, fuelModule())
+	if err != nil {
+		return fmt.Errorf("compiling the fuel module: %v", err)
+	}
+	p.fuel = fuel
 	b := p.rt.NewHostModuleBuilder(hostModuleName)
 	for i, h := range p.hostFns {
 		i := i

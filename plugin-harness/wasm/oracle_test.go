@@ -306,6 +306,7 @@ func oracleCases() []oracleCase {
 	cases = append(cases, worldCases("py-", 10_000_000)...)
 	cases = append(cases, guestLanguageCases(trapPrefix, unreachable)...)
 	cases = append(cases, tableCases()...)
+	cases = append(cases, fuelCases(trapPrefix)...)
 	return append(cases, []oracleCase{
 		{name: "gate-trap", fixture: "gate-trap", check: func(t *testing.T, r *oracleReport, _ bool) {
 			oracleLoaded(t, r, fxGateID, fxGateName)
@@ -712,5 +713,45 @@ func tableCases() []oracleCase {
 				t.Errorf("the compile error's root cause: %+v", r.Load.Failure)
 			}
 		}},
+	}
+}
+
+// fuelCases: calls given less fuel than they need (runtime_oracle_test.go holds the harness to the
+// frames and fuel of each): the manifest read has the same budget as every call, so a plugin whose
+// manifest needs more is not loaded; the largest budget changes nothing. The budgets sit between
+// what the fixtures' manifests and calls use (fixtures.md).
+func fuelCases(trapPrefix func(id, slot, label string) string) []oracleCase {
+	const outOfFuel = "wasm trap: all fuel consumed by WebAssembly"
+	manifestOutOfFuel := func(t *testing.T, r *oracleReport, _ bool) {
+		if r.Status != "refused" || r.Load == nil || r.Load.Stage != "manifest" || len(r.Load.ErrorChain) != 2 ||
+			!strings.HasPrefix(r.Load.ErrorChain[1], "failed to call manifest(): "+fxBacktraceHead) {
+			t.Fatalf("want the manifest read to run out of fuel; got %s %+v", r.Status, r.Load)
+		}
+		if r.Load.Failure == nil || r.Load.Failure.Kind != "out_of_fuel" {
+			t.Errorf("failure: %+v", r.Load.Failure)
+		}
+	}
+	gateOutOfFuel := func(slots ...string) func(t *testing.T, r *oracleReport, _ bool) {
+		return func(t *testing.T, r *oracleReport, _ bool) {
+			oracleLoaded(t, r, fxGateID, fxGateName)
+			for _, slot := range slots {
+				c := r.call(t, slot)
+				oracleFailClosed(t, c, 500, trapPrefix(fxGateID, slot, slot))
+				oracleFailureKind(t, c, "out_of_fuel", outOfFuel)
+			}
+		}
+	}
+	limits := func(fuel string) []string { return []string{"--limits", `{"fuel": ` + fuel + `}`} }
+	return []oracleCase{
+		{name: "gate/fuel-0", fixture: "gate", args: limits("0"), check: manifestOutOfFuel},
+		{name: "gate/fuel-3000", fixture: "gate", args: limits("3000"), check: gateOutOfFuel("evaluate_pre_dispatch", "evaluate_post_dispatch")},
+		{name: "gate/fuel-max", fixture: "gate", args: limits("18446744073709551615"),
+			check: gatePreCheck(`{"decision":"allow","metadata":{"plugin":"wasm-fixture"}}`)},
+		{name: "js-gate/fuel-1M", fixture: "js-gate", args: limits("1000000"), check: manifestOutOfFuel},
+		{name: "js-gate/fuel-1.4M", fixture: "js-gate", args: limits("1400000"), check: func(t *testing.T, r *oracleReport, exact bool) {
+			gateOutOfFuel("evaluate_pre_dispatch")(t, r, exact)
+			oracleJSONEqual(t, "evaluate_post_dispatch", r.call(t, "evaluate_post_dispatch").Output, `{"decision":"allow"}`)
+		}},
+		{name: "py-gate/fuel-150k", fixture: "py-gate", args: limits("150000"), check: gateOutOfFuel("evaluate_pre_dispatch", "evaluate_post_dispatch")},
 	}
 }

@@ -206,9 +206,6 @@ type runner struct {
 }
 
 func (r *runner) notes() {
-	r.out.Notes = append(r.out.Notes, fmt.Sprintf("fuel is not metered yet: the gateway gives every call %d fuel and stops a guest "+
-		"that uses it up (deny 500 for a gate); here a guest is stopped only after %s, and then given that same decision",
-		r.limits.Fuel, r.opts.guard()))
 	if r.p.engine == EngineInterpreter {
 		r.out.Notes = append(r.out.Notes, fmt.Sprintf("the %d ms deadline (timeout_ms) was not judged: the guest ran interpreted, "+
 			"much slower than the gateway's compiled code", r.limits.TimeoutMS))
@@ -235,6 +232,7 @@ type attempt struct {
 	blocked time.Duration
 	stdout  wasip2.Output
 	stderr  wasip2.Output
+	fuel    uint64 // the fuel used, as the gateway's Store reports it
 }
 
 // callOnce makes a fresh instance and calls export: lower, call, lift, post-return (only after a
@@ -249,6 +247,7 @@ func (r *runner) callOnce(ctx context.Context, export string, lower func(cabi.Op
 		a.nanos = time.Since(start).Nanoseconds()
 		if st != nil {
 			a.blocked, a.stdout, a.stderr = st.host.Blocked(), st.host.Stdout(), st.host.Stderr()
+			a.fuel = st.fuel.used()
 			st.close()
 		}
 		return a
@@ -298,7 +297,7 @@ func (r *runner) callOnce(ctx context.Context, export string, lower func(cabi.Op
 func (r *runner) manifest(ctx context.Context, registering string) (*Manifest, error) {
 	r.events.Phase("manifest")
 	a := r.callOnce(ctx, "manifest", nil, func(o cabi.Options, res []uint64) (any, error) { return cabi.LiftManifest(o, res) })
-	c := &native.Call{Slot: "manifest", Nanos: a.nanos}
+	c := &native.Call{Slot: "manifest", Nanos: a.nanos, FuelUsed: &a.fuel}
 	r.keepOutput("manifest", a)
 	defer r.events.Call(c)
 	if a.fail != nil {
@@ -339,6 +338,7 @@ func (r *runner) class(ctx context.Context, s slotSpec) {
 			continue
 		}
 		r.keepOutput(s.slot, a)
+		c.FuelUsed = &a.fuel
 		out, warnings := r.decide(s, a)
 		c.Output = out
 		c.Warnings = append(c.Warnings, warnings...)
@@ -414,6 +414,8 @@ func (r *runner) describeFailure(c *native.Call, f *failure) {
 	switch f.kind {
 	case kindTrap:
 		what = "the guest trapped: " + f.root
+	case kindFuel:
+		what = fmt.Sprintf("the guest ran out of fuel (limits.fuel %d): %s", r.limits.Fuel, f.root)
 	case kindGuard:
 		what = "the guest was stopped: " + f.root
 	case kindTimeout:

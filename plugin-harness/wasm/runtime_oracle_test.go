@@ -4,12 +4,13 @@ package wasm
 // Wasmtime 44 decides for every fixture) is run through Run, and its load verdict, manifest and
 // decisions must equal the oracle's report.
 //
+// The fuel every call used must be Wasmtime's too, to the unit (compareFuel).
+//
 // Normalisations, each because the harness cannot know what Wasmtime knows, never because it
 // decides differently:
-//   - a call Wasmtime stopped by fuel or by the epoch deadline (failure kind out_of_fuel,
-//     deadline) is stopped here by the guard: the decision is the same, but its message ends
-//     after "error while executing at wasm backtrace:" — wazero does not say where it stopped the
-//     guest, so the frames are compared only for calls that trapped;
+//   - a call Wasmtime stopped by the epoch deadline (failure kind deadline) is stopped here by
+//     the guard: the decision is the same, but its message ends after "error while executing at
+//     wasm backtrace:" — the frames of Wasmtime's interrupt are not reproduced;
 //   - when the oracle ran without serde-json-echo ("serde": "approximate"), it words serde_json's
 //     errors itself; then a "wasm transform returned invalid JSON: …" message is compared up to
 //     the colon (the harness's own serde_json port words it exactly).
@@ -32,6 +33,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/native"
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/serdejson"
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/wasm/cabi"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 )
 
@@ -221,15 +223,17 @@ func compareWithOracle(t *testing.T, want *oracleReport, got *fixtureRun) {
 		}
 	}
 	for _, wc := range want.Calls {
-		if wc.Slot == "manifest" {
-			continue
-		}
 		gc := got.call(wc.Slot)
-		if gc == nil {
+		if wc.Slot != "manifest" && gc == nil {
 			t.Errorf("%s: the harness made no such call", wc.Slot)
 			continue
 		}
-		compareDecision(t, wc, gc, want.Serde == "serde_json")
+		if gc != nil {
+			compareFuel(t, wc, gc)
+		}
+		if wc.Slot != "manifest" {
+			compareDecision(t, wc, gc, want.Serde == "serde_json")
+		}
 	}
 	if want.Status == "loaded" {
 		for _, gc := range got.calls {
@@ -237,6 +241,25 @@ func compareWithOracle(t *testing.T, want *oracleReport, got *fixtureRun) {
 				t.Errorf("%s: the harness made a call the oracle did not", gc.Slot)
 			}
 		}
+	}
+}
+
+// compareFuel: the fuel a call used is Wasmtime's, to the unit, whenever Wasmtime's count is
+// exact (it is not after its epoch deadline fired, nor after a backstop timeout) and the guest
+// stopped where it stops on Wasmtime (a deep recursion runs out of wazero's stack, or memory,
+// elsewhere: doc.go).
+func compareFuel(t *testing.T, want oracleCall, got *native.Call) {
+	t.Helper()
+	if want.FuelUsed == nil || (want.Failure != nil && (oracleWallClockKinds[want.Failure.Kind] ||
+		want.Failure.RootCause == "wasm trap: call stack exhausted")) {
+		return
+	}
+	if got.FuelUsed == nil {
+		t.Errorf("%s: the harness reports no fuel used; Wasmtime used %d", want.Slot, *want.FuelUsed)
+		return
+	}
+	if *got.FuelUsed != *want.FuelUsed {
+		t.Errorf("%s: fuel used %d, Wasmtime's %d (%+d)", want.Slot, *got.FuelUsed, *want.FuelUsed, int64(*got.FuelUsed)-int64(*want.FuelUsed))
 	}
 }
 
@@ -252,7 +275,7 @@ func compareDecision(t *testing.T, want oracleCall, got *native.Call, exactSerde
 	wm, _ := wd["message"].(string)
 	gm, _ := gd["message"].(string)
 	const head = "error while executing at wasm backtrace:"
-	if want.Failure != nil && (want.Failure.Kind == "out_of_fuel" || want.Failure.Kind == "deadline") {
+	if want.Failure != nil && want.Failure.Kind == "deadline" {
 		// The guard stopped it here: compare up to the backtrace's header.
 		if i := strings.Index(wm, head); i >= 0 && gm == wm[:i+len(head)] {
 			wd["message"], gd["message"] = nil, nil
@@ -337,14 +360,14 @@ func TestRuntimeMatchesOracle(t *testing.T) {
 					continue
 				}
 				t.Run(e.String(), func(t *testing.T) {
-					// A guest Wasmtime stopped by fuel or its deadline is stopped by the guard here; a
-					// short one keeps the test fast. The others get the default.
+					// A guest Wasmtime stopped by its deadline is stopped by the guard here; a short one
+					// keeps the test fast. The others get the default.
 					// wazero's compiled code is kept between runs (as plugin-harness test keeps it
 					// under the user cache dir): the 12–18 MB JavaScript and Python guests would
 					// otherwise be compiled again for every case.
 					opts := Options{Engine: e, CacheDir: filepath.Join(env.root, ".tools", "wazero-test-cache")}
 					for _, c := range want.Calls {
-						if c.Failure != nil && (c.Failure.Kind == "out_of_fuel" || c.Failure.Kind == "deadline") {
+						if c.Failure != nil && c.Failure.Kind == "deadline" {
 							opts.Guard = 300 * time.Millisecond
 						}
 					}
@@ -371,4 +394,80 @@ func TestFixtureStdoutIsKept(t *testing.T) {
 	if !strings.Contains(stderr.String(), "panicked") {
 		t.Errorf("stderr %q, want the guest's panic message", stderr.String())
 	}
+}
+
+// TestFuelBoundary: a call given exactly the fuel it needs passes, one less runs out, on the
+// gateway and here. The harness finds the smallest budget with which evaluate_pre_dispatch of the
+// Rust and JavaScript gates finishes (loading each once and calling it with budget after budget);
+// the oracle is asked about that budget and the one below it, and the harness must decide both as
+// it does. (The smallest budget is not the fuel the call uses: Wasmtime checks fuel only on
+// entering a function and at loop headers, so a call may end a little past its budget.)
+func TestFuelBoundary(t *testing.T) {
+	env := newOracleEnv(t)
+	for _, fixture := range []string{"gate", "js-gate"} {
+		t.Run(fixture, func(t *testing.T) {
+			pkg := filepath.Join(env.fixtures, fixture, "package.zip")
+			need := fuelNeeded(t, pkg, Options{Engine: EngineCompiler, CacheDir: filepath.Join(env.root, ".tools", "wazero-test-cache")})
+			for _, budget := range []uint64{need, need - 1} {
+				args := []string{"--limits", fmt.Sprintf(`{"fuel": %d}`, budget)}
+				want := env.run(t, fixture, false, args...)
+				c := want.call(t, "evaluate_pre_dispatch")
+				if ok := c.Failure == nil; ok != (budget == need) {
+					t.Fatalf("with %d fuel the oracle's evaluate_pre_dispatch failed: %v, want %v (%+v)", budget, !ok, budget != need, c.Failure)
+				}
+				if budget != need && c.Failure.Kind != "out_of_fuel" {
+					t.Errorf("with %d fuel: %+v", budget, c.Failure)
+				}
+				for _, e := range engines() {
+					if e == EngineInterpreter && fixture != "gate" {
+						continue // the interpreter compiles the 12 MB guest afresh each run; the Rust gate pins it
+					}
+					got := runFixture(t, pkg, args, Options{Engine: e, CacheDir: filepath.Join(env.root, ".tools", "wazero-test-cache")})
+					compareWithOracle(t, want, got)
+				}
+			}
+		})
+	}
+}
+
+// fuelNeeded is the smallest budget with which evaluate_pre_dispatch of the gate in pkg finishes.
+func fuelNeeded(t *testing.T, pkg string, opts Options) uint64 {
+	t.Helper()
+	ctx := context.Background()
+	wasm, desc := readPackage(t, pkg)
+	plan, limits := planFromArgs(t, nil)
+	rt, engine, _, err := newRuntime(ctx, limits, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.Close(ctx)
+	world, _ := cabi.WorldForClass(desc.Class)
+	p, err := loadComponent(ctx, rt, engine, wasm, world, limits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &runner{p: p, out: &Outcome{}, limits: limits, opts: opts, world: world, events: &recorder{}, plan: plan}
+	s := classSlots[desc.Class][0]
+	_, lower := r.inputs(s)
+	call := func(budget uint64) attempt {
+		p.budget = budget
+		return r.callOnce(ctx, s.export, lower, liftFor(s.slot))
+	}
+	a := call(limits.Fuel)
+	if a.fail != nil {
+		t.Fatalf("%s with %d fuel: %s", s.slot, limits.Fuel, a.fail.root)
+	}
+	lo, hi := uint64(0), a.fuel+1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if a := call(mid); a.fail == nil {
+			hi = mid
+		} else if a.fail.kind != kindFuel {
+			t.Fatalf("%s with %d fuel: %s", s.slot, mid, a.fail.root)
+		} else {
+			lo = mid + 1
+		}
+	}
+	t.Logf("%s: %s uses %d fuel and needs a budget of %d", filepath.Base(filepath.Dir(pkg)), s.slot, a.fuel, lo)
+	return lo
 }

@@ -2,7 +2,8 @@
 # Regenerates this directory's binaries and the oracle's answers for them: each .wat is assembled
 # by Wasmtime 44's own text parser (scripts/wasm-oracle wat2wasm), and each case below is run by
 # scripts/wasm-oracle (Wasmtime 44, as the gateway runs a plugin) into <case>.oracle.json, which
-# runtime_test.go holds the harness to. Run from anywhere; needs python3 (the oracle makes its venv).
+# runtime_test.go holds the harness to; fuel-oracle.py records Wasmtime's fuel on the core modules
+# fuel*.wasm into fuel.oracle.json (fuel_test.go). Run from anywhere; needs python3 (the oracle makes its venv).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
@@ -35,3 +36,6 @@ for c in "${cases[@]}"; do
   python3 "$oracle" test "$here/$bin" --descriptor "$desc" --serde-json-echo none $args > "$here/$name.oracle.json"
 done
 rm -f "$desc"
+# Wasmtime's fuel on the core modules fuel*.wasm, case by case (fuel_test.go): with the oracle's
+# own Python, which has wasmtime-py.
+"$root/.tools/wasm-oracle-venv/bin/python" "$here/fuel-oracle.py" "$here" > "$here/fuel.oracle.json"
