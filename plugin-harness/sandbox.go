@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/headtail"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/proc"
@@ -120,7 +121,7 @@ type workerProcess struct {
 	group          proc.Group // the worker, its process group and what escapes it
 	stdin          io.WriteCloser
 	report         *os.File
-	stdout, stderr *outputCapture
+	stdout, stderr *headtail.Buffer
 
 	outputs   sync.WaitGroup // the stdout and stderr readers
 	pipes     []*os.File     // the read ends, closed by finish
@@ -144,7 +145,7 @@ func (s *sandbox) startWorker() (*workerProcess, error) {
 		// A memory checker around the worker only (valgrind, the leak tests): the parent stays fast.
 		cmd = exec.Command(wrapper[0], append(wrapper[1:], self, workerCommand)...)
 	}
-	w := &workerProcess{stdout: newOutputCapture(captureLimit), stderr: newOutputCapture(captureLimit)}
+	w := &workerProcess{stdout: headtail.New(headtail.DefaultLimit), stderr: headtail.New(headtail.DefaultLimit)}
 	if w.stdin, err = cmd.StdinPipe(); err != nil {
 		return nil, cli.Failf("cannot start a worker: %v", err)
 	}
@@ -185,7 +186,7 @@ func (s *sandbox) startWorker() (*workerProcess, error) {
 		w.closePipes()
 		return nil, cli.Failf("cannot start a worker: %v", err)
 	}
-	for i, capture := range []*outputCapture{w.stdout, w.stderr} {
+	for i, capture := range []*headtail.Buffer{w.stdout, w.stderr} {
 		w.outputs.Add(1)
 		go func(r io.Reader) {
 			defer w.outputs.Done()

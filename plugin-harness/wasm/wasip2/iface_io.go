@@ -107,7 +107,7 @@ func init() {
 			return ok(uint64(1<<64 - 1)), nil
 		}),
 		method(rOutputStream, "write", args("contents", tBytes), resultOf(nil, streamError), func(c *call, a []any) (any, error) {
-			out(a[0]).capture.write(a[1].([]byte))
+			_, _ = out(a[0]).capture.Write(a[1].([]byte))
 			return ok(nil), nil
 		}),
 		method(rOutputStream, "blocking-write-and-flush", args("contents", tBytes), resultOf(nil, streamError), func(c *call, a []any) (any, error) {
@@ -115,7 +115,7 @@ func init() {
 			if len(b) > maxBlockingBytes {
 				return nil, trapf("Buffer too large for blocking-write-and-flush (expected at most 4096)")
 			}
-			out(a[0]).capture.write(b)
+			_, _ = out(a[0]).capture.Write(b)
 			return ok(nil), nil
 		}),
 		method(rOutputStream, "flush", nil, resultOf(nil, streamError), okNothing),
@@ -129,7 +129,7 @@ func init() {
 				return nil, &AbortError{Msg: fmt.Sprintf("write-zeroes of %d bytes to a sink: Wasmtime allocates them "+
 					"on the host at once, and its process aborts when that allocation fails", n)}
 			}
-			out(a[0]).capture.writeZeroes(n)
+			out(a[0]).capture.WriteZeroes(n)
 			return ok(nil), nil
 		}),
 		method(rOutputStream, "blocking-write-zeroes-and-flush", args("len", tU64), resultOf(nil, streamError), func(c *call, a []any) (any, error) {
@@ -137,7 +137,7 @@ func init() {
 			if n > maxBlockingBytes {
 				return nil, trapf("Buffer too large for blocking-write-zeroes-and-flush (expected at most 4096)")
 			}
-			out(a[0]).capture.writeZeroes(n)
+			out(a[0]).capture.WriteZeroes(n)
 			return ok(nil), nil
 		}),
 		// splice reads from the source only when the length is not 0 (the sink's permit is
