@@ -1,10 +1,14 @@
 package wasm
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math"
+	"os/exec"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -239,5 +243,34 @@ func TestMeterFuelRefuses(t *testing.T) {
 		if _, err := meterFuel(m, fuelOrigin{code: indexCode(m)}); err == nil {
 			t.Errorf("body %x: metered", body)
 		}
+	}
+}
+
+// TestFuelOracleIsCurrent: testdata/fuel.oracle.json is what Wasmtime 44 answers today for
+// fuel*.wasm (the recorded answers TestFuelMatchesWasmtime holds the harness to). It runs
+// wherever the oracle does: scripts/test's full runs.
+func TestFuelOracleIsCurrent(t *testing.T) {
+	env := newOracleEnv(t) // skips without the Wasm fixtures and the oracle
+	version := exec.Command("python3", filepath.Join(env.root, "scripts", "wasm-oracle"), "version")
+	if out, err := version.CombinedOutput(); err != nil { // makes the oracle's virtualenv on first use
+		t.Fatalf("scripts/wasm-oracle version: %v\n%s", err, out)
+	}
+	python := filepath.Join(env.root, ".tools", "wasm-oracle-venv", "bin", "python")
+	cmd := exec.Command(python, filepath.Join("testdata", "fuel-oracle.py"), "testdata")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	got, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("testdata/fuel-oracle.py: %v\n%s", err, stderr.String())
+	}
+	var gotV, wantV any
+	if err := json.Unmarshal(got, &gotV); err != nil {
+		t.Fatalf("testdata/fuel-oracle.py printed no JSON: %v", err)
+	}
+	if err := json.Unmarshal(readTestdata(t, "fuel.oracle.json"), &wantV); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(gotV, wantV) {
+		t.Errorf("testdata/fuel.oracle.json is not what Wasmtime 44 answers now: run testdata/gen.sh and look at the difference")
 	}
 }
