@@ -26,8 +26,12 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 	}
 	quit := make(chan struct{})
 	grace := time.Second // for a worker that reported an error and is ending by itself
+	caching := false     // the worker goes on compiling for the cache: r.caching waits for it
 	defer func() {
 		close(quit)
+		if caching {
+			return
+		}
 		sb.finish(w, grace)
 		// A Wasm guest's output comes in the report (recordWasm); the worker's own streams are
 		// added only when something wrote there.
@@ -113,7 +117,7 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 				}
 				return cli.Failf("%s: %s", r.Package, m.Error)
 			case m.Done:
-				finished, done = true, true
+				finished, done, caching = true, true, m.Caching
 			case m.Abandoned != "":
 				// A call overran its ffi_limits budget and is still inside the plugin: the worker
 				// cannot end by itself, so it is ended now (the deferred finish, no grace).
@@ -136,11 +140,15 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 		}
 	}
 	w.stdin.Close()
-	sb.finish(w, timeout)
+	if caching {
+		r.caching = &cachingWorker{sb: sb, w: w, budget: wasmCompileBudget(timeout, req.Path)}
+	} else {
+		sb.finish(w, timeout)
+	}
 	if verdict != nil {
 		return verdict
 	}
-	if waitErr := w.group.Err(); waitErr != nil || !done {
+	if waitErr := w.group.Err(); !caching && (waitErr != nil || !done) {
 		return crashed(r, req, waitErr, w.stderr.String())
 	}
 	return contractVerdict(r)
@@ -271,3 +279,56 @@ func wasmCompileMemory(artifact string) uint64 {
 }
 
 const wasmCompileMemoryPerMiB = 128 << 20
+
+// cachingWorker is a worker that delivered its report and goes on compiling the plugin's code
+// into the cache (a cold plugin.wasm run, interpreted): the tool prints the report first, then
+// waits for it — nothing the tool starts outlives it.
+type cachingWorker struct {
+	sb     *sandbox
+	w      *workerProcess
+	budget time.Duration
+}
+
+// wait lets the compile finish within the compile budget, showing its progress on a terminal
+// (progress not nil), then ends the worker. A compile that fails or overruns is a warning: the
+// run's verdict stands, and the next run is interpreted again.
+func (c *cachingWorker) wait(progress io.Writer, warn func(string, ...any)) {
+	start := time.Now()
+	timer := time.NewTimer(c.budget)
+	defer timer.Stop()
+	var tick <-chan time.Time
+	if progress != nil {
+		t := time.NewTicker(250 * time.Millisecond)
+		defer t.Stop()
+		tick = t.C
+	}
+	shown := false
+	overran := false
+wait:
+	for {
+		select {
+		case <-c.w.group.Exited():
+			break wait
+		case <-timer.C:
+			overran = true
+			break wait
+		case <-tick:
+			shown = true
+			fmt.Fprintf(progress, "\rcompiling plugin.wasm for the next run (cached; Ctrl-C skips): %.1f s ", time.Since(start).Seconds())
+		}
+	}
+	if shown {
+		fmt.Fprint(progress, "\r\033[K")
+	}
+	c.sb.finish(c.w, 0)
+	switch {
+	case overran:
+		warn("the compiled code was not cached: compiling took longer than %s; the next run is interpreted again", c.budget)
+	case c.w.group.Err() != nil:
+		reason := strings.TrimSpace(c.w.stderr.String())
+		if reason == "" {
+			reason = c.w.group.Err().Error()
+		}
+		warn("the compiled code was not cached: %s", reason)
+	}
+}

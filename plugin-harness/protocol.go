@@ -34,6 +34,9 @@ type workerMessage struct {
 	LoadNanos       map[string]int64 `json:"load_ns,omitempty"`
 	Call            *native.Call     `json:"call,omitempty"`
 	Done            bool             `json:"done,omitempty"`
+	// Caching, with Done: the report is complete, and the worker goes on compiling the plugin's
+	// code into the cache for the next run (a cold plugin.wasm run); it exits when that is done.
+	Caching bool `json:"caching,omitempty"`
 	// Abandoned ends a run with a call still inside the plugin (past its ffi_limits budget): the
 	// worker cannot finish by itself and is to be ended at once.
 	Abandoned string `json:"abandoned,omitempty"`

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/headtail"
+	"github.com/mcpg-dev/mcpg-plugins/plugin-harness/wasm"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/proc"
@@ -37,6 +38,10 @@ type sandbox struct {
 	dir         string
 	unregister  func()
 	interrupted atomic.Bool
+
+	// codeCache is the Wasm code cache a worker of this run may compile into: the staging
+	// directories it leaves there are removed with the worker (wasm.SweepCache).
+	codeCache string
 
 	mu        sync.Mutex
 	worker    *workerProcess
@@ -61,6 +66,14 @@ func (s *sandbox) interrupt() {
 	s.interrupted.Store(true)
 	s.endProcesses()
 	_ = os.RemoveAll(s.dir)
+	s.sweepCodeCache()
+}
+
+// sweepCodeCache removes what a killed worker's compile left in the code cache.
+func (s *sandbox) sweepCodeCache() {
+	if s.codeCache != "" {
+		wasm.SweepCache(s.codeCache, os.Getpid())
+	}
 }
 
 // Interrupted reports whether the interrupt cleanup ran; the command should then return at once
@@ -72,6 +85,7 @@ func (s *sandbox) Close() {
 	s.endProcesses()
 	s.unregister()
 	_ = os.RemoveAll(s.dir)
+	s.sweepCodeCache()
 }
 
 // endProcesses kills the worker's process group if the worker still runs, then every process the

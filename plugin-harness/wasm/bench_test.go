@@ -49,3 +49,49 @@ func BenchmarkGateCall(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkWarmRun measures a whole Run of the componentize-js gate — load, manifest, one call a
+// slot — with its compiled code in the cache: what a warm `test` spends inside the worker.
+// go test -bench WarmRun -run '^$' ./wasm/
+func BenchmarkWarmRun(b *testing.B) {
+	dir := os.Getenv("MCPG_WASM_FIXTURES")
+	if dir == "" {
+		b.Skip("needs MCPG_WASM_FIXTURES (scripts/build-wasm-fixtures)")
+	}
+	cache := b.TempDir()
+	wasm, desc := readPackage(b, filepath.Join(dir, "js-gate", "package.zip"))
+	plan, limits := planFromArgs(b, nil)
+	opts := Options{Engine: EngineCompiler, CacheDir: cache}
+	if _, err := Run(context.Background(), wasm, desc, plan, limits, opts, &recorder{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Run(context.Background(), wasm, desc, plan, limits, opts, &recorder{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkInterpretedRun measures a whole Run of the componentize-js gate on the interpreter,
+// which a cold `test` reports from.
+// go test -bench InterpretedRun -run '^$' ./wasm/
+func BenchmarkInterpretedRun(b *testing.B) {
+	dir := os.Getenv("MCPG_WASM_FIXTURES")
+	if dir == "" {
+		b.Skip("needs MCPG_WASM_FIXTURES (scripts/build-wasm-fixtures)")
+	}
+	fixture := os.Getenv("BENCH_FIXTURE")
+	if fixture == "" {
+		fixture = "js-gate"
+	}
+	wasm, desc := readPackage(b, filepath.Join(dir, fixture, "package.zip"))
+	plan, limits := planFromArgs(b, nil)
+	opts := Options{Engine: EngineInterpreter}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Run(context.Background(), wasm, desc, plan, limits, opts, &recorder{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

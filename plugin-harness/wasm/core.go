@@ -85,7 +85,7 @@ func loadCoreModule(ctx context.Context, rt wazero.Runtime, engine Engine, artif
 		args = append(args, arg{kind: argHost, name: field})
 	}
 	in := &component.CoreInstance{Module: &component.Module{Bytes: artifact}}
-	if err := p.compile(ctx, []*component.CoreInstance{in}, [][]arg{args}); err != nil {
+	if err := p.compile(ctx, []*component.CoreInstance{in}, [][]arg{args}, nil); err != nil {
 		return nil, err
 	}
 	for i, def := range p.insts[0].compiled.ImportedFunctions() {

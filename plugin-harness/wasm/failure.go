@@ -252,16 +252,16 @@ func (p *program) parseFrames(trace, root string, fuelAt *int64) []frame {
 		}
 		switch {
 		case pending != nil && pendingInst == site.inst:
-			f.offset = in.code.siteOf(site.index, *pending)
+			f.offset = in.index().siteOf(site.index, *pending)
 		case len(out) == 0 && hostCallee == "" && prev == nil && fuelAt != nil:
 			f.offset = *fuelAt
 		case len(out) == 0 && hostCallee == "" && prev == nil:
-			f.offset = in.code.trapSite(site.index, root)
+			f.offset = in.index().trapSite(site.index, root)
 		case prev != nil && prev.inst == site.inst:
 			callee := prev.index
-			f.offset = in.code.callSite(site.index, func(c uint32) bool { return c == callee })
+			f.offset = in.index().callSite(site.index, func(c uint32) bool { return c == callee })
 		default:
-			f.offset = in.code.callSite(site.index, p.importTest(site.inst, prev, hostCallee))
+			f.offset = in.index().callSite(site.index, p.importTest(site.inst, prev, hostCallee))
 		}
 		if f.offset >= 0 {
 			f.offset += in.offset
@@ -302,10 +302,10 @@ func (p *program) site(debugName string) (frameSite, bool) {
 func (p *program) importTest(inst int, callee *frameSite, hostCallee string) func(uint32) bool {
 	in := p.insts[inst]
 	return func(fn uint32) bool {
-		if int(fn) >= len(in.code.imports) || in.code.imports[fn].ordinal >= len(in.args) {
+		if int(fn) >= len(in.index().imports) || in.index().imports[fn].ordinal >= len(in.args) {
 			return false
 		}
-		target := in.args[in.code.imports[fn].ordinal]
+		target := in.args[in.index().imports[fn].ordinal]
 		if hostCallee != "" {
 			for _, h := range p.hostFns {
 				if h.what == hostCallee && target.kind == argHost && target.name == h.field {
@@ -317,7 +317,7 @@ func (p *program) importTest(inst int, callee *frameSite, hostCallee string) fun
 		if callee == nil || target.kind != argExport || target.inst != callee.inst {
 			return false
 		}
-		exported, ok := p.insts[callee.inst].code.exports[target.name]
+		exported, ok := p.insts[callee.inst].index().exports[target.name]
 		return ok && exported == callee.index
 	}
 }

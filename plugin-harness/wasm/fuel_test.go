@@ -57,7 +57,8 @@ func coreProgram(t *testing.T, engine Engine, wasm []byte) *program {
 	t.Helper()
 	ctx := context.Background()
 	limits := DefaultLimits()
-	rt, engine, _, err := newRuntime(ctx, limits, Options{Engine: engine})
+	engine = engine.resolve()
+	rt, err := newRuntime(ctx, limits, engine, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +79,7 @@ func coreProgram(t *testing.T, engine Engine, wasm []byte) *program {
 		}
 	}
 	instances := []*component.CoreInstance{{Module: &component.Module{Bytes: provider}}, {Index: 1, Module: &component.Module{Index: 1, Bytes: wasm}}}
-	if err := p.compile(ctx, instances, [][]arg{nil, args}); err != nil {
+	if err := p.compile(ctx, instances, [][]arg{nil, args}, nil); err != nil {
 		t.Fatal(err)
 	}
 	return p

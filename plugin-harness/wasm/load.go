@@ -10,9 +10,9 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -51,8 +51,20 @@ type coreInst struct {
 	offset   int64  // where bytes start in plugin.wasm: Wasmtime's backtrace offsets count from the component's start
 	args     []arg  // what satisfies each import, in import order
 	names    moduleNames
-	code     *codeIndex
 	marks    *siteMarks // the marker functions added to the compiled module, if any
+	code     *codeIndex // see index
+	codeOnce sync.Once
+}
+
+// index is the code index of the module as the guest built it, made when first needed: a run
+// that takes the rewritten module from the cache needs it only to place a trap.
+func (ci *coreInst) index() *codeIndex {
+	ci.codeOnce.Do(func() {
+		if ci.code == nil {
+			ci.code = indexCode(ci.bytes)
+		}
+	})
+	return ci.code
 }
 
 // hostFn is one function of the host module; bind makes its body for one call.
@@ -102,6 +114,8 @@ type program struct {
 	defined map[*component.ResourceType]*wasip2.ResourceType
 	// tables are the bounds put on the guest's tables (tables.go).
 	tables *tableBounds
+	// prepared is what this load rewrote, for the code cache; nil when it came from the cache.
+	prepared *preparedProgram
 
 	cur *callState // the call in progress; calls are sequential
 }
@@ -120,10 +134,8 @@ func (r *Refusal) Error() string { return strings.Join(r.Chain, ": ") }
 // newRuntime makes the wazero runtime of one run: its engine, the memory limit, and, for the
 // interpreter, the context-done closing that lets the guard stop a guest (compiled code is
 // stopped through its fuel checks instead: wazero's context checks make its loops many times
-// slower).
-// A compilation cache that cannot be opened is a warning: the code is compiled afresh.
-func newRuntime(ctx context.Context, limits Limits, opts Options) (wazero.Runtime, Engine, string, error) {
-	engine := opts.Engine.resolve()
+// slower). cacheDir, when set, is wazero's compilation cache.
+func newRuntime(ctx context.Context, limits Limits, engine Engine, cacheDir string) (wazero.Runtime, error) {
 	cfg := wazero.NewRuntimeConfigInterpreter()
 	if engine == EngineCompiler {
 		cfg = wazero.NewRuntimeConfigCompiler()
@@ -133,31 +145,14 @@ func newRuntime(ctx context.Context, limits Limits, opts Options) (wazero.Runtim
 	cfg = cfg.WithCoreFeatures(api.CoreFeaturesV2 | experimental.CoreFeaturesTailCall | experimental.CoreFeaturesExtendedConst).
 		WithCloseOnContextDone(engine == EngineInterpreter || benchMode == benchGuarded).
 		WithMemoryLimitPages(memoryPages(limits.MemoryMB))
-	warning := ""
-	if opts.CacheDir != "" && engine == EngineCompiler {
-		cache, err := openCompilationCache(opts.CacheDir)
+	if cacheDir != "" && engine == EngineCompiler {
+		cache, err := wazero.NewCompilationCacheWithDir(cacheDir)
 		if err != nil {
-			warning = fmt.Sprintf("the compiled code is not cached (%v): every run compiles plugin.wasm again", err)
-		} else {
-			cfg = cfg.WithCompilationCache(cache)
+			return nil, fmt.Errorf("opening the compilation cache %s: %v", cacheDir, err)
 		}
+		cfg = cfg.WithCompilationCache(cache)
 	}
-	return wazero.NewRuntimeWithConfig(ctx, cfg), engine, warning, nil
-}
-
-// openCompilationCache opens wazero's file cache in dir, made private to the user (the cache
-// holds code that is run).
-func openCompilationCache(dir string) (wazero.CompilationCache, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, err
-	}
-	probe, err := os.CreateTemp(dir, ".probe-*")
-	if err != nil {
-		return nil, err
-	}
-	probe.Close()
-	os.Remove(probe.Name())
-	return wazero.NewCompilationCacheWithDir(dir)
+	return wazero.NewRuntimeWithConfig(ctx, cfg), nil
 }
 
 // memoryPages is memory_mb in 64 KiB pages, within wazero's 4 GiB ceiling. The gateway's limiter
@@ -172,7 +167,10 @@ func memoryPages(mb uint32) uint32 {
 
 // loadComponent compiles a component the way the gateway's load does, up to the checks
 // instantiation makes. A *Refusal is the gateway's; another error is the harness's own.
-func loadComponent(ctx context.Context, rt wazero.Runtime, engine Engine, artifact []byte, world *cabi.World, limits Limits) (*program, error) {
+// prepared, when not nil, is what an earlier run prepared of this artifact under these limits
+// (cache.go): its rewritten modules are compiled as they are. Otherwise the rewriting is done
+// here and p.prepared holds it for the cache.
+func loadComponent(ctx context.Context, rt wazero.Runtime, engine Engine, artifact []byte, world *cabi.World, limits Limits, prepared *preparedProgram) (*program, error) {
 	c, err := component.Parse(artifact, component.ParseOptions{})
 	if err != nil {
 		return nil, &Refusal{Stage: "compile", Chain: []string{"failed to compile wasm component: plugin.wasm: " + compileMessage(err)},
@@ -245,7 +243,10 @@ func loadComponent(ctx context.Context, rt wazero.Runtime, engine Engine, artifa
 			specs[i] = append(specs[i], x)
 		}
 	}
-	if err := p.compile(ctx, plan.Instances, specs); err != nil {
+	if prepared != nil && len(prepared.Insts) != len(plan.Instances) {
+		prepared = nil // not this component's: prepare it afresh
+	}
+	if err := p.compile(ctx, plan.Instances, specs, prepared); err != nil {
 		return nil, err
 	}
 	if err := p.findExports(plan); err != nil {
@@ -392,66 +393,60 @@ func (p *program) resourceBuiltin(kind component.CoreDefKind, r *component.Resou
 		}}, nil
 }
 
-// compile renames every instance's imports, compiles the modules (once per distinct result) and
-// the host module.
-func (p *program) compile(ctx context.Context, instances []*component.CoreInstance, specs [][]arg) error {
-	byDigest := map[[32]byte]wazero.CompiledModule{}
+// compile renames every instance's imports, adds the site markers, bounds table growth and
+// meters fuel (or takes all that from prepared), compiles the modules (once per distinct result)
+// and the host module.
+func (p *program) compile(ctx context.Context, instances []*component.CoreInstance, specs [][]arg, prepared *preparedProgram) error {
 	for _, in := range instances {
 		if err := checkBounds(in.Module.Bytes); err != nil {
 			return &Refusal{Stage: "compile", Chain: []string{"failed to compile wasm component: plugin.wasm: failed to parse WebAssembly module"},
-				Detail: fmt.Sprintf("core module %d: %v (Wasmtime's wording is not reproduced)", in.Module.Index, err)}
+				Detail: fmt.Sprintf("core module %d: %v (Wasmtime's root cause is not reproduced)", in.Module.Index, err)}
 		}
 	}
 	// What Wasmtime refuses to compile or to instantiate (a memory past memory_mb, a table the
 	// host cannot allocate), what wazero cannot run; the tables' bounds.
-	if err := p.preflight(instances, specs); err != nil {
+	if err := p.preflight(instances, specs, prepared); err != nil {
 		return err
 	}
+	if prepared == nil {
+		p.prepared = &preparedProgram{}
+	}
+	byModule := map[int]wazero.CompiledModule{} // by the prepared module's index
+	byDigest := map[[32]byte]int{}
 	for i, in := range instances {
-		names := make([][2]string, len(specs[i]))
-		for j, a := range specs[i] {
-			if a.kind == argHost {
-				names[j] = [2]string{hostModuleName, a.name}
-			} else {
-				names[j] = [2]string{coreModuleName(a.inst), a.name}
+		var metered []byte
+		var marks *siteMarks
+		var code *codeIndex
+		var module int
+		if prepared != nil {
+			pi := prepared.Insts[i]
+			module, metered = pi.Module, prepared.Modules[pi.Module]
+			marks = pi.siteMarks()
+			if pi.GrowHelpers {
+				p.tables.grows[i] = &growHelpers{first: pi.GrowFirst, tables: pi.GrowTables}
 			}
-		}
-		renamed, err := renameImports(in.Module.Bytes, names)
-		if err != nil {
-			return fmt.Errorf("core module %d: %v", in.Module.Index, err)
-		}
-		code := p.tables.code[i] // indexCode(in.Module.Bytes), made by preflight
-		marked, marks, err := addMarkers(renamed, code)
-		if err != nil {
-			return fmt.Errorf("core module %d: adding site markers: %v", in.Module.Index, err)
-		}
-		if marked, err = p.tables.boundGrowth(i, marked); err != nil {
-			return fmt.Errorf("core module %d: the harness cannot bound its tables' growth: %v", in.Module.Index, err)
-		}
-		metered, meterErr := marked, error(nil)
-		if benchMode == benchOff {
-			metered, meterErr = meterFuel(marked, fuelOrigin{code: code, marks: marks})
-		}
-		sum := sha256.Sum256(metered)
-		cm := byDigest[sum]
-		if cm == nil || meterErr != nil {
-			if meterErr == nil {
-				cm, err = p.rt.CompileModule(ctx, metered)
+		} else {
+			var err error
+			code = p.tables.code[i] // indexCode(in.Module.Bytes), made by preflight
+			if metered, marks, err = p.rewrite(ctx, i, in, specs[i], code); err != nil {
+				return err
 			}
-			if meterErr != nil || err != nil {
-				// What wazero says of the module as the guest built it (not of the harness's rewrite).
-				probe, perr := p.rt.CompileModule(ctx, marked)
-				if perr != nil {
-					return &Refusal{Stage: "compile", Chain: []string{"failed to compile wasm component: plugin.wasm: " + perr.Error()},
-						Detail: fmt.Sprintf("wazero refused core module %d: %v (Wasmtime's wording is not reproduced)", in.Module.Index, perr)}
-				}
-				_ = probe.Close(ctx)
-				if meterErr == nil {
-					meterErr = err
-				}
-				return fmt.Errorf("core module %d: the harness cannot meter its fuel: %v", in.Module.Index, meterErr)
+			sum := sha256.Sum256(metered)
+			var seen bool
+			if module, seen = byDigest[sum]; !seen {
+				module = len(p.prepared.Modules)
+				byDigest[sum] = module
+				p.prepared.Modules = append(p.prepared.Modules, metered)
 			}
-			byDigest[sum] = cm
+			p.prepared.Insts = append(p.prepared.Insts, preparedInstOf(module, marks, p.tables, i))
+		}
+		cm := byModule[module]
+		if cm == nil {
+			var err error
+			if cm, err = p.rt.CompileModule(ctx, metered); err != nil {
+				return p.wazeroRefusal(ctx, in, fmt.Errorf("core module %d: the harness cannot run its rewritten module: %v", in.Module.Index, err))
+			}
+			byModule[module] = cm
 		}
 		ci := &coreInst{name: coreModuleName(i), compiled: cm, bytes: in.Module.Bytes, offset: int64(in.Module.Offset), args: specs[i],
 			names: readNames(in.Module.Bytes), code: code, marks: marks}
@@ -476,6 +471,52 @@ func (p *program) compile(ctx context.Context, instances []*component.CoreInstan
 	}
 	p.host = host
 	return nil
+}
+
+// rewrite makes instance i's module as it is compiled: its imports renamed to what satisfies
+// them (args), the site markers added (sites.go), table growth bounded (tables.go), fuel metered
+// (fuel.go). code indexes the module as the guest built it.
+func (p *program) rewrite(ctx context.Context, i int, in *component.CoreInstance, args []arg, code *codeIndex) ([]byte, *siteMarks, error) {
+	names := make([][2]string, len(args))
+	for j, a := range args {
+		if a.kind == argHost {
+			names[j] = [2]string{hostModuleName, a.name}
+		} else {
+			names[j] = [2]string{coreModuleName(a.inst), a.name}
+		}
+	}
+	renamed, err := renameImports(in.Module.Bytes, names)
+	if err != nil {
+		return nil, nil, fmt.Errorf("core module %d: %v", in.Module.Index, err)
+	}
+	marked, marks, err := addMarkers(renamed, code)
+	if err != nil {
+		return nil, nil, fmt.Errorf("core module %d: adding site markers: %v", in.Module.Index, err)
+	}
+	if marked, err = p.tables.boundGrowth(i, marked); err != nil {
+		return nil, nil, fmt.Errorf("core module %d: the harness cannot bound its tables' growth: %v", in.Module.Index, err)
+	}
+	if benchMode != benchOff {
+		return marked, marks, nil
+	}
+	metered, err := meterFuel(marked, fuelOrigin{code: code, marks: marks})
+	if err != nil {
+		return nil, nil, p.wazeroRefusal(ctx, in, fmt.Errorf("core module %d: the harness cannot meter its fuel: %v", in.Module.Index, err))
+	}
+	return metered, marks, nil
+}
+
+// wazeroRefusal is what wazero says of instance in's module as the guest built it, when it refuses
+// it (the gateway's Wasmtime would have refused it too, in words of its own); else err, the
+// harness's failure with its rewriting.
+func (p *program) wazeroRefusal(ctx context.Context, in *component.CoreInstance, err error) error {
+	probe, perr := p.rt.CompileModule(ctx, in.Module.Bytes)
+	if perr != nil {
+		return &Refusal{Stage: "compile", Chain: []string{"failed to compile wasm component: plugin.wasm: " + perr.Error()},
+			Detail: fmt.Sprintf("wazero refused core module %d: %v (Wasmtime's wording is not reproduced)", in.Module.Index, perr)}
+	}
+	_ = probe.Close(ctx)
+	return err
 }
 
 // findExports resolves the world's functions to lifted core functions, and checks what

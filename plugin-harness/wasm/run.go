@@ -38,6 +38,9 @@ type Outcome struct {
 	Notes []string `json:"notes,omitempty"`
 	// Output is what the guest wrote to stdout and stderr, per call (the gateway discards it).
 	Output []GuestOutput `json:"guest_output,omitempty"`
+	// Pending, when not nil, compiles the plugin's code into the cache for the next run: this
+	// run was interpreted because nothing was compiled yet. The caller runs it after reporting.
+	Pending *PendingCompile `json:"-"`
 }
 
 // Manifest is the guest's plugin-manifest record, in the gateway's field names.
@@ -92,12 +95,22 @@ func Run(ctx context.Context, artifact []byte, desc *descriptor.Descriptor, plan
 			err = fmt.Errorf("internal error in the Wasm runtime of the harness: %v", r)
 		}
 	}()
-	rt, engine, cacheWarning, err := newRuntime(ctx, limits, opts)
-	if err != nil {
-		return out, err
-	}
+	isCore := component.IsCoreModule(artifact)
+	cache, cacheWarning := openRunCache(artifact, limits, opts, isCore)
 	if cacheWarning != "" {
 		out.Warnings = append(out.Warnings, cacheWarning)
+	}
+	engine := opts.Engine.resolve()
+	if cache != nil && opts.Engine == EngineAuto && engine == EngineCompiler && !cache.compiledHit() {
+		// Nothing compiled yet: wazero's interpreter starts in a fraction of the compiler's time,
+		// so this run is interpreted and the code is compiled for the next one afterwards
+		// (Outcome.Pending), once the report is out.
+		engine = EngineInterpreter
+		cache.compileLater = true
+	}
+	rt, err := newRuntime(ctx, limits, engine, cache.wazeroDir(engine))
+	if err != nil {
+		return out, err
 	}
 	defer rt.Close(context.Background())
 	out.Engine = engine.String()
@@ -117,12 +130,12 @@ func Run(ctx context.Context, artifact []byte, desc *descriptor.Descriptor, plan
 		return out, &Refusal{Stage: "register", Chain: []string{registering, "packaged wasm plugin declared unsupported class: " + desc.Class}}
 	}
 	var p *program
-	if component.IsCoreModule(artifact) {
+	if isCore {
 		out.Warnings = append(out.Warnings, "plugin.wasm is a core module, not a component: the gateway refuses it at compile "+
 			"(\"failed to parse WebAssembly module\"); it runs here only because core modules were allowed")
 		p, err = loadCoreModule(ctx, rt, engine, artifact, world, limits)
 	} else {
-		p, err = loadComponent(ctx, rt, engine, artifact, world, limits)
+		p, err = loadComponent(ctx, rt, engine, artifact, world, limits, cache.preparedProgram())
 	}
 	var ir *instantiateRefusal
 	switch {
@@ -133,7 +146,8 @@ func Run(ctx context.Context, artifact []byte, desc *descriptor.Descriptor, plan
 		return out, err
 	}
 	out.Warnings = append(out.Warnings, p.warnings...)
-	r := &runner{p: p, out: out, limits: limits, opts: opts, world: world, events: events, plan: plan}
+	out.Pending = cache.loaded(p, engine)
+	r := &runner{p: p, out: out, limits: limits, opts: opts, world: world, events: events, plan: plan, compileLater: out.Pending != nil}
 	r.notes()
 	m, err := r.manifest(ctx, registering)
 	if ctx.Err() != nil {
@@ -195,18 +209,24 @@ func major(v string) string {
 
 // runner holds one run's state.
 type runner struct {
-	p      *program
-	out    *Outcome
-	limits Limits
-	opts   Options
-	world  *cabi.World
-	events native.Events
-	plan   *native.Plan
-	id     string // the plugin id the gateway's messages use (the manifest's)
+	// compileLater: the run is interpreted because nothing was compiled yet (Outcome.Pending).
+	compileLater bool
+	p            *program
+	out          *Outcome
+	limits       Limits
+	opts         Options
+	world        *cabi.World
+	events       native.Events
+	plan         *native.Plan
+	id           string // the plugin id the gateway's messages use (the manifest's)
 }
 
 func (r *runner) notes() {
-	if r.p.engine == EngineInterpreter {
+	switch {
+	case r.p.engine == EngineInterpreter && r.compileLater:
+		r.out.Notes = append(r.out.Notes, fmt.Sprintf("the %d ms deadline (timeout_ms) was not judged: nothing was compiled yet for "+
+			"this plugin.wasm, so this run was interpreted (its code is compiled for the next run once this report is out)", r.limits.TimeoutMS))
+	case r.p.engine == EngineInterpreter:
 		r.out.Notes = append(r.out.Notes, fmt.Sprintf("the %d ms deadline (timeout_ms) was not judged: the guest ran interpreted, "+
 			"much slower than the gateway's compiled code", r.limits.TimeoutMS))
 	}

@@ -436,16 +436,19 @@ func fuelNeeded(t *testing.T, pkg string, opts Options) uint64 {
 	ctx := context.Background()
 	wasm, desc := readPackage(t, pkg)
 	plan, limits := planFromArgs(t, nil)
-	rt, engine, _, err := newRuntime(ctx, limits, opts)
+	cache, _ := openRunCache(wasm, limits, opts, false)
+	engine := opts.Engine.resolve()
+	rt, err := newRuntime(ctx, limits, engine, cache.wazeroDir(engine))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rt.Close(ctx)
 	world, _ := cabi.WorldForClass(desc.Class)
-	p, err := loadComponent(ctx, rt, engine, wasm, world, limits)
+	p, err := loadComponent(ctx, rt, engine, wasm, world, limits, cache.preparedProgram())
 	if err != nil {
 		t.Fatal(err)
 	}
+	cache.loaded(p, engine)
 	r := &runner{p: p, out: &Outcome{}, limits: limits, opts: opts, world: world, events: &recorder{}, plan: plan}
 	s := classSlots[desc.Class][0]
 	_, lower := r.inputs(s)

@@ -102,11 +102,18 @@ type growHelpers struct {
 // compile (features.go), then, instance by instance, the allocations instantiation makes that
 // Wasmtime refuses (memories past memory_mb; tables the host cannot allocate), and last what
 // the harness cannot run although Wasmtime can. It records the tables' limits for boundGrowth.
-func (p *program) preflight(instances []*component.CoreInstance, specs [][]arg) error {
+// With prepared (a run's rewriting from the code cache, made only when every check passed), the
+// code is not read again.
+func (p *program) preflight(instances []*component.CoreInstance, specs [][]arg, prepared *preparedProgram) error {
 	var limitation string
 	tb := &tableBounds{limit: map[tableRef]uint64{}, grows: map[int]*growHelpers{}, names: map[int]string{}, alloc: allocLimit}
 	p.tables = tb
-	for _, in := range instances {
+	for i, in := range instances {
+		if prepared != nil {
+			tb.code = append(tb.code, nil)
+			tb.grown = append(tb.grown, prepared.Insts[i].Grown)
+			continue
+		}
 		ix := indexCode(in.Module.Bytes)
 		tb.code = append(tb.code, ix)
 		tb.grown = append(tb.grown, hasTableGrow(ix, in.Module.Bytes))

@@ -66,7 +66,7 @@ func preflightOf(t *testing.T, p *program, modules ...[]byte) error {
 	for i, m := range modules {
 		instances = append(instances, &component.CoreInstance{Index: i, Module: &component.Module{Index: i, Bytes: m}})
 	}
-	return p.preflight(instances, make([][]arg, len(modules)))
+	return p.preflight(instances, make([][]arg, len(modules)), nil)
 }
 
 // TestTableGrowth: table.grow rewritten as tables.go says, run on wazero: -1 past the maximum,
