@@ -116,7 +116,7 @@ func main() {
 
 // printHeader starts a table of results.
 func printHeader() {
-	fmt.Printf("\n%-8s %10s %10s %8s  %-28s %9s  %s\n", "case", "ours", "peer", "ratio", "target", "peak RSS", "")
+	fmt.Printf("\n%-18s %10s %10s %8s  %-36s %9s  %s\n", "case", "ours", "peer", "ratio", "target", "peak RSS", "")
 }
 
 // foundationCases are the foundation issue's targets: hash, sign/verify, pack, unpack, start-up.
@@ -197,7 +197,7 @@ func printResult(r result) {
 	if r.peer.wall > 0 {
 		peer = fmtDur(r.peer.wall)
 	}
-	fmt.Printf("%-8s %10s %10s %7.3fx  %-28s %6d KiB  %s %s\n", r.name, fmtDur(r.ours.wall), peer, r.ratio, r.target, r.ours.rssKiB, verdict, r.note)
+	fmt.Printf("%-18s %10s %10s %7.3fx  %-36s %6d KiB  %s %s\n", r.name, fmtDur(r.ours.wall), peer, r.ratio, r.target, r.ours.rssKiB, verdict, r.note)
 }
 
 // compare runs ours and peer alternately (after one warm-up each) and reports the medians; the

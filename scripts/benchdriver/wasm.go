@@ -5,7 +5,7 @@ package main
 // (scripts/wasm-oracle, the wasmtime-py the gateway's engine version ships as), in one run:
 //   - cold: nothing compiled (a fresh user cache dir for us, Wasmtime's cache off): the report
 //     within 1.5 s (the --json document complete on stdout; the run then compiles for the next
-//     one before it exits, shown as "cold, exit");
+//     one before it exits, shown as "cold exit");
 //   - warm: the compiled code cached on both sides: under 500 ms end to end;
 //   - per call: a fresh instance and one evaluate_pre_dispatch, compiled, fuel metered on both
 //     sides: within 2× Wasmtime's (ours from --repeat's median, Wasmtime's from the oracle's
@@ -73,7 +73,7 @@ func wasmCases(root string, tool func(string) string, add func(result)) {
 		add(r)
 		// After its report a cold run compiles the code for the next one: the whole command, for
 		// scale beside Wasmtime's compile.
-		r = result{name: name + " cold, exit", ours: median(coldExit), peer: median(coldPeer), noRSSLimit: true}
+		r = result{name: name + " cold exit", ours: median(coldExit), peer: median(coldPeer), noRSSLimit: true}
 		r.ratio = float64(r.ours.wall) / float64(r.peer.wall)
 		r.target, r.ok = "(informative) report, then compile for the next run", true
 		add(r)
