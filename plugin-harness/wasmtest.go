@@ -95,7 +95,8 @@ func runWasmWorker(req workerRequest, send func(workerMessage)) int {
 	if err != nil {
 		return fail(fmt.Errorf("reading '%s': %v", req.Path, err))
 	}
-	if sum := sha256.Sum256(artifact); hex.EncodeToString(sum[:]) != req.SHA256 {
+	sum := sha256.Sum256(artifact)
+	if hex.EncodeToString(sum[:]) != req.SHA256 {
 		return fail(fmt.Errorf("wasm plugin '%s' changed on disk between verification and load: verified sha256 %s != %x",
 			req.Path, req.SHA256, sum))
 	}
@@ -103,7 +104,8 @@ func runWasmWorker(req workerRequest, send func(workerMessage)) int {
 	if err != nil {
 		return fail(fmt.Errorf("the descriptor: %v", err))
 	}
-	opts := wasm.Options{Engine: req.Wasm.Engine, AllowCoreModule: req.Wasm.AllowCoreModule, Guard: req.Wasm.Guard, CacheDir: req.Wasm.CacheDir}
+	opts := wasm.Options{Engine: req.Wasm.Engine, AllowCoreModule: req.Wasm.AllowCoreModule, Guard: req.Wasm.Guard, CacheDir: req.Wasm.CacheDir,
+		ArtifactSHA256: &sum}
 	out, err := wasm.Run(context.Background(), artifact, desc, &req.Plan, req.Wasm.Limits, opts, events)
 	var refusal *wasm.Refusal
 	switch {

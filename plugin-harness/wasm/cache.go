@@ -433,7 +433,12 @@ func openRunCache(artifact []byte, limits Limits, opts Options, isCore bool) (*r
 	if isCore || benchMode != benchOff {
 		return rc, ""
 	}
-	rc.key = preparedKey(sha256.Sum256(artifact), limits, isCore)
+	digest := opts.ArtifactSHA256
+	if digest == nil {
+		sum := sha256.Sum256(artifact)
+		digest = &sum
+	}
+	rc.key = preparedKey(*digest, limits, isCore)
 	rc.prepared, _ = cc.load(rc.key)
 	return rc, ""
 }

@@ -95,8 +95,11 @@ type Options struct {
 	// StdioLimit is how much of each end of the guest's stdout and stderr is kept per call
 	// (wasip2.DefaultCaptureLimit when 0). The gateway discards both.
 	StdioLimit int
-	// CacheDir, when set, keeps wazero's compiled code between runs (wazero's file cache).
+	// CacheDir, when set, is the code cache's root (cache.go): what a run prepares and wazero's
+	// compiled code are kept there between runs.
 	CacheDir string
+	// ArtifactSHA256, when set, is the artifact's digest, already computed by the caller.
+	ArtifactSHA256 *[32]byte
 }
 
 func (o Options) guard() time.Duration {

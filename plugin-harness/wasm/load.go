@@ -116,6 +116,8 @@ type program struct {
 	tables *tableBounds
 	// prepared is what this load rewrote, for the code cache; nil when it came from the cache.
 	prepared *preparedProgram
+	// names are each instance's name section, read by preflight.
+	names []moduleNames
 
 	cur *callState // the call in progress; calls are sequential
 }
@@ -449,7 +451,7 @@ func (p *program) compile(ctx context.Context, instances []*component.CoreInstan
 			byModule[module] = cm
 		}
 		ci := &coreInst{name: coreModuleName(i), compiled: cm, bytes: in.Module.Bytes, offset: int64(in.Module.Offset), args: specs[i],
-			names: readNames(in.Module.Bytes), code: code, marks: marks}
+			names: p.names[i], code: code, marks: marks}
 		p.insts = append(p.insts, ci)
 		p.indexFrames(ci)
 	}

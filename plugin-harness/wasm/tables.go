@@ -138,7 +138,9 @@ func (p *program) preflight(instances []*component.CoreInstance, specs [][]arg, 
 		decls, exports := readTables(in.Module.Bytes)
 		tb.decls = append(tb.decls, decls)
 		tb.exps = append(tb.exps, exports)
-		tb.names[i] = readNames(in.Module.Bytes).module
+		names := readNames(in.Module.Bytes)
+		p.names = append(p.names, names)
+		tb.names[i] = names.module
 		defs := make([]tableRef, len(decls))
 		for t, d := range decls {
 			defs[t] = tableRef{inst: -1}
