@@ -209,7 +209,7 @@ func answerShown(slot, answer string, canned bool) string {
 }
 
 // clip shortens what a plugin sent to what an error message should quote. It lives here, outside
-// the amd64 files, because the JSON checks that use it build on every platform.
+// the files that call C, because the JSON checks that use it build on every platform.
 func clip(s string) string {
 	if len(s) > 64 {
 		return s[:64] + "…"

@@ -1,4 +1,4 @@
-//go:build !(amd64 && (linux || darwin))
+//go:build !((linux || darwin) && (amd64 || arm64))
 
 package native
 
@@ -7,10 +7,10 @@ import (
 	"runtime"
 )
 
-// ErrUnsupported: this build cannot make the calls; the harness implements the System V amd64
-// calling convention only (arm64 needs the x8 sret path of docs/native-abi.md §6.1).
+// ErrUnsupported: this build cannot make the calls. The harness implements the System V x86-64
+// and AAPCS64 calling conventions, on linux and darwin (docs/native-abi.md §6.1).
 var ErrUnsupported = errors.New("native plugins are not driven on " + runtime.GOOS + "/" + runtime.GOARCH +
-	" yet (the harness implements the linux/amd64 calling convention only)")
+	" (the harness drives them on linux and darwin, amd64 and arm64)")
 
 // Library is not available on this platform.
 type Library struct{ Reg *Registration }

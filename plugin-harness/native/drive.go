@@ -1,4 +1,4 @@
-//go:build linux || darwin
+//go:build (linux || darwin) && (amd64 || arm64)
 
 package native
 
@@ -91,17 +91,18 @@ func (i *instance) lifecycleSlot(gateOff, identityOff uintptr) uintptr {
 	return i.slot(gateOff)
 }
 
-// make calls make(host, config_json, inner_name): 27 stack words, the host reference then two
-// by-value RStrings the plugin consumes; inner_name is always empty, as from the gateway.
+// make calls make(host, config_json, inner_name): the host reference then two by-value RStrings
+// the plugin consumes (27 stack words on amd64, three pointers to copies on arm64); inner_name is
+// always empty, as from the gateway.
 func (i *instance) make(config string, ev Events) bool {
 	ev.Phase("make")
 	c := &Call{Slot: "make", Inputs: map[string]json.RawMessage{"config": serdejson.ReencodeOrNull(config), "inner_name": json.RawMessage(`""`)}}
-	stack := words(27)
-	copy(stack, theHost.handleRef())
-	i.lib.alloc.put(addrOf(stack[19:]), config)
-	i.lib.alloc.put(addrOf(stack[23:]), "")
+	mk := makeCall.prepare()
+	copy(mk.aggregate(0), theHost.handleRef())
+	i.lib.alloc.put(addrOf(mk.aggregate(1)), config)
+	i.lib.alloc.put(addrOf(mk.aggregate(2)), "")
 	start := time.Now()
-	i.handle = call(i.slot(slotMake), [6]uintptr{}, stack)
+	i.handle = mk.call(i.slot(slotMake))
 	c.Nanos = time.Since(start).Nanoseconds()
 	c.HostCalls = theHost.take()
 	i.lifecycleNote(c)
@@ -118,12 +119,13 @@ func (i *instance) make(config string, ev Events) bool {
 func (i *instance) manifest(ev Events) bool {
 	ev.Phase("manifest_json")
 	c := &Call{Slot: "manifest_json"}
-	sret := words(4)
+	mc := manifestCall.prepare()
+	mc.scalar(0, i.handle)
 	start := time.Now()
-	call(i.slot(slotManifest), [6]uintptr{addrOf(sret), i.handle}, nil)
+	mc.call(i.slot(slotManifest))
 	c.Nanos = time.Since(start).Nanoseconds()
-	text, err := readString(addrOf(sret))
-	drop(addrOf(sret))
+	text, err := readString(addrOf(mc.sret))
+	drop(addrOf(mc.sret))
 	c.HostCalls = theHost.take()
 	i.lifecycleNote(c)
 	if uint64(len(text)) > payloadCap && i.limits != nil {
@@ -164,7 +166,7 @@ func (i *instance) lifecycle(ev Events, slot string, fn uintptr) {
 	ev.Phase(slot)
 	c := &Call{Slot: slot}
 	start := time.Now()
-	call(fn, [6]uintptr{i.handle}, nil)
+	callWords(fn, i.handle)
 	c.Nanos = time.Since(start).Nanoseconds()
 	c.HostCalls = theHost.take()
 	i.lifecycleNote(c)
@@ -181,7 +183,7 @@ type outcome struct {
 
 // repeat runs one class call p.Repeat times; the first run is reported in full, all are timed
 // (input encoding, the call, decoding, freeing and the JSON marshalling of the result). Each run
-// is judged by ffi_limits.data_timeout_ms as the gateway would (budget_amd64.go): a run past it
+// is judged by ffi_limits.data_timeout_ms as the gateway would (budget.go): a run past it
 // ends the repeats with the gateway's timeout decision as the output.
 func (i *instance) repeat(p *Plan, ev Events, slot string, run func(p *Plan) (map[string]json.RawMessage, func() outcome)) {
 	ev.Phase(slot)
@@ -268,20 +270,21 @@ func (i *instance) evaluatePre(p *Plan) (map[string]json.RawMessage, func() outc
 	in := inputs("context", p.Context, "arguments", serdejson.ReencodeOrNull(p.Arguments), "meta", meta, "config", serdejson.ReencodeOrNull(p.Config))
 	fn := i.slot(slotFirstCall)
 	return in, func() outcome {
-		stack := words(63)
-		i.lib.alloc.encodeContext(&p.Context, stack)
-		stack[60] = optionNone
+		c := evaluatePreCall.prepare()
+		c.scalar(0, i.handle)
+		i.lib.alloc.encodeContext(&p.Context, c.aggregate(1))
+		c.borrow(2, p.Arguments)
+		meta := c.aggregate(3)
+		meta[0] = optionNone
 		if p.Meta != nil {
-			stack[60] = optionSome
-			stack[61], stack[62] = rstr(*p.Meta)
+			meta[0] = optionSome
+			meta[1], meta[2] = rstr(*p.Meta)
 		}
-		sret := words(sizeGate / 8)
-		a0, a1 := rstr(p.Arguments)
-		c0, c1 := rstr(p.Config)
-		call(fn, [6]uintptr{addrOf(sret), i.handle, a0, a1, c0, c1}, stack)
+		c.borrow(4, p.Config)
+		c.call(fn)
 		runtime.KeepAlive(p)
-		clear(stack) // the plugin owns the context now; keep no pointers to it (leak checks see them)
-		return gateOutcome(decodeGate(addrOf(sret), "evaluate_pre_dispatch"))
+		c.forget() // the plugin owns the context now
+		return gateOutcome(decodeGate(addrOf(c.sret), "evaluate_pre_dispatch"))
 	}
 }
 
@@ -290,17 +293,17 @@ func (i *instance) evaluatePost(p *Plan) (map[string]json.RawMessage, func() out
 		"execution_duration_ms", p.DurationMS, "config", serdejson.ReencodeOrNull(p.Config))
 	fn := i.slot(slotSecondCall)
 	return in, func() outcome {
-		stack := words(63)
-		i.lib.alloc.encodeContext(&p.Context, stack)
-		stack[60] = uintptr(p.DurationMS) // no register left: duration and config go on the stack
-		stack[61], stack[62] = rstr(p.Config)
-		sret := words(sizeGate / 8)
-		a0, a1 := rstr(p.Arguments)
-		r0, r1 := rstr(p.Result)
-		call(fn, [6]uintptr{addrOf(sret), i.handle, a0, a1, r0, r1}, stack)
+		c := evaluatePostCall.prepare()
+		c.scalar(0, i.handle)
+		i.lib.alloc.encodeContext(&p.Context, c.aggregate(1))
+		c.borrow(2, p.Arguments)
+		c.borrow(3, p.Result)
+		c.scalar(4, uintptr(p.DurationMS))
+		c.borrow(5, p.Config) // arm64: no pair of registers left, so x7 stays unused
+		c.call(fn)
 		runtime.KeepAlive(p)
-		clear(stack)
-		return gateOutcome(decodeGate(addrOf(sret), "evaluate_post_dispatch"))
+		c.forget()
+		return gateOutcome(decodeGate(addrOf(c.sret), "evaluate_post_dispatch"))
 	}
 }
 
@@ -322,16 +325,16 @@ func (i *instance) transform(off uintptr, text string) func(p *Plan) (map[string
 		in := inputs("context", p.Context, field, serdejson.ReencodeOrNull(text), "config", serdejson.ReencodeOrNull(p.Config))
 		fn := i.slot(off)
 		return in, func() outcome {
-			stack := words(ctxWords)
-			i.lib.alloc.encodeContext(&p.Context, stack)
-			sret := words(sizeTransform / 8)
-			j0, j1 := rstr(text)
-			c0, c1 := rstr(p.Config)
-			call(fn, [6]uintptr{addrOf(sret), i.handle, j0, j1, c0, c1}, stack)
+			c := transformCall.prepare()
+			c.scalar(0, i.handle)
+			i.lib.alloc.encodeContext(&p.Context, c.aggregate(1))
+			c.borrow(2, text)
+			c.borrow(3, p.Config)
+			c.call(fn)
 			runtime.KeepAlive(p)
-			clear(stack)
+			c.forget()
 			runtime.KeepAlive(text)
-			r, violations, warnings := decodeTransform(addrOf(sret), slot)
+			r, violations, warnings := decodeTransform(addrOf(c.sret), slot)
 			o := outcome{violations: violations, warnings: warnings}
 			if r != nil {
 				o.value, o.panicked = r, r.Panicked()
@@ -346,15 +349,15 @@ func (i *instance) resolveIdentity(p *Plan) (map[string]json.RawMessage, func() 
 	in := inputs("headers", json.RawMessage(headers), "metadata", serdejson.ReencodeOrNull(p.Metadata), "config", serdejson.ReencodeOrNull(p.Config))
 	fn := i.slot(slotFirstCall)
 	return in, func() outcome {
-		stack := words(2)
-		stack[0], stack[1] = rstr(p.Config)
-		sret := words(sizeResolution / 8)
-		h0, h1 := rstr(headers)
-		m0, m1 := rstr(p.Metadata)
-		call(fn, [6]uintptr{addrOf(sret), i.handle, h0, h1, m0, m1}, stack)
+		c := resolveIdentityCall.prepare()
+		c.scalar(0, i.handle)
+		c.borrow(1, headers)
+		c.borrow(2, p.Metadata)
+		c.borrow(3, p.Config)
+		c.call(fn)
 		runtime.KeepAlive(p)
 		runtime.KeepAlive(headers)
-		r, violations, warnings := decodeResolution(addrOf(sret))
+		r, violations, warnings := decodeResolution(addrOf(c.sret))
 		o := outcome{violations: violations, warnings: warnings}
 		if r != nil {
 			o.value, o.panicked = r, r.Panicked()

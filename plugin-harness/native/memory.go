@@ -1,4 +1,4 @@
-//go:build linux || darwin
+//go:build (linux || darwin) && (amd64 || arm64)
 
 package native
 
@@ -84,7 +84,7 @@ func (s *alloc) flush() {
 	s.batching = false
 	frames := newFrames(len(s.pending))
 	for i, p := range s.pending {
-		frames[i] = frame{fn: s.grow, regs: [6]uintptr{p.addr, uintptr(len(p.text)), 0}}
+		frames[i] = wordsFrame(s.grow, p.addr, uintptr(len(p.text)), 0 /* Exact */)
 	}
 	callMany(frames)
 	for _, p := range s.pending {
@@ -100,7 +100,7 @@ func (s *alloc) flush() {
 
 // reserve asks the plugin's allocator for n bytes in the empty RVec at addr.
 func (s *alloc) reserve(addr uintptr, n int) {
-	call(s.grow, [6]uintptr{addr, uintptr(n), 0 /* Exact */}, nil)
+	callWords(s.grow, addr, uintptr(n), 0 /* Exact */)
 	if word(addr) == 0 || word(addr+16) < uintptr(n) {
 		panic(fmt.Sprintf("the plugin's RVec<u8> grow_capacity_to(%d) left capacity %d", n, word(addr+16)))
 	}
@@ -128,7 +128,7 @@ func drop(addr uintptr) {
 	if word(addr+16) == 0 {
 		return
 	}
-	call(word(word(addr+24)+vtDestructor), [6]uintptr{addr}, nil)
+	callWords(word(word(addr+24)+vtDestructor), addr)
 }
 
 // dropAll drops each RString or RVec in addrs, in order, in one trip to the system stack.
@@ -142,7 +142,7 @@ func dropAll(addrs []uintptr) {
 	frames := newFrames(n)[:0]
 	for _, a := range addrs {
 		if word(a+16) != 0 {
-			frames = append(frames, frame{fn: word(word(a+24) + vtDestructor), regs: [6]uintptr{a}})
+			frames = append(frames, wordsFrame(word(word(a+24)+vtDestructor), a))
 		}
 	}
 	callMany(frames)

@@ -1,4 +1,4 @@
-//go:build linux || darwin
+//go:build (linux || darwin) && (amd64 || arm64)
 
 package native
 
@@ -77,7 +77,7 @@ func Open(path string, phase func(string)) (*Library, error) {
 	}
 	lib := &Library{handle: handle, Reg: &Registration{}}
 	reg := lib.Reg
-	layout := call(layoutFn, [6]uintptr{}, nil)
+	layout := callWords(layoutFn)
 	if layout == 0 {
 		return nil, errors.New("plugin returned a null ABI layout descriptor (mcpg_plugin_abi_layout)")
 	}
@@ -91,8 +91,9 @@ func Open(path string, phase func(string)) (*Library, error) {
 	if err != nil {
 		return nil, errors.New("missing mcpg_plugin_register symbol — not an MCPG plugin cdylib")
 	}
-	lib.reg = words(sizeRegistration / 8)
-	call(registerFn, [6]uintptr{addrOf(lib.reg)}, nil) // 240 bytes come back through sret
+	c := registerCall.prepare()
+	c.call(registerFn) // 240 bytes come back through sret
+	lib.reg = c.sret
 	phase("decode")
 	lib.decode()
 	return lib, nil

@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux && (amd64 || arm64)
 
 package native
 
@@ -13,20 +13,18 @@ import (
 	"github.com/ebitengine/purego"
 )
 
-// fixturePath builds the C fixture (or takes $MCPG_BENCH_PLUGIN, e.g. the Rust fixture) once.
+// fixturePath builds the C fixture (or takes $MCPG_BENCH_PLUGIN, e.g. the Rust fixture).
 func fixturePath(b *testing.B) string {
 	if p := os.Getenv("MCPG_BENCH_PLUGIN"); p != "" {
 		return p
 	}
-	if _, err := exec.LookPath("cc"); err != nil {
-		b.Skip("needs a C compiler to build the fixture")
-	}
+	cc := cCompiler(b)
 	src, _ := filepath.Abs("../testdata/fixture/fixture.c")
 	out := filepath.Join(b.TempDir(), "plugin.so")
-	cmd := exec.Command("cc", "-shared", "-fPIC", "-O2", "-o", out, src)
+	cmd := exec.Command(cc, "-shared", "-fPIC", "-O2", "-o", out, src)
 	cmd.Dir = filepath.Dir(src)
 	if msg, err := cmd.CombinedOutput(); err != nil {
-		b.Fatalf("cc: %v\n%s", err, msg)
+		b.Fatalf("%s: %v\n%s", cc, err, msg)
 	}
 	return out
 }
