@@ -14,7 +14,7 @@ LDFLAGS  := -s -w -X $(BUILDINFO).Version=$(VERSION) -X $(BUILDINFO).Commit=$(CO
 	-X $(BUILDINFO).CommitTime=$(shell TZ=UTC git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd 2>/dev/null) \
 	-X $(BUILDINFO).Modified=$(if $(shell git status --porcelain 2>/dev/null | head -1),true,false)
 
-.PHONY: all build test demo bench fuzz install uninstall clean
+.PHONY: all build test test-arm64 demo bench fuzz install uninstall clean
 
 all: build
 
@@ -28,6 +28,10 @@ build:
 
 test:
 	@bash scripts/test
+
+# Only plugin-harness's tests for linux/arm64 under qemu-user (make test runs them too, last).
+test-arm64:
+	@bash scripts/test-arm64
 
 demo:
 	@bash scripts/demo

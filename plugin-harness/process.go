@@ -14,6 +14,12 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 )
 
+// guardScale multiplies the waits of the step guard (--timeout, the compile budget), never the
+// ffi_limits budgets the worker judges for the gateway. It is 1 in the tool; the tests raise it when
+// they run under an emulator, where the harness's own work (starting the worker, dlopen) is many
+// times slower (main_test.go, scripts/test-arm64). Messages name the budget as given.
+var guardScale time.Duration = 1
+
 // runWorkerProcess starts the worker, follows its report, judges the registration before letting
 // it drive the plugin, and judges every call. Each step gets timeout; a step that overruns kills
 // the worker. The result is nil when the contract was respected. Whatever way it returns, the
@@ -51,7 +57,7 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 	messages := readReport(w.report, quit)
 
 	budget := timeout // the current step's
-	timer := time.NewTimer(budget)
+	timer := time.NewTimer(budget * guardScale)
 	defer timer.Stop()
 	var compileNote *time.Timer
 	defer func() {
@@ -87,7 +93,7 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 					})
 				}
 			}
-			timer.Reset(budget)
+			timer.Reset(budget * guardScale)
 			switch {
 			case m.Phase != "":
 				r.Phase = m.Phase
@@ -99,7 +105,7 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 					r.Exercised = true
 				}
 			case m.Registration != nil:
-				if warning := subreaperMissing(); warning != "" {
+				if warning := sb.subreaperMissing(); warning != "" {
 					r.Warnings = append(r.Warnings, warning)
 				}
 				r.Registration, r.LoadNanos = m.Registration, m.LoadNanos
@@ -143,7 +149,7 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 	if caching {
 		r.caching = &cachingWorker{sb: sb, w: w, budget: wasmCompileBudget(timeout, req.Path)}
 	} else {
-		sb.finish(w, timeout)
+		sb.finish(w, timeout*guardScale)
 	}
 	if verdict != nil {
 		return verdict
@@ -294,7 +300,7 @@ type cachingWorker struct {
 // run's verdict stands, and the next run is interpreted again.
 func (c *cachingWorker) wait(progress io.Writer, warn func(string, ...any)) {
 	start := time.Now()
-	timer := time.NewTimer(c.budget)
+	timer := time.NewTimer(c.budget * guardScale)
 	defer timer.Stop()
 	var tick <-chan time.Time
 	if progress != nil {

@@ -38,6 +38,7 @@ type sandbox struct {
 	dir         string
 	unregister  func()
 	interrupted atomic.Bool
+	subreaper   bool // the kernel made this process the reaper of the plugin's escaped processes
 
 	// codeCache is the Wasm code cache a worker of this run may compile into: the staging
 	// directories it leaves there are removed with the worker (wasm.SweepCache).
@@ -50,13 +51,13 @@ type sandbox struct {
 
 // openSandbox sweeps stale directories, creates this run's and registers the interrupt cleanup.
 func openSandbox() (*sandbox, error) {
-	proc.BecomeSubreaper()
+	subreaper := proc.BecomeSubreaper()
 	sweepStaleDirs(os.TempDir())
 	dir, err := os.MkdirTemp("", tempDirPrefix+strconv.Itoa(os.Getpid())+"-")
 	if err != nil {
 		return nil, fileio.IOError("create a directory in", os.TempDir(), err)
 	}
-	s := &sandbox{dir: dir}
+	s := &sandbox{dir: dir, subreaper: subreaper}
 	s.unregister = fileio.OnInterrupt(s.interrupt)
 	return s, nil
 }
@@ -99,13 +100,19 @@ func (s *sandbox) endProcesses() {
 	}
 }
 
-// subreaperMissing is the warning the report carries where escaped processes cannot be found.
-func subreaperMissing() string {
-	if proc.CatchesEscapees {
+// subreaperMissing is the warning the report carries where escaped processes cannot be found:
+// a platform without a child subreaper, or a kernel (or emulator: qemu-user 7.2) that refused it.
+func (s *sandbox) subreaperMissing() string {
+	const groupOnly = " the harness ends the worker's process group only: a process the plugin moves to its own " +
+		"session (setsid, a daemon) is not found and may outlive the test"
+	switch {
+	case s.subreaper:
 		return ""
+	case proc.CatchesEscapees:
+		return "the harness could not become the child subreaper of the plugin's processes (prctl PR_SET_CHILD_SUBREAPER " +
+			"failed, as under qemu-user):" + groupOnly
 	}
-	return "on " + runtime.GOOS + " the harness ends the worker's process group only: a process the plugin " +
-		"moves to its own session (setsid, a daemon) is not found and may outlive the test"
+	return "on " + runtime.GOOS + groupOnly
 }
 
 // sweepStaleDirs removes the directories of runs whose tool no longer exists (it was SIGKILLed,

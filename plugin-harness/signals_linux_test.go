@@ -9,7 +9,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,8 +22,8 @@ import (
 // buildFixture compiles the C fixture with the given defines and packs it, like misbehave.txtar.
 func buildFixture(t *testing.T, dir, name string, defines ...string) string {
 	t.Helper()
-	if runtime.GOARCH != "amd64" {
-		t.Skip("native plugins are driven on linux/amd64 only")
+	if ok, why := nativeDriven(); !ok {
+		t.Skip(why)
 	}
 	if _, err := exec.LookPath("cc"); err != nil {
 		t.Skip("needs a C compiler")
@@ -64,6 +63,22 @@ func buildFixture(t *testing.T, dir, name string, defines ...string) string {
 	return zipPath
 }
 
+// judgePeakRSS holds the harness's peak RSS (with the worker's: wait4 reports the larger) to the
+// 64 MiB target. Under an emulator the figure includes the translator's own memory (qemu-user adds
+// 25–40 MiB to a Go binary), so it is logged only.
+func judgePeakRSS(t *testing.T, under string, state *os.ProcessState) {
+	t.Helper()
+	peak := state.SysUsage().(*syscall.Rusage).Maxrss << 10
+	t.Logf("peak RSS under %s: %.1f MiB", under, float64(peak)/(1<<20))
+	if e := emulator(); e != "" {
+		t.Logf("not held to the 64 MiB target: this runs under %s, whose own memory is in the figure", e)
+		return
+	}
+	if peak > 64<<20 {
+		t.Errorf("peak RSS %d MiB, over the 64 MiB target", peak>>20)
+	}
+}
+
 // harness is the plugin-harness command testscript.Main put in PATH (this test binary).
 func harness(ctx context.Context, t *testing.T, tmp, pids string, args ...string) (*exec.Cmd, *bytes.Buffer) {
 	t.Helper()
@@ -92,9 +107,15 @@ func waitForPids(t *testing.T, path string, n int) {
 }
 
 // A signal to the harness while the plugin hangs, having forked, daemonised and exec'd: exit 130,
-// and neither a process nor a temporary file survives.
+// and neither a process nor a temporary file survives. Where the harness cannot become a child
+// subreaper (subreaperHolds) the plugin does not daemonise: nothing would find the daemon.
 func TestSignalsLeaveNothing(t *testing.T) {
-	zip := buildFixture(t, t.TempDir(), "hang", "FORK_CHILD", "DAEMONIZE", "EXEC_SLEEP", "HANG_REGISTER")
+	defines, started := []string{"FORK_CHILD", "DAEMONIZE", "EXEC_SLEEP", "HANG_REGISTER"}, 3
+	if !subreaperHolds() {
+		defines, started = []string{"FORK_CHILD", "EXEC_SLEEP", "HANG_REGISTER"}, 2
+		t.Log("no child subreaper here: the fixture does not daemonise")
+	}
+	zip := buildFixture(t, t.TempDir(), "hang", defines...)
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
 			if sig == syscall.SIGHUP && signal.Ignored(syscall.SIGHUP) {
@@ -107,7 +128,7 @@ func TestSignalsLeaveNothing(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			waitForPids(t, pids, 3)
+			waitForPids(t, pids, started)
 			if err := cmd.Process.Signal(sig); err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +139,7 @@ func TestSignalsLeaveNothing(t *testing.T) {
 			if !strings.Contains(stderr.String(), "interrupted: partial outputs removed") {
 				t.Errorf("stderr:\n%s", stderr)
 			}
-			if err := clitest.PidsGone(3, clitest.GonePatience, pids); err != nil {
+			if err := clitest.PidsGone(started, clitest.GonePatience, pids); err != nil {
 				t.Error(err)
 			}
 			if err := clitest.DirEmpty(tmp); err != nil {
@@ -188,11 +209,7 @@ func TestFloodPeakRSS(t *testing.T) {
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	peak := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
-	t.Logf("peak RSS under a 256 MiB stdout flood: %.1f MiB", float64(peak)/(1<<20))
-	if peak > 64<<20 {
-		t.Errorf("peak RSS %d MiB, over the 64 MiB target", peak>>20)
-	}
+	judgePeakRSS(t, "a 256 MiB stdout flood", cmd.ProcessState)
 	if want := "… 268304384 bytes omitted …"; !strings.Contains(stdout.String(), want) {
 		t.Errorf("stdout lacks %q", want)
 	}
