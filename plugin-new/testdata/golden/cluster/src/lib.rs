@@ -115,9 +115,13 @@ impl SyncClusterBackend for DemoClusterBackend {
     /// This replica as the cluster sees it.
     fn node_info(&self) -> ClusterNodeInfo {
         // TODO(scaffold): this node's id and reachable address in your backend, and when it
-        // joined (RFC 3339). Unknown until the backend is wired, so left empty.
+        // joined (RFC 3339). Until the backend is wired the id is the host name: the gateway
+        // refuses a coordinator whose node_id is empty, so it is never left empty.
         ClusterNodeInfo {
-            node_id: String::new(),
+            node_id: std::env::var("HOSTNAME")
+                .ok()
+                .filter(|h| !h.is_empty())
+                .unwrap_or_else(|| format!("node-{}", std::process::id())),
             address: String::new(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
             started_at: String::new(),
