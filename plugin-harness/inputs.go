@@ -168,3 +168,60 @@ func readHostAnswers(value string, stdin io.Reader) (*native.HostAnswers, error)
 	}
 	return a, nil
 }
+
+// resolveCalls reads --calls (a JSON or YAML list of {slot, input}) and resolves it, or the kind's
+// default plan, against the kind's slots; nil for a kind not driven by a call plan.
+func resolveCalls(kind, value string, stdin io.Reader) ([]native.PlannedCall, error) {
+	if native.Kind(kind) == nil {
+		if value != "" {
+			return nil, cli.Usagef("plugin-harness test: --calls: %s is driven by its own flags (--arguments, --result, --headers, …), not a call plan", kind)
+		}
+		return nil, nil
+	}
+	var calls []native.PlannedCall
+	if value != "" {
+		data, name, err := readInput("calls", value, stdin)
+		if err != nil {
+			return nil, err
+		}
+		var v any
+		if err := yaml.Unmarshal(data, &v); err != nil {
+			return nil, cli.Failf("%s: not valid JSON or YAML: %v", name, err)
+		}
+		if data, err = json.Marshal(v); err != nil {
+			return nil, cli.Failf("%s: YAML that has no JSON form: %v", name, err)
+		}
+		var raw []map[string]json.RawMessage
+		if err := json.Unmarshal(data, &raw); err != nil || raw == nil {
+			return nil, cli.Failf("%s: expected a list of {slot, input}", name)
+		}
+		for i, c := range raw {
+			var pc native.PlannedCall
+			for k, val := range c {
+				switch k {
+				case "slot":
+					if json.Unmarshal(val, &pc.Slot) != nil {
+						return nil, cli.Failf("%s: call %d: slot: expected a string", name, i+1)
+					}
+				case "input":
+					pc.Input = val
+				default:
+					return nil, cli.Failf("%s: call %d: unknown field %q (a call has slot and input)", name, i+1, k)
+				}
+			}
+			if pc.Slot == "" {
+				return nil, cli.Failf("%s: call %d: missing slot", name, i+1)
+			}
+			calls = append(calls, pc)
+		}
+		if len(calls) == 0 {
+			return nil, cli.Failf("%s: the list is empty: no call to make", name)
+		}
+		resolved, err := native.ResolveCalls(kind, calls)
+		if err != nil {
+			return nil, cli.Failf("%s: %v", name, err)
+		}
+		return resolved, nil
+	}
+	return native.ResolveCalls(kind, nil)
+}

@@ -139,7 +139,7 @@ func runWorkerProcess(r *report, sb *sandbox, desc *descriptor.Descriptor, req w
 		case <-timer.C:
 			grace = 0
 			err := cli.Failf("%s: the plugin did not return from %s within %s; the worker was killed", r.Package, step(r), budget)
-			if hint := native.GuardHint(r.Phase, req.Plan.FFILimits, timeout); hint != "" {
+			if hint := native.GuardHintFor(req.Plan.Class, r.Phase, req.Plan.FFILimits, timeout); hint != "" {
 				err = cli.WithHint(err, hint)
 			}
 			return err
@@ -222,10 +222,21 @@ func contractVerdict(r *report) error {
 			return cli.Failf("%s: the plugin panicked during %s (the SDK's panic sentinel came back)", r.Package, c.Slot)
 		}
 		if c.TimedOut {
-			return cli.Failf("%s: %s overran ffi_limits.data_timeout_ms; the gateway decides %s in its place", r.Package, c.Slot, c.Output)
+			if c.Output == nil {
+				return cli.Failf("%s: %s overran ffi_limits.%s; the gateway drops the call's record", r.Package, c.Slot, budgetOf(c))
+			}
+			return cli.Failf("%s: %s overran ffi_limits.%s; the gateway decides %s in its place", r.Package, c.Slot, budgetOf(c), c.Output)
 		}
 	}
 	return nil
+}
+
+// budgetOf names the ffi_limits field a timed-out call overran.
+func budgetOf(c *native.Call) string {
+	if c.Budget != "" {
+		return c.Budget
+	}
+	return "data_timeout_ms"
 }
 
 // pluginStderr keeps what the plugin wrote, without the Go runtime's crash dump of the worker.

@@ -118,6 +118,13 @@ func inputNote(c *native.Call) string {
 		_ = json.Unmarshal(in["headers"], &headers)
 		return fmt.Sprintf("  (headers: %d)", len(headers))
 	}
+	if len(in) == 1 { // a planned call's one argument, when it is short: a reference, an id, timeout_ms
+		for k, v := range in {
+			if len(v) > 0 && (v[0] == '"' || v[0] >= '0' && v[0] <= '9') {
+				return fmt.Sprintf(" (%s=%s)", k, clipJSON(v))
+			}
+		}
+	}
 	return ""
 }
 
@@ -152,7 +159,11 @@ func printViolations(w io.Writer, c *native.Call) {
 		fmt.Fprintf(w, "  ✗ the plugin panicked during %s (the SDK's panic sentinel)\n", c.Slot)
 	}
 	if c.TimedOut {
-		fmt.Fprintf(w, "  ✗ %s overran ffi_limits.data_timeout_ms: the decision above is the gateway's, not the plugin's\n", c.Slot)
+		if len(c.Output) == 0 || string(c.Output) == "null" {
+			fmt.Fprintf(w, "  ✗ %s overran ffi_limits.%s: the gateway drops the call's record\n", c.Slot, budgetOf(c))
+		} else {
+			fmt.Fprintf(w, "  ✗ %s overran ffi_limits.%s: the decision above is the gateway's, not the plugin's\n", c.Slot, budgetOf(c))
+		}
 	}
 	for _, v := range c.Warnings {
 		fmt.Fprintf(w, "  ! %s\n", v)

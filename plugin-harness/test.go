@@ -40,7 +40,27 @@ the host services, manifest_json, then
   tool_gate          → evaluate_pre_dispatch + evaluate_post_dispatch
   transform          → transform_arguments + transform_result
   identity_provider  → resolve_identity (headers from --headers, or synthesised from the context)
-then shutdown and drop_instance. Every string crossing the boundary follows the ownership rules.
+  audit_sink         → emit (an AuditEvent) + flush
+  log_sink           → emit (a LogRecord, borrowed) + flush
+  metrics_sink       → emit (a MetricPoint) + flush + render_text_exposition
+  telemetry_sink     → span_started + metric_recorded + log_recorded + span_ended + flush
+  policy_engine      → name + evaluate ({decision_point, input, context}) + policy_version
+  secret_provider    → supported_schemes_json + get (a secret reference)
+  config_provider    → supported_schemes_json + snapshot (a config reference)
+  approval_notifier  → notify (a NotificationRequest)
+  credential_issuer  → issue ({identity, target, config}) + revoke (a lease id)
+  catalog_provider   → filter_and_enrich ({ctx, in_progress}) + describe + list_catalog
+  store              → supported_roles_json + put + get + list + delete
+  cache              → supported_namespaces_json + serves_any_namespace + put + get + incr + delete + clear
+  content_store      → kind + register_profile + put + get + stats + delete
+then shutdown and drop_instance. The kinds after the first three follow a call plan: the gateway's
+calls in its order with realistic inputs, or --calls; each answer is checked against what the
+gateway's decoder for that slot accepts (its result envelope and wire DTO; one it would refuse is
+a violation naming the slot and the field), an empty answer from a fallible slot is the SDK's
+panic sentinel, and each call is held to the ffi_limits budget the gateway gives it (data or
+control; the slots it calls while constructing its adapter, such as name or supported_*_json,
+to none). The watch slots and the backend, http_route, watch_strategy, cluster and transport
+kinds are not driven yet (exit 6). Every string crossing the boundary follows the ownership rules.
 Host services answer like the gateway's null services ("not wired" errors); every call the plugin
 makes into the host is shown. A crash, a hang past --timeout, memory beyond --max-memory or a
 panic sentinel inside the plugin is a failure in the report, never a crash of the tool.
@@ -86,6 +106,13 @@ Flags:
   --metadata FILE       resolve_identity RequestMetadata (JSON); default {"transport":""}
   --host-services FILE  canned host-service answers, e.g. {"resolve_secret": {"vault://x":
                         {"ok": {"bytes": [104,105], "version": "3"}}}, "alias": "rate-limit"}
+  --calls FILE          the call plan of a kind driven by one (not tool_gate, transform,
+                        identity_provider): a JSON or YAML list of {slot, input} replacing the
+                        default plan, made in order, e.g. [{slot: emit, input: {…}}, {slot: flush,
+                        input: 250}]. input is the slot's argument: the JSON document for a *_json
+                        argument, a string for raw text (a secret reference, a lease id), an integer
+                        for timeout_ms, absent for a slot without one. An unknown slot is refused
+                        with the kind's slot list
   --repeat N            run each class call N times and report the timings (default 1)
   --ffi-limits FILE     the gateway entry's plugins[].ffi_limits (JSON or YAML: lifecycle_timeout_ms,
                         control_timeout_ms, data_timeout_ms, max_payload_bytes; unset fields take the
@@ -175,7 +202,7 @@ const (
 type testFlags struct {
 	wasm                                                                     wasmFlags
 	key, timeout, descriptor, context, tool, arguments, config, meta, result string
-	headers, metadata, hostServices, ffiLimits                               string
+	headers, metadata, hostServices, ffiLimits, calls                        string
 	maxMemory, durationMS                                                    uint64
 	repeat                                                                   int
 	json                                                                     bool
@@ -196,6 +223,7 @@ func runTest(env *cli.Env, args []string) error {
 	fs.StringVar(&f.metadata, "metadata", "", "RequestMetadata JSON")
 	fs.StringVar(&f.hostServices, "host-services", "", "canned host answers")
 	fs.StringVar(&f.ffiLimits, "ffi-limits", "", "plugins[].ffi_limits JSON or YAML")
+	fs.StringVar(&f.calls, "calls", "", "call plan JSON or YAML")
 	fs.Uint64Var(&f.durationMS, "execution-duration-ms", 1, "tool call duration for post-dispatch")
 	fs.IntVar(&f.repeat, "repeat", 1, "repetitions")
 	fs.StringVar(&f.wasm.limits, "limits", "", "Wasm limits block")
@@ -223,7 +251,7 @@ func runTest(env *cli.Env, args []string) error {
 		return cli.Usagef("plugin-harness test: --repeat %d: expected 1 to 10000000", f.repeat)
 	}
 	stdinUsers := 0
-	for _, v := range []string{pos[0], f.context, f.arguments, f.config, f.meta, f.result, f.headers, f.metadata, f.hostServices, f.ffiLimits} {
+	for _, v := range []string{pos[0], f.context, f.arguments, f.config, f.meta, f.result, f.headers, f.metadata, f.hostServices, f.ffiLimits, f.calls} {
 		if v == "-" {
 			stdinUsers++
 		}
@@ -262,6 +290,9 @@ func runTest(env *cli.Env, args []string) error {
 		}
 	}
 	plan.Class = desc.Class
+	if plan.Calls, err = resolveCalls(desc.Class, f.calls, env.Stdin); err != nil {
+		return err
+	}
 	plan.Alias = desc.ID // the reference test uses the descriptor id as the operator alias
 	sb, err := openSandbox()
 	if err != nil {

@@ -95,3 +95,61 @@ func benchContext() Context {
 	return Context{RequestID: "mcpg-plugin-test", ToolName: "test.tool", Surface: "tool", Transport: "http",
 		Identity: Identity{Kind: "verified", TrustLevel: "verified", SubjectID: &subject, AuthProvider: &provider}}
 }
+
+// BenchmarkPlanSlot is one planned call per kind group (plans.go), in the worker as --repeat times
+// it: encoding the argument with the plugin's allocator, the call, reading, judging and dropping
+// the answer, and its JSON marshalling — next to BenchmarkEvaluatePreDispatch.
+func BenchmarkPlanSlot(b *testing.B) {
+	for _, c := range []struct{ kind, slot string }{
+		{"audit_sink", "emit"}, {"log_sink", "emit"}, {"secret_provider", "get"}, {"store", "get"}, {"cache", "delete"},
+	} {
+		b.Run(c.kind+"."+c.slot, func(b *testing.B) {
+			lib, err := Open(kindsFixturePath(b), func(string) {})
+			if err != nil {
+				b.Fatal(err)
+			}
+			idx := slices.IndexFunc(lib.Reg.Entities, func(e Entity) bool { return e.Kind == c.kind })
+			if idx < 0 {
+				b.Fatalf("the fixture exports no %s", c.kind)
+			}
+			inst := lib.entity(idx, c.kind)
+			theHost.alloc = lib.alloc
+			if !inst.make("{}", quiet{}) {
+				b.Fatal("make returned null")
+			}
+			k := Kind(c.kind)
+			var input PlannedCall
+			for _, pc := range k.Default {
+				if pc.Slot == c.slot {
+					input = pc
+				}
+			}
+			_, do := inst.planned(k.Slot(c.slot), input.Input)(&Plan{})
+			var times []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				if o := do(); len(o.violations) > 0 || o.panicked {
+					b.Fatal(o.violations)
+				}
+				times = append(times, time.Since(start))
+			}
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)/2].Nanoseconds()), "median-ns/call")
+		})
+	}
+}
+
+// kindsFixturePath builds the C fixture with the kinds of kinds.c (or takes $MCPG_BENCH_KINDS_PLUGIN).
+func kindsFixturePath(b *testing.B) string {
+	if p := os.Getenv("MCPG_BENCH_KINDS_PLUGIN"); p != "" {
+		return p
+	}
+	src, _ := filepath.Abs("../testdata/fixture/fixture.c")
+	out := filepath.Join(b.TempDir(), "kinds.so")
+	cmd := exec.Command(cCompiler(b), "-shared", "-fPIC", "-O2", "-DWITH_KINDS", "-o", out, src)
+	cmd.Dir = filepath.Dir(src)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		b.Fatalf("%v\n%s", err, msg)
+	}
+	return out
+}

@@ -52,7 +52,13 @@ func newWatchdog(l *FFILimits) *watchdog {
 	if l == nil {
 		return nil
 	}
-	d, ok := budget(l.DataTimeoutMS)
+	return newWatchdogMS(l.DataTimeoutMS)
+}
+
+// newWatchdogMS starts a watchdog for calls held to ms milliseconds, or returns nil when that
+// budget never fires.
+func newWatchdogMS(ms uint64) *watchdog {
+	d, ok := budget(ms)
 	if !ok {
 		return nil
 	}
@@ -104,23 +110,75 @@ func park() {
 	}
 }
 
-// dataBudget returns ffi_limits.data_timeout_ms as a duration, ok false when it never fires.
-func (i *instance) dataBudget() (time.Duration, bool) {
+// callBudget is the ffi_limits budget the call in flight is held to, and what the gateway answers
+// in the plugin's place past it.
+type callBudget struct {
+	field string // data_timeout_ms, control_timeout_ms
+	ms    uint64
+	wd    *watchdog
+	// output is the gateway's answer in the plugin's place; dropped says it answers nothing (a
+	// void slot: the record is dropped).
+	output  func() json.RawMessage
+	dropped bool
+}
+
+// budgetNow returns the budget of the call in flight: the plan call's (i.cur), else a Tier-1
+// call's data_timeout_ms; nil when calls are not judged.
+func (i *instance) budgetNow() *callBudget {
+	if i.cur != nil {
+		return i.cur
+	}
 	if i.limits == nil {
+		return nil
+	}
+	if i.tier1 == nil { // made once: judgeLate asks on every --repeat run
+		i.tier1 = &callBudget{field: "data_timeout_ms", ms: i.limits.DataTimeoutMS, wd: i.wd, output: func() json.RawMessage {
+			out, _ := json.Marshal(timeoutDecision(i.kind, i.id))
+			return out
+		}}
+	}
+	return i.tier1
+}
+
+// callDeadline returns the budget of the call in flight as a duration, ok false when it never fires.
+func (i *instance) callDeadline() (time.Duration, bool) {
+	b := i.budgetNow()
+	if b == nil {
 		return 0, false
 	}
-	return budget(i.limits.DataTimeoutMS)
+	return budget(b.ms)
+}
+
+// timedOut marks c as overrunning b and puts the gateway's answer (or none) in place of the plugin's.
+func (b *callBudget) timedOut(c *Call) {
+	c.TimedOut, c.Panicked = true, false
+	if b.field != "data_timeout_ms" {
+		c.Budget = b.field
+	}
+	if b.dropped {
+		c.Output = nil
+		return
+	}
+	c.Output = b.output()
+}
+
+// decides says what the gateway does past b, for the notes.
+func (b *callBudget) decides() string {
+	if b.dropped {
+		return "drops the call's record"
+	}
+	return "decides this in the plugin's place"
 }
 
 // watchCall prepares the watchdog of one repeat: when it fires, c is reported as the gateway
 // would have decided it, and the run is abandoned.
 func (i *instance) watchCall(wd *watchdog, ev Events, c *Call, times *[]int64, run *int, n int) {
+	b := i.budgetNow()
 	wd.expired = func(elapsed time.Duration) {
-		c.Output, _ = json.Marshal(timeoutDecision(i.kind, i.id))
-		c.TimedOut, c.Panicked = true, false
-		note := fmt.Sprintf("%s did not return within ffi_limits.data_timeout_ms (%d ms): the gateway stops waiting "+
-			"there and decides this in the plugin's place; its thread stays inside the plugin, as the harness's does",
-			c.Slot, i.limits.DataTimeoutMS)
+		b.timedOut(c)
+		note := fmt.Sprintf("%s did not return within ffi_limits.%s (%d ms): the gateway stops waiting "+
+			"there and %s; its thread stays inside the plugin, as the harness's does",
+			c.Slot, b.field, b.ms, b.decides())
 		if *run == 0 {
 			c.Nanos = elapsed.Nanoseconds()
 			c.HostCalls = theHost.take()
@@ -142,23 +200,23 @@ func (i *instance) watchCall(wd *watchdog, ev Events, c *Call, times *[]int64, r
 // deadline gets its timeout decision (and the run goes on, the thread being back); one within the
 // timer's last millisecond is let through with a note. It reports whether the call timed out.
 func (i *instance) judgeLate(c *Call, run, n int, took time.Duration, own json.RawMessage, noted *bool) bool {
-	d, ok := i.dataBudget()
+	d, ok := i.callDeadline()
+	b := i.budgetNow()
 	switch {
 	case !ok || took <= d:
 		return false
 	case took < d+timerSlack:
 		if !*noted {
 			*noted = true
-			c.Warnings = append(c.Warnings, fmt.Sprintf("%s took %s, just past ffi_limits.data_timeout_ms (%d ms): "+
-				"the gateway's timer counts whole milliseconds, so it may have timed out there too", c.Slot, round(took), i.limits.DataTimeoutMS))
+			c.Warnings = append(c.Warnings, fmt.Sprintf("%s took %s, just past ffi_limits.%s (%d ms): "+
+				"the gateway's timer counts whole milliseconds, so it may have timed out there too", c.Slot, round(took), b.field, b.ms))
 		}
 		return false
 	}
-	c.Output, _ = json.Marshal(timeoutDecision(i.kind, i.id))
-	c.TimedOut, c.Panicked = true, false
-	note := fmt.Sprintf("%s returned after %s, past ffi_limits.data_timeout_ms (%d ms): the gateway stops waiting "+
-		"there and decides this in the plugin's place; the plugin's own answer, %s, comes too late",
-		c.Slot, round(took), i.limits.DataTimeoutMS, clip(string(own)))
+	b.timedOut(c)
+	note := fmt.Sprintf("%s returned after %s, past ffi_limits.%s (%d ms): the gateway stops waiting "+
+		"there and %s; the plugin's own answer, %s, comes too late",
+		c.Slot, round(took), b.field, b.ms, b.decides(), clip(string(own)))
 	if run > 0 {
 		note = fmt.Sprintf("run %d of %d: %s", run+1, n, note)
 	}
@@ -175,7 +233,7 @@ func (i *instance) lifecycleNote(c *Call) {
 	d, ok := budget(i.limits.LifecycleTimeoutMS)
 	if took := time.Duration(c.Nanos); ok && took > d {
 		c.Warnings = append(c.Warnings, fmt.Sprintf("%s took %s, over ffi_limits.lifecycle_timeout_ms (%d ms), but the "+
-			"gateway calls %s without a timeout (no tool_gate, transform or identity_provider slot is held to "+
+			"gateway calls %s without a timeout (no make, manifest_json, shutdown or drop_instance is held to "+
 			"lifecycle_timeout_ms), so nothing changes", c.Slot, round(took), i.limits.LifecycleTimeoutMS, c.Slot))
 	}
 }

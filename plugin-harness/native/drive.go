@@ -34,6 +34,12 @@ type instance struct {
 	id     string     // the in-code manifest's id, which the gateway's timeout decisions name
 	limits *FFILimits // nil: calls are not judged by ffi_limits (deriving the manifest)
 	wd     *watchdog  // for the data-slot calls; nil when data_timeout_ms never fires
+	// For a kind driven by a call plan (plans.go): its spec, the control budget's watchdog, and
+	// the budget of the call in flight.
+	spec      *KindSpec
+	wdControl *watchdog
+	cur       *callBudget
+	tier1     *callBudget // a Tier-1 call's data_timeout_ms (budgetNow)
 }
 
 // Drive makes an instance of the first entity of p.Class, the way the gateway's adapter does, and
@@ -60,6 +66,11 @@ func (l *Library) Drive(p *Plan, ev Events) error {
 	if inst.wd = newWatchdog(&limits); inst.wd != nil {
 		defer inst.wd.stop()
 	}
+	if inst.spec != nil {
+		if inst.wdControl = newWatchdogMS(limits.ControlTimeoutMS); inst.wdControl != nil {
+			defer inst.wdControl.stop()
+		}
+	}
 	if !inst.make(p.Config, ev) {
 		return nil
 	}
@@ -76,6 +87,11 @@ func (l *Library) Drive(p *Plan, ev Events) error {
 		inst.repeat(p, ev, "transform_result", inst.transform(slotSecondCall, p.Result))
 	case "identity_provider":
 		inst.repeat(p, ev, "resolve_identity", inst.resolveIdentity)
+	default:
+		if !inst.runPlan(p, ev) {
+			inst.drop(ev) // the gateway refused the load: drop_instance, no shutdown
+			return nil
+		}
 	}
 	inst.shutdown(ev)
 	inst.drop(ev)
@@ -85,6 +101,12 @@ func (l *Library) Drive(p *Plan, ev Events) error {
 func (i *instance) slot(off uintptr) uintptr { return word(i.vt + off) }
 
 func (i *instance) lifecycleSlot(gateOff, identityOff uintptr) uintptr {
+	if i.spec != nil {
+		if gateOff == slotShutdown {
+			return i.slot(i.spec.Shutdown)
+		}
+		return i.slot(i.spec.Drop)
+	}
 	if i.kind == "identity_provider" {
 		return i.slot(identityOff)
 	}
@@ -183,16 +205,19 @@ type outcome struct {
 
 // repeat runs one class call p.Repeat times; the first run is reported in full, all are timed
 // (input encoding, the call, decoding, freeing and the JSON marshalling of the result). Each run
-// is judged by ffi_limits.data_timeout_ms as the gateway would (budget.go): a run past it
-// ends the repeats with the gateway's timeout decision as the output.
-func (i *instance) repeat(p *Plan, ev Events, slot string, run func(p *Plan) (map[string]json.RawMessage, func() outcome)) {
+// is judged by its ffi_limits budget as the gateway would (budget.go: data_timeout_ms, or the
+// planned slot's): a run past it ends the repeats with the gateway's timeout answer as the output.
+func (i *instance) repeat(p *Plan, ev Events, slot string, run func(p *Plan) (map[string]json.RawMessage, func() outcome)) *Call {
 	ev.Phase(slot)
 	inputs, do := run(p)
 	c := &Call{Slot: slot, Inputs: inputs}
 	n := max(p.Repeat, 1)
 	times := make([]int64, 0, n)
 	current, noted := 0, false
-	wd := i.wd
+	var wd *watchdog
+	if b := i.budgetNow(); b != nil {
+		wd = b.wd
+	}
 	if wd != nil {
 		i.watchCall(wd, ev, c, &times, &current, n)
 	}
@@ -228,6 +253,7 @@ func (i *instance) repeat(p *Plan, ev Events, slot string, run func(p *Plan) (ma
 		c.Timing = summarise(times)
 	}
 	ev.Call(c)
+	return c
 }
 
 func summarise(ns []int64) *Timing {
@@ -368,7 +394,7 @@ func (i *instance) resolveIdentity(p *Plan) (map[string]json.RawMessage, func() 
 
 // entity is an instance-to-be of the registration's entity idx, a kind, through its vtable.
 func (l *Library) entity(idx int, kind string) *instance {
-	return &instance{lib: l, vt: word(l.base()+regEntities) + uintptr(idx*sizeEntity) + entityVTable, kind: kind}
+	return &instance{lib: l, vt: word(l.base()+regEntities) + uintptr(idx*sizeEntity) + entityVTable, kind: kind, spec: Kind(kind)}
 }
 
 // DeriveManifest is the gateway's fallback when the registration embeds no descriptor_yaml

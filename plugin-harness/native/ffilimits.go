@@ -108,6 +108,36 @@ func timeoutDecision(kind, pluginID string) any {
 	}
 }
 
+// GuardHintFor is GuardHint for a step of kind: a slot of a call plan (plans.go) is held to the
+// budget the gateway gives it there, or to none when the gateway calls it constructing its adapter.
+func GuardHintFor(kind, step string, l *FFILimits, guard time.Duration) string {
+	k := Kind(kind)
+	s := (*SlotSpec)(nil)
+	if k != nil {
+		s = k.Slot(step)
+	}
+	if s == nil {
+		return GuardHint(step, l, guard)
+	}
+	limits := DefaultFFILimits()
+	if l != nil {
+		limits = *l
+	}
+	field, ms := "data_timeout_ms", limits.DataTimeoutMS
+	switch s.Class {
+	case classControl:
+		field, ms = "control_timeout_ms", limits.ControlTimeoutMS
+	case classDirect:
+		return fmt.Sprintf("the gateway calls %s.%s without a timeout while it builds its adapter: a %s that never "+
+			"returns stalls the gateway's start too", kind, step, step)
+	}
+	if d, ok := budget(ms); ok && d+timerSlack < guard {
+		return "" // the harness's own judgement of the budget should have come first
+	}
+	return fmt.Sprintf("the gateway waits ffi_limits.%s (%d ms) for %s.%s, then answers in its place; a --timeout "+
+		"above that, or a smaller %s in --ffi-limits, shows its answer", field, ms, kind, step, field)
+}
+
 // GuardHint says what the gateway would have done with a step the harness's own --timeout cut
 // short; "" when there is nothing to add.
 func GuardHint(step string, l *FFILimits, guard time.Duration) string {

@@ -64,6 +64,8 @@ type Plan struct {
 	Alias      string       `json:"alias"`       // what the host's alias slot answers
 	Answers    *HostAnswers `json:"answers,omitempty"`
 	FFILimits  *FFILimits   `json:"ffi_limits,omitempty"` // plugins[].ffi_limits; nil: the gateway's defaults
+	// Calls is the call plan of a kind driven by one (plans.go), resolved by the parent.
+	Calls []PlannedCall `json:"calls,omitempty"`
 }
 
 // Call is one vtable call and what came of it.
@@ -75,7 +77,9 @@ type Call struct {
 	Panicked bool                       `json:"panicked,omitempty"`
 	// TimedOut: the call overran ffi_limits.data_timeout_ms, so Output is the gateway's timeout
 	// decision, not the plugin's (docs/native-abi.md §6.5).
-	TimedOut   bool       `json:"timed_out,omitempty"`
+	TimedOut bool `json:"timed_out,omitempty"`
+	// Budget names the ffi_limits field a timed-out call overran when it is not data_timeout_ms.
+	Budget     string     `json:"budget,omitempty"`
 	Violations []string   `json:"violations,omitempty"`
 	Warnings   []string   `json:"warnings,omitempty"`
 	HostCalls  []HostCall `json:"host_calls,omitempty"`

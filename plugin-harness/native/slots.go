@@ -26,6 +26,18 @@ var (
 	sigTransform = signature{sret: sizeTransform / 8, params: []param{scalar, aggregate(ctxWords), pair, pair}}
 	// resolve_identity(h, headers_json: RStr, metadata_json: RStr, config_json: RStr) → RIdentityResolution
 	sigResolveIdentity = signature{sret: sizeResolution / 8, params: []param{scalar, pair, pair, pair}}
+
+	// The JSON-over-RString kinds (docs/native-kinds.md; callShape in plans.go):
+	// emit, get, put, evaluate, notify, issue, …(h, args_json: RString) → RString
+	sigStringToString = signature{sret: wordsRString, params: []param{scalar, aggregate(wordsRString)}}
+	// metrics_sink.emit, telemetry_sink.span_started/…, cache.delete(h, json: RString)
+	sigStringToVoid = signature{params: []param{scalar, aggregate(wordsRString)}}
+	// log_sink.emit(h, record_json: RStr): borrowed, not owned
+	sigBorrowToVoid = signature{params: []param{scalar, pair}}
+	// flush(h, timeout_ms: u64) → RString
+	sigU64ToString = signature{sret: wordsRString, params: []param{scalar, scalar}}
+	// name, policy_version, supported_*_json, render_text_exposition, list_catalog, kind(h) → RString
+	// are manifest_json's signature; cache.serves_any_namespace(h) → u8 is a one-word call.
 )
 
 // The layouts of this build's convention, made once.
@@ -37,4 +49,8 @@ var (
 	evaluatePostCall    = conv.place(sigEvaluatePost)
 	transformCall       = conv.place(sigTransform)
 	resolveIdentityCall = conv.place(sigResolveIdentity)
+	stringToStringCall  = conv.place(sigStringToString)
+	stringToVoidCall    = conv.place(sigStringToVoid)
+	borrowToVoidCall    = conv.place(sigBorrowToVoid)
+	u64ToStringCall     = conv.place(sigU64ToString)
 )

@@ -99,8 +99,3 @@ var EntityKinds = []string{
 	"config_provider", "policy_engine", "cluster", "transport", "catalog_provider",
 	"credential_issuer", "approval_notifier", "content_store",
 }
-
-// Driven reports whether this package exercises entities of kind (the Tier-1 classes).
-func Driven(kind string) bool {
-	return kind == "tool_gate" || kind == "transform" || kind == "identity_provider"
-}
