@@ -53,14 +53,19 @@ the host services, manifest_json, then
   store              → supported_roles_json + put + get + list + delete
   cache              → supported_namespaces_json + serves_any_namespace + put + get + incr + delete + clear
   content_store      → kind + register_profile + put + get + stats + delete
+  backend            → kind + register_profile ("default", {}) + expand_capabilities +
+                       input_schema_json + output_schema_json + list_resources (cursor RNone, then
+                       the page's next_cursor) + complete_template_variable + execute + audit_metadata
+                       + execute_streaming (events to a host sink until done, waited for up to
+                       data_timeout_ms, at most 2 s) + cancel_stream (a callback after it: exit 1)
 then shutdown and drop_instance. The kinds after the first three follow a call plan: the gateway's
 calls in its order with realistic inputs, or --calls; each answer is checked against what the
 gateway's decoder for that slot accepts (its result envelope and wire DTO; one it would refuse is
 a violation naming the slot and the field), an empty answer from a fallible slot is the SDK's
 panic sentinel, and each call is held to the ffi_limits budget the gateway gives it (data or
 control; the slots it calls while constructing its adapter, such as name or supported_*_json,
-to none). The watch slots and the backend, http_route, watch_strategy, cluster and transport
-kinds are not driven yet (exit 6). Every string crossing the boundary follows the ownership rules.
+to none). The watch slots and the http_route, watch_strategy, cluster and transport kinds are
+not driven yet (exit 6). Every string crossing the boundary follows the ownership rules.
 Host services answer like the gateway's null services ("not wired" errors); every call the plugin
 makes into the host is shown. A crash, a hang past --timeout, memory beyond --max-memory or a
 panic sentinel inside the plugin is a failure in the report, never a crash of the tool.
@@ -111,8 +116,11 @@ Flags:
                         default plan, made in order, e.g. [{slot: emit, input: {…}}, {slot: flush,
                         input: 250}]. input is the slot's argument: the JSON document for a *_json
                         argument, a string for raw text (a secret reference, a lease id), an integer
-                        for timeout_ms, absent for a slot without one. An unknown slot is refused
-                        with the kind's slot list
+                        for timeout_ms, absent for a slot without one; backend's two-argument slots
+                        take an object naming both: {backend_name: default, request_json: {…}}
+                        (register_profile: spec_json, execute_transaction: tx_group_json) and
+                        list_resources {backend_name: default, cursor: null or "text"}. An unknown
+                        slot is refused with the kind's slot list
   --repeat N            run each class call N times and report the timings (default 1)
   --ffi-limits FILE     the gateway entry's plugins[].ffi_limits (JSON or YAML: lifecycle_timeout_ms,
                         control_timeout_ms, data_timeout_ms, max_payload_bytes; unset fields take the

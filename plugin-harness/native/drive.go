@@ -40,6 +40,7 @@ type instance struct {
 	wdControl *watchdog
 	cur       *callBudget
 	tier1     *callBudget // a Tier-1 call's data_timeout_ms (budgetNow)
+	stream    *openStream // backend: a stream execute_streaming opened, not cancelled yet
 }
 
 // Drive makes an instance of the first entity of p.Class, the way the gateway's adapter does, and

@@ -49,6 +49,8 @@ type SlotSpec struct {
 	Offset uintptr
 	Call   callShape
 	Param  string // the argument's name in abi.rs
+	// Param2 names a second argument (backend's two-argument slots; backend.go).
+	Param2 string
 	Input  inputKind
 	// Class is the ffi_limits budget the gateway's adapter waits on: "data", "control", or
 	// "direct" for a slot it calls on the caller's thread with no timeout (at construction).
@@ -62,6 +64,9 @@ type SlotSpec struct {
 	Refuses bool
 	// Capped: the gateway refuses an answer over ffi_limits.max_payload_bytes (content_store).
 	Capped bool
+	// Lenient: the gateway reads an answer its decoder refuses as this fallback (with a warning in
+	// its log), so such an answer is a warning here, not a failure.
+	Lenient string
 	// TimedOut is what the gateway answers in the plugin's place past the budget ("" for a void
 	// slot: the record is dropped); {id} stands for the in-code manifest's id.
 	TimedOut string
@@ -147,6 +152,8 @@ func ResolveCalls(kind string, calls []PlannedCall) ([]PlannedCall, error) {
 func (s *SlotSpec) resolveInput(in json.RawMessage) (json.RawMessage, error) {
 	absent := len(in) == 0 || string(in) == "null"
 	switch s.Input {
+	case inputNameJSON, inputNameCursor:
+		return s.resolvePair(in)
 	case inputNone:
 		if !absent {
 			return nil, fmt.Errorf("%s takes no input", s.Name)

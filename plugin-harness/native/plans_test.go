@@ -74,7 +74,7 @@ func TestKindPlans(t *testing.T) {
 	vtableWords := map[string]int{
 		"audit_sink": 6, "log_sink": 6, "telemetry_sink": 9, "metrics_sink": 7, "policy_engine": 7,
 		"secret_provider": 8, "config_provider": 8, "approval_notifier": 5, "credential_issuer": 6,
-		"catalog_provider": 7, "store": 13, "cache": 11, "content_store": 12,
+		"catalog_provider": 7, "store": 13, "cache": 11, "content_store": 12, "backend": 16,
 	}
 	if len(kindSpecs) != len(vtableWords) {
 		t.Errorf("%d kinds planned, %d expected", len(kindSpecs), len(vtableWords))
@@ -99,17 +99,18 @@ func TestKindPlans(t *testing.T) {
 				t.Errorf("%s.%s: class %q", k.Kind, s.Name, s.Class)
 			}
 			if s.TimedOut != "" {
-				if !json.Valid([]byte(strings.ReplaceAll(s.TimedOut, "{id}", "x"))) {
+				answer := strings.NewReplacer("{id}", "x", "{data_timeout_ms}", "30000").Replace(s.TimedOut)
+				if !json.Valid([]byte(answer)) {
 					t.Errorf("%s.%s: timeout answer is not JSON", k.Kind, s.Name)
-				} else if s.Answer != nil && checkJSON(strings.ReplaceAll(s.TimedOut, "{id}", "x"), s.Answer) != "" {
+				} else if s.Answer != nil && checkJSON(answer, s.Answer) != "" {
 					t.Errorf("%s.%s: the gateway's own timeout answer fails the slot's shape: %s", k.Kind, s.Name,
-						checkJSON(s.TimedOut, s.Answer))
+						checkJSON(answer, s.Answer))
 				}
 			}
 		}
 	}
-	if Driven("backend") || Driven("transport") || !Driven("store") || !Driven("tool_gate") {
-		t.Error("Driven: backend and transport are not driven yet; store and tool_gate are")
+	if !Driven("backend") || Driven("transport") || !Driven("store") || !Driven("tool_gate") {
+		t.Error("Driven: transport is not driven yet; backend, store and tool_gate are")
 	}
 }
 
@@ -143,14 +144,26 @@ func TestResolveCallsRefuses(t *testing.T) {
 		{"audit_sink", []PlannedCall{{Slot: "flush", Input: json.RawMessage(`1.5`)}}, "expected a non-negative integer"},
 		{"metrics_sink", []PlannedCall{{Slot: "render_text_exposition", Input: json.RawMessage(`1`)}}, "takes no input"},
 		{"tool_gate", []PlannedCall{{Slot: "x"}}, "driven by its own flags"},
+		{"backend", []PlannedCall{{Slot: "execute", Input: json.RawMessage(`"default"`)}}, `expected an object {"backend_name": "…", "request_json": …}`},
+		{"backend", []PlannedCall{{Slot: "register_profile", Input: json.RawMessage(`{"backend_name":1,"spec_json":{}}`)}}, "backend_name: expected a string"},
+		{"backend", []PlannedCall{{Slot: "list_resources", Input: json.RawMessage(`{"backend_name":"a","cursor":null,"x":1}`)}}, `unknown field "x"`},
+		{"backend", []PlannedCall{{Slot: "cancel_stream", Input: json.RawMessage(`1`)}}, "cancel_stream takes no input"},
 	} {
 		_, err := ResolveCalls(c.kind, c.calls)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s %v: got %v, want %q", c.kind, c.calls, err, c.want)
 		}
 	}
+	// A two-argument input: the name as text, the document re-encoded.
+	calls, err := ResolveCalls("backend", []PlannedCall{{Slot: "execute", Input: json.RawMessage(`{"request_json":{"b":1.50,"a":[]},"backend_name":"x"}`)}})
+	if err != nil || string(calls[0].Input) != `{"backend_name":"x","request_json":{"a":[],"b":1.5}}` {
+		t.Errorf("execute input: %s, %v", calls[0].Input, err)
+	}
+	if name, second, some := Kind("backend").Slot("list_resources").pairArgs(json.RawMessage(`{"backend_name":"x","cursor":null}`)); name != "x" || second != "" || some {
+		t.Errorf("list_resources RNone: %q %q %v", name, second, some)
+	}
 	// An input reaches the plugin as serde_json prints it.
-	calls, err := ResolveCalls("audit_sink", []PlannedCall{{Slot: "emit", Input: json.RawMessage(`{"b":1.50,"a":[]}`)}})
+	calls, err = ResolveCalls("audit_sink", []PlannedCall{{Slot: "emit", Input: json.RawMessage(`{"b":1.50,"a":[]}`)}})
 	if err != nil || string(calls[0].Input) != `{"a":[],"b":1.5}` {
 		t.Errorf("emit input: %s, %v", calls[0].Input, err)
 	}

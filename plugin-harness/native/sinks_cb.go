@@ -1,0 +1,94 @@
+//go:build (linux || darwin) && (amd64 || arm64)
+
+package native
+
+// The host's event sink (EventSinkRef: ctx, callback(usize, RString)), docs/native-kinds.md §1,
+// §11.3. The callback is a purego callback made once per process (purego allows 2000, never
+// freed) and told apart by ctx: a fresh integer per stream, never a Go pointer. Entries are never
+// deleted while the worker lives, so a late callback still finds its state and is reported.
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/ebitengine/purego"
+)
+
+// maxKeptEvents bounds the events a sink keeps for the report (the rest are counted).
+const maxKeptEvents = 16
+
+// sinkState is one stream's sink, as seen from the host side.
+type sinkState struct {
+	slot     string
+	inflight atomic.Int32
+	// cancelReturned: the cancel slot (or a handle-0 return) has returned; any callback after it
+	// is a use-after-free in the gateway, which frees the bridge right then.
+	cancelReturned atomic.Bool
+	late           atomic.Int32
+	fromPlugin     atomic.Int32 // callbacks on a thread other than the driver's
+
+	mu     sync.Mutex
+	events []string
+	total  int
+	signal chan struct{} // one pending wake-up for the driver; never blocks the plugin
+}
+
+var (
+	sinkMu       sync.Mutex
+	sinks        = map[uintptr]*sinkState{}
+	nextSinkCtx  uintptr
+	eventSinkFn  uintptr
+	makeEventFn  sync.Once
+	unknownSinks atomic.Int32 // callbacks naming a ctx the harness never handed out
+)
+
+// newSink registers a sink for slot and returns its ctx and the callback's address.
+func newSink(slot string) (uintptr, uintptr, *sinkState) {
+	makeEventFn.Do(func() { eventSinkFn = purego.NewCallback(eventSinkCallback) })
+	st := &sinkState{slot: slot, signal: make(chan struct{}, 1)}
+	sinkMu.Lock()
+	nextSinkCtx++
+	ctx := nextSinkCtx
+	sinks[ctx] = st
+	sinkMu.Unlock()
+	return ctx, eventSinkFn, st
+}
+
+// eventSinkCallback is callback(ctx, event): the host owns event and drops it through its own
+// vtable (takeArg); it may run on any thread, also while the slot that installed it is running.
+func eventSinkCallback(ctx uintptr, ev rstring) {
+	sinkMu.Lock()
+	st := sinks[ctx]
+	sinkMu.Unlock()
+	if st == nil {
+		takeArg(ev)
+		unknownSinks.Add(1)
+		return
+	}
+	st.inflight.Add(1)
+	defer st.inflight.Add(-1)
+	if st.cancelReturned.Load() {
+		st.late.Add(1)
+	}
+	if tid := threadID(); tid != 0 && tid != theHost.driver {
+		st.fromPlugin.Add(1)
+	}
+	text := takeArg(ev)
+	st.mu.Lock()
+	st.total++
+	if len(st.events) < maxKeptEvents {
+		st.events = append(st.events, text)
+	}
+	st.mu.Unlock()
+	select {
+	case st.signal <- struct{}{}:
+	default:
+	}
+}
+
+// snapshot returns the events received so far and their total count.
+func (st *sinkState) snapshot() ([]string, int) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return append([]string(nil), st.events...), st.total
+}
