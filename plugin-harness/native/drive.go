@@ -41,6 +41,9 @@ type instance struct {
 	cur       *callBudget
 	tier1     *callBudget // a Tier-1 call's data_timeout_ms (budgetNow)
 	stream    *openStream // backend: a stream execute_streaming opened, not cancelled yet
+	// kindState is a kind driver's own state across its calls (its file type-asserts it).
+	kindState any
+	atPlanEnd []func(p *Plan, ev Events) // onPlanEnd
 }
 
 // Drive makes an instance of the first entity of p.Class, the way the gateway's adapter does, and

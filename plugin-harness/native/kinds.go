@@ -44,7 +44,26 @@ func (i *instance) runPlan(p *Plan, ev Events) bool {
 			i.repeat(p, ev, s.Name, i.planned(s, nil))
 		}
 	}
+	// What a kind's driver left open (a watch, a lease, a transport handle): closed as the
+	// gateway's drop guards would, last opened first.
+	for len(i.atPlanEnd) > 0 {
+		last := i.atPlanEnd[len(i.atPlanEnd)-1]
+		i.atPlanEnd = i.atPlanEnd[:len(i.atPlanEnd)-1]
+		last(p, ev)
+	}
 	return true
+}
+
+// kindCall makes one call of a slot whose shape a kind's own driver file handles (streams,
+// handles, leases, callbacks): registered from that file's init, keyed by its callShape.
+type kindCall func(i *instance, s *SlotSpec, fn uintptr, input json.RawMessage) outcome
+
+var kindCalls = map[callShape]kindCall{}
+
+// onPlanEnd registers what runPlan does after the last planned call, e.g. cancelling a watch a
+// --calls plan left open; fn reports through i.repeat like any planned call.
+func (i *instance) onPlanEnd(fn func(p *Plan, ev Events)) {
+	i.atPlanEnd = append(i.atPlanEnd, fn)
 }
 
 // budgetFor is the budget the gateway's adapter waits on for slot s.
@@ -118,6 +137,9 @@ func (i *instance) planned(s *SlotSpec, input json.RawMessage) func(p *Plan) (ma
 			case callToU8:
 				// A u8 travels in the low byte of the result register; the rest is unspecified.
 				return outcome{value: callWords(fn, i.handle) & 0xff}
+			}
+			if kc := kindCalls[s.Call]; kc != nil {
+				return kc(i, s, fn, input)
 			}
 			panic(fmt.Sprintf("slot %s: unknown call shape %d", s.Name, s.Call))
 		}
