@@ -301,6 +301,9 @@ func runTest(env *cli.Env, args []string) error {
 	if plan.Calls, err = resolveCalls(desc.Class, f.calls, env.Stdin); err != nil {
 		return err
 	}
+	if f.calls == "" && plan.Calls != nil {
+		plan.Calls = native.Personalize(plan.Calls, plan.Context, plan.Arguments)
+	}
 	plan.Alias = desc.ID // the reference test uses the descriptor id as the operator alias
 	sb, err := openSandbox()
 	if err != nil {
