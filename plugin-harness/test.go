@@ -58,13 +58,17 @@ the host services, manifest_json, then
                        the page's next_cursor) + complete_template_variable + execute + audit_metadata
                        + execute_streaming (events to a host sink until done, waited for up to
                        data_timeout_ms, at most 2 s) + cancel_stream (a callback after it: exit 1)
+  transport          → name + start (the --config's "listener" member or {}, and the host's
+                       dispatcher, answering every dispatch with --host-services "dispatch") +
+                       transport_handle_listen_address + 200 ms of dispatches + transport_handle_close
+                       + transport_handle_drop (a dispatch after close or drop returned: exit 1)
 then shutdown and drop_instance. The kinds after the first three follow a call plan: the gateway's
 calls in its order with realistic inputs, or --calls; each answer is checked against what the
 gateway's decoder for that slot accepts (its result envelope and wire DTO; one it would refuse is
 a violation naming the slot and the field), an empty answer from a fallible slot is the SDK's
 panic sentinel, and each call is held to the ffi_limits budget the gateway gives it (data or
 control; the slots it calls while constructing its adapter, such as name or supported_*_json,
-to none). The watch slots and the http_route, watch_strategy, cluster and transport kinds are
+to none). The watch slots and the http_route, watch_strategy and cluster kinds are
 not driven yet (exit 6). Every string crossing the boundary follows the ownership rules.
 Host services answer like the gateway's null services ("not wired" errors); every call the plugin
 makes into the host is shown. A crash, a hang past --timeout, memory beyond --max-memory or a
@@ -110,7 +114,20 @@ Flags:
   --headers FILE        resolve_identity headers: [["name","value"],…] or {"name":"value"}
   --metadata FILE       resolve_identity RequestMetadata (JSON); default {"transport":""}
   --host-services FILE  canned host-service answers, e.g. {"resolve_secret": {"vault://x":
-                        {"ok": {"bytes": [104,105], "version": "3"}}}, "alias": "rate-limit"}
+                        {"ok": {"bytes": [104,105], "version": "3"}}}, "alias": "rate-limit"}. Keys:
+                        resolve_secret, issue_credential, config_snapshot, cache_get, fetch_content,
+                        invoke_tool (an object keyed by uri/key/tool_name, "*" for any, of envelopes);
+                        audit_event, resolve_credentials, store_content (one envelope); alias (a
+                        string); span_start (the span id); dispatch (the envelope every transport
+                        dispatch gets back; default {"ok":{"bytes":[]}}); secret_rotation: [{secret_ref,
+                        version, thread}] and credential_revoked: [{plugin_id, target, thread}], events
+                        fired, after the kind's calls and before shutdown, at every subscription the
+                        plugin still holds (thread "driver", the default, or "new": a fresh OS thread);
+                        cluster: a fake coordinator the cluster slot hands identity_provider and
+                        policy_engine (the only kinds the gateway gives one; others get RNone): node_info,
+                        peers, publish, messages, peer_events, subscribe_error, watch_peers_error, leases
+                        {acquire_leadership|acquire_lock|try_acquire_*: {fencing_token, expires_at} or
+                        {declined: true} or {error}}, lease_renew, lease_release, kv {kv_get…: envelope}
   --calls FILE          the call plan of a kind driven by one (not tool_gate, transform,
                         identity_provider): a JSON or YAML list of {slot, input} replacing the
                         default plan, made in order, e.g. [{slot: emit, input: {…}}, {slot: flush,
@@ -303,6 +320,7 @@ func runTest(env *cli.Env, args []string) error {
 	}
 	if f.calls == "" && plan.Calls != nil {
 		plan.Calls = native.Personalize(plan.Calls, plan.Context, plan.Arguments)
+		plan.Calls = native.ListenerDefaults(desc.Class, plan.Calls, plan.Config)
 	}
 	plan.Alias = desc.ID // the reference test uses the descriptor id as the operator alias
 	sb, err := openSandbox()

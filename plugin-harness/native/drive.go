@@ -52,6 +52,7 @@ type instance struct {
 func (l *Library) Drive(p *Plan, ev Events) error {
 	runtime.LockOSThread() // host calls from any other thread are the plugin's own
 	h := theHost
+	ev = h.wrap(p, ev) // what the host services notice joins the call in flight (hostsubs.go)
 	h.alloc, h.alias, h.answers, h.driver = l.alloc, p.Alias, p.Answers, threadID()
 	if p.Answers != nil && p.Answers.Alias != nil {
 		h.alias = *p.Answers.Alias
@@ -97,6 +98,7 @@ func (l *Library) Drive(p *Plan, ev Events) error {
 			return nil
 		}
 	}
+	inst.fireSubscriptions(p, ev) // every kind: the events --host-services lists (hostsubs.go)
 	inst.shutdown(ev)
 	inst.drop(ev)
 	return nil

@@ -16,11 +16,13 @@ type host struct {
 	mu      sync.Mutex
 	alloc   *alloc
 	alias   string
+	kind    string // the kind being driven: the cluster slot answers by it (hostcluster.go)
 	answers *HostAnswers
 	calls   []HostCall
 	driver  int // OS thread that makes the FFI calls; others are the plugin's own threads
 	nextSub uint64
 	spans   uint64
+	fireState
 }
 
 var (
@@ -30,7 +32,8 @@ var (
 	hostContext uintptr = 1 // the only instance a worker drives
 )
 
-// handleRef returns HostHandleRef's 19 words: ctx, then the 18 slots in vtable order.
+// handleRef returns HostHandleRef's 19 words: ctx, then the 18 slots in vtable order. Each call
+// starts a new bridge: a make of its own.
 func (h *host) handleRef() []uintptr {
 	makeSlots.Do(func() {
 		for i, fn := range []any{
@@ -41,6 +44,8 @@ func (h *host) handleRef() []uintptr {
 			hostSlots[i] = purego.NewCallback(fn)
 		}
 	})
+	h.resetSubscriptions() // each make gets a bridge of its own, as in the gateway
+	h.resetCoordinator()
 	w := words(1 + len(hostSlots))
 	w[0] = hostContext
 	copy(w[1:], hostSlots[:])
@@ -58,7 +63,9 @@ func (h *host) take() []HostCall {
 
 func (h *host) record(c HostCall) {
 	if tid := threadID(); tid != 0 && tid != h.driver {
-		c.Thread = "plugin"
+		if _, ours := h.hostThreads.Load(int64(tid)); !ours {
+			c.Thread = "plugin"
+		}
 	}
 	h.mu.Lock()
 	h.calls = append(h.calls, c)
@@ -143,12 +150,6 @@ func (h *host) metricEmit(ctx uintptr, point rstring) {
 	h.record(HostCall{Slot: "metric_emit", Args: map[string]string{"point_json": takeArg(point)}})
 }
 
-// cluster answers RNone: the harness, like the reference test, wires no cluster coordinator.
-func (h *host) cluster(ctx uintptr) optionClusterRef {
-	h.record(HostCall{Slot: "cluster", Answer: "none"})
-	return optionClusterRef{tag: optionNone}
-}
-
 func (h *host) spanStart(ctx uintptr, name, attrs rstring) uint64 {
 	args := map[string]string{"name": takeArg(name), "attrs_json": takeArg(attrs)}
 	id, canned := uint64(0), false // NullHostServices hands out span id 0
@@ -193,28 +194,4 @@ func (h *host) storeContent(ctx uintptr, args rstring) rstring {
 func (h *host) invokeTool(ctx uintptr, ctxJSON, tool, args rstring) rstring {
 	return h.answer("invoke_tool", map[string]string{
 		"ctx_json": takeArg(ctxJSON), "tool_name": takeArg(tool), "args_json": takeArg(args)})
-}
-
-func (h *host) subscribe(slot string, cb, cbCtx uintptr) uint64 {
-	var id uint64
-	if cb != 0 { // the gateway refuses a null trampoline with id 0
-		h.mu.Lock()
-		h.nextSub++
-		id = h.nextSub
-		h.mu.Unlock()
-	}
-	h.record(HostCall{Slot: slot, Args: map[string]string{"cb_ctx": fmt.Sprint(cbCtx)}, Answer: fmt.Sprint(id)})
-	return id
-}
-
-func (h *host) subscribeRevoked(ctx, cb, cbCtx uintptr) uint64 {
-	return h.subscribe("subscribe_credential_revoked", cb, cbCtx)
-}
-
-func (h *host) subscribeRotation(ctx, cb, cbCtx uintptr) uint64 {
-	return h.subscribe("subscribe_secret_rotation", cb, cbCtx)
-}
-
-func (h *host) unsubscribe(ctx uintptr, id uint64) {
-	h.record(HostCall{Slot: "host_unsubscribe", Args: map[string]string{"sub_id": fmt.Sprint(id)}})
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -33,16 +34,56 @@ var keyedSlots = map[string]string{
 	"cache_get": "key", "fetch_content": "uri", "invoke_tool": "tool_name",
 }
 
-// answerSlots take one canned answer whatever the arguments.
-var answerSlots = map[string]bool{"audit_event": true, "resolve_credentials": true, "store_content": true}
+// answerSlots take one canned answer whatever the arguments. "dispatch" is not a host-service
+// slot but the host's DispatcherCallbackRef a transport calls (docs/native-kinds.md §9): the reply
+// envelope every dispatch gets.
+var answerSlots = map[string]bool{"audit_event": true, "resolve_credentials": true, "store_content": true, "dispatch": true}
+
+// DefaultDispatchReply is the gateway's reply when its dispatcher has nothing to send back.
+const DefaultDispatchReply = `{"ok":{"bytes":[]}}`
 
 // HostAnswers are canned host-service answers (--host-services): for keyed slots a map from key
-// to an envelope, for the others the envelope itself, plus the alias string and the span id.
+// to an envelope, for the others the envelope itself, plus the alias string and the span id; the
+// events the harness fires at the plugin's subscriptions; the fake cluster coordinator's answers.
 type HostAnswers struct {
 	Alias  *string                               `json:"alias,omitempty"`
 	Span   *uint64                               `json:"span_start,omitempty"`
 	Keyed  map[string]map[string]json.RawMessage `json:"keyed,omitempty"`
 	Direct map[string]json.RawMessage            `json:"direct,omitempty"`
+	// Rotations and Revocations are fired, in order, at each live subscription of their kind once
+	// the kind's calls are done (hostsubs.go).
+	Rotations   []RotationEvent   `json:"secret_rotation,omitempty"`
+	Revocations []RevocationEvent `json:"credential_revoked,omitempty"`
+	// Cluster, when set, makes the cluster host slot answer RSome for the kinds the gateway hands
+	// a coordinator (identity_provider, policy_engine).
+	Cluster *ClusterAnswers `json:"cluster,omitempty"`
+}
+
+// DispatchReply is the reply envelope a transport's dispatch gets: --host-services "dispatch",
+// or the gateway's empty reply.
+func (a *HostAnswers) DispatchReply() string {
+	if a != nil {
+		if v, ok := a.Direct["dispatch"]; ok {
+			return string(v)
+		}
+	}
+	return DefaultDispatchReply
+}
+
+// RotationEvent is one secret rotation the gateway's secret watcher would broadcast: the
+// callback gets (secret_ref, version) (SecretRotationCallbackFfi).
+type RotationEvent struct {
+	SecretRef string `json:"secret_ref"`
+	Version   uint64 `json:"version"`
+	Thread    string `json:"thread,omitempty"` // "driver" (default) or "new"
+}
+
+// RevocationEvent is one credential revocation the gateway's credential cache would broadcast:
+// the callback gets (plugin_id, target) (CredRevokedCallbackFfi).
+type RevocationEvent struct {
+	PluginID string `json:"plugin_id"`
+	Target   string `json:"target"`
+	Thread   string `json:"thread,omitempty"`
 }
 
 // ParseHostAnswers reads a --host-services file: a JSON object keyed by slot name.
@@ -85,13 +126,38 @@ func ParseHostAnswers(data []byte) (*HostAnswers, error) {
 				m[k] = serdejson.ReencodeOrNull(string(v))
 			}
 			a.Keyed[slot] = m
+		case slot == "secret_rotation":
+			if err := strictList(raw, &a.Rotations); err != nil {
+				return nil, fmt.Errorf(`secret_rotation: expected a list of {"secret_ref": "…", "version": n, "thread": "driver"|"new"}: %v`, err)
+			}
+			for k, e := range a.Rotations {
+				if err := checkThread(e.Thread); err != nil {
+					return nil, fmt.Errorf("secret_rotation[%d]: %v", k, err)
+				}
+			}
+		case slot == "credential_revoked":
+			if err := strictList(raw, &a.Revocations); err != nil {
+				return nil, fmt.Errorf(`credential_revoked: expected a list of {"plugin_id": "…", "target": "…", "thread": "driver"|"new"}: %v`, err)
+			}
+			for k, e := range a.Revocations {
+				if err := checkThread(e.Thread); err != nil {
+					return nil, fmt.Errorf("credential_revoked[%d]: %v", k, err)
+				}
+			}
+		case slot == "cluster":
+			c, err := parseClusterAnswers(raw)
+			if err != nil {
+				return nil, fmt.Errorf("cluster: %v", err)
+			}
+			a.Cluster = c
 		case answerSlots[slot]:
 			if err := checkEnvelope(raw); err != nil {
 				return nil, fmt.Errorf("%s: %v", slot, err)
 			}
 			a.Direct[slot] = serdejson.ReencodeOrNull(string(raw))
 		default:
-			known := slices.Concat([]string{"alias", "span_start"}, slices.Collect(maps.Keys(keyedSlots)),
+			known := slices.Concat([]string{"alias", "span_start", "secret_rotation", "credential_revoked", "cluster"},
+				slices.Collect(maps.Keys(keyedSlots)),
 				slices.Collect(maps.Keys(answerSlots)))
 			slices.Sort(known)
 			return nil, fmt.Errorf("%q: not a host-service slot that takes a canned answer (expected one of %s)",
@@ -99,6 +165,51 @@ func ParseHostAnswers(data []byte) (*HostAnswers, error) {
 		}
 	}
 	return a, nil
+}
+
+// strictList decodes a JSON list of objects into out, refusing unknown fields and missing ones
+// (every field but thread is required: the callback gets each of them).
+func strictList[T any](raw json.RawMessage, out *[]T) error {
+	var items []map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil || items == nil {
+		return fmt.Errorf("found %s", clip(string(raw)))
+	}
+	var zero T
+	fields := jsonFields(zero)
+	for k, item := range items {
+		for _, f := range fields {
+			if _, ok := item[f]; !ok && f != "thread" {
+				return fmt.Errorf("item %d has no %q", k, f)
+			}
+		}
+		for f := range item {
+			if !slices.Contains(fields, f) {
+				return fmt.Errorf("item %d: unknown field %q", k, f)
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("%v", err)
+	}
+	return nil
+}
+
+// jsonFields lists the json names of a struct's fields.
+func jsonFields(v any) []string {
+	var names []string
+	t := reflect.TypeOf(v)
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		names = append(names, name)
+	}
+	return names
+}
+
+func checkThread(t string) error {
+	if t != "" && t != "driver" && t != "new" {
+		return fmt.Errorf(`thread: expected "driver" (the thread that made the plugin's calls) or "new" (a fresh OS thread), found %q`, t)
+	}
+	return nil
 }
 
 // checkEnvelope requires {"ok": …} or {"err": …}, the result envelope every fallible host slot returns.

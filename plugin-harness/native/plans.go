@@ -375,21 +375,21 @@ var kindSpecs = []*KindSpec{
 			TimedOut: `{"hash":"unknown","loaded_at":"","source":"native plugin '{id}' (error)"}`}),
 	// secret_provider: supported_schemes_json at construction; get takes the raw reference.
 	kindOf("secret_provider",
-		[]PlannedCall{call("supported_schemes_json", ""), call("get", secretRef)},
-		map[string]string{"watch": "a streaming slot (EventSinkRef, StreamHandle)", "cancel_watch": "goes with watch"},
+		[]PlannedCall{call("supported_schemes_json", ""), call("get", secretRef), call("watch", watchSecret), call("cancel_watch", "")},
+		nil,
 		SlotSpec{Name: "supported_schemes_json", Call: callToString, Class: classDirect, Refuses: true, Answer: tArr(tStr)},
 		SlotSpec{Name: "get", Call: callStringToString, Param: "reference", Input: inputText, Class: classData,
 			Answer: untagged(secretValue, withLookupErrors(nil)), TimedOut: `{"err":{"kind":"backend","reason":"native plugin '{id}' timed out or panicked"}}`},
-		SlotSpec{Name: "watch"}, SlotSpec{Name: "cancel_watch"}),
+		watchSlot("reference", inputText), cancelWatchSlot),
 	// config_provider: like secret_provider, but snapshot is a control call.
 	kindOf("config_provider",
-		[]PlannedCall{call("supported_schemes_json", ""), call("snapshot", configRef)},
-		map[string]string{"watch": "a streaming slot (EventSinkRef, StreamHandle)", "cancel_watch": "goes with watch"},
+		[]PlannedCall{call("supported_schemes_json", ""), call("snapshot", configRef), call("watch", watchConfig), call("cancel_watch", "")},
+		nil,
 		SlotSpec{Name: "supported_schemes_json", Call: callToString, Class: classDirect, Refuses: true, Answer: tArr(tStr)},
 		SlotSpec{Name: "snapshot", Call: callStringToString, Param: "reference", Input: inputText, Class: classControl,
 			Answer:   untagged(configSnap, withLookupErrors(map[string]*objShape{"parse_error": obj(req("reason", tStr))})),
 			TimedOut: `{"err":{"kind":"backend","reason":"native plugin '{id}' timed out or panicked"}}`},
-		SlotSpec{Name: "watch"}, SlotSpec{Name: "cancel_watch"}),
+		watchSlot("reference", inputText), cancelWatchSlot),
 	// approval_notifier.notify answers Rust's Result ({"Ok": …}/{"Err": …}), not the ok/err envelope.
 	kindOf("approval_notifier",
 		[]PlannedCall{call("notify", notification)}, nil,
@@ -413,12 +413,12 @@ var kindSpecs = []*KindSpec{
 			Answer: tOpt(catalogEntry), TimedOut: `null`},
 		SlotSpec{Name: "list_catalog", Call: callToString, Class: classData, Answer: tArr(catalogEntry), TimedOut: `[]`}),
 	// store: supported_roles_json at construction; get/list read the adapters' untagged Wire,
-	// put/delete the ok/err envelope. watch needs the streaming machinery.
+	// put/delete the ok/err envelope; watch and cancel_watch: watch_call.go.
 	kindOf("store",
 		[]PlannedCall{call("supported_roles_json", ""), call("put", `{"role":"session","key":"sess-1","value":`+storeValue+`}`),
 			call("get", `{"role":"session","key":"sess-1"}`), call("list", `{"role":"session","prefix":"sess-","cursor":null}`),
-			call("delete", `{"role":"session","key":"sess-1"}`)},
-		map[string]string{"watch": "a streaming slot (EventSinkRef, StreamHandle)", "cancel_watch": "goes with watch"},
+			call("delete", `{"role":"session","key":"sess-1"}`), call("watch", watchStoreKey), call("cancel_watch", "")},
+		nil,
 		SlotSpec{Name: "supported_roles_json", Call: callToString, Class: classDirect, Refuses: true, Answer: tArr(tStr)},
 		storeCall("get", untagged(tOpt(storeValueWire), storeErrors)),
 		storeCall("put", envelope(tNull, storeErrors)),
@@ -426,7 +426,7 @@ var kindSpecs = []*KindSpec{
 		storeCall("list", untagged(obj(req("items", tArr(tTuple(tStr, storeValueWire))), opt("next_cursor", tOpt(tStr))), storeErrors)),
 		storeCall("compare_and_swap", untagged(tBool, storeErrors)),
 		storeCall("append", untagged(obj(req("sequence", tU64)), storeErrors)),
-		SlotSpec{Name: "watch"}, SlotSpec{Name: "cancel_watch"}),
+		watchSlot("args_json", inputJSON), cancelWatchSlot),
 	// cache: namespaces and serves_any_namespace at construction; get answers a bare
 	// Option<Vec<u8>> (anything else reads as a miss); delete answers nothing.
 	kindOf("cache",

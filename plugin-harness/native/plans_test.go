@@ -75,6 +75,10 @@ func TestKindPlans(t *testing.T) {
 		"audit_sink": 6, "log_sink": 6, "telemetry_sink": 9, "metrics_sink": 7, "policy_engine": 7,
 		"secret_provider": 8, "config_provider": 8, "approval_notifier": 5, "credential_issuer": 6,
 		"catalog_provider": 7, "store": 13, "cache": 11, "content_store": 12, "backend": 16,
+		"transport":      9,
+		"watch_strategy": 7,
+		"cluster":        23,
+		"http_route":     8,
 	}
 	if len(kindSpecs) != len(vtableWords) {
 		t.Errorf("%d kinds planned, %d expected", len(kindSpecs), len(vtableWords))
@@ -109,8 +113,8 @@ func TestKindPlans(t *testing.T) {
 			}
 		}
 	}
-	if !Driven("backend") || Driven("transport") || !Driven("store") || !Driven("tool_gate") {
-		t.Error("Driven: transport is not driven yet; backend, store and tool_gate are")
+	if !Driven("backend") || Driven("payment") || !Driven("store") || !Driven("tool_gate") {
+		t.Error("Driven: payment is not a kind the harness drives; backend, store and tool_gate are")
 	}
 }
 
@@ -139,7 +143,7 @@ func TestResolveCallsRefuses(t *testing.T) {
 		want  string
 	}{
 		{"audit_sink", []PlannedCall{{Slot: "emitt", Input: json.RawMessage(`{}`)}}, `audit_sink has no slot "emitt"; slots: emit, flush`},
-		{"secret_provider", []PlannedCall{{Slot: "watch", Input: json.RawMessage(`"x"`)}}, "secret_provider.watch is not driven"},
+		{"secret_provider", []PlannedCall{{Slot: "cancel_watch", Input: json.RawMessage(`"x"`)}}, "cancel_watch takes no input"},
 		{"secret_provider", []PlannedCall{{Slot: "get", Input: json.RawMessage(`{}`)}}, "expected a JSON string"},
 		{"audit_sink", []PlannedCall{{Slot: "flush", Input: json.RawMessage(`1.5`)}}, "expected a non-negative integer"},
 		{"metrics_sink", []PlannedCall{{Slot: "render_text_exposition", Input: json.RawMessage(`1`)}}, "takes no input"},

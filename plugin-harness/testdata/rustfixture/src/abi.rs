@@ -225,9 +225,10 @@ pub struct IdentityProviderVTable {
     pub drop_instance: extern "C" fn(handle: RPluginHandle),
 }
 
-/// One registered entity. Tags follow the protocol's declaration order (0..=20). The fixture
-/// only registers the first three kinds; the other 18 keep their tag position and slot count as
-/// opaque words so the enum keeps the real 224-byte stride (Cluster's 23 slots are the largest).
+/// One registered entity. Tags follow the protocol's declaration order (0..=20). The kinds the
+/// fixture implements (the Tier-1 three, and in the `kinds` build the eight of src/kinds/) carry
+/// typed vtables; the others keep their tag position and slot count as opaque words, so the enum
+/// keeps the real 224-byte stride (Cluster's 23 slots are the largest).
 #[repr(u8)]
 #[derive(StableAbi)]
 pub enum EntityRegistration {
@@ -245,19 +246,19 @@ pub enum EntityRegistration {
     },
     Backend {
         inner_name: RString,
-        vtable: [usize; 16],
+        vtable: BackendVTable,
     },
     WatchStrategy {
         inner_name: RString,
-        vtable: [usize; 7],
+        vtable: WatchStrategyVTable,
     },
     HttpRoute {
         inner_name: RString,
-        vtable: [usize; 8],
+        vtable: HttpRouteVTable,
     },
     AuditSink {
         inner_name: RString,
-        vtable: [usize; 6],
+        vtable: AuditSinkVTable,
     },
     LogSink {
         inner_name: RString,
@@ -273,7 +274,7 @@ pub enum EntityRegistration {
     },
     Store {
         inner_name: RString,
-        vtable: [usize; 13],
+        vtable: StoreVTable,
     },
     Cache {
         inner_name: RString,
@@ -281,7 +282,7 @@ pub enum EntityRegistration {
     },
     SecretProvider {
         inner_name: RString,
-        vtable: [usize; 8],
+        vtable: SecretProviderVTable,
     },
     ConfigProvider {
         inner_name: RString,
@@ -293,11 +294,11 @@ pub enum EntityRegistration {
     },
     Cluster {
         inner_name: RString,
-        vtable: [usize; 23],
+        vtable: ClusterVTable,
     },
     Transport {
         inner_name: RString,
-        vtable: [usize; 9],
+        vtable: TransportVTable,
     },
     CatalogProvider {
         inner_name: RString,
@@ -315,6 +316,271 @@ pub enum EntityRegistration {
         inner_name: RString,
         vtable: [usize; 12],
     },
+}
+
+/// The host's event sink (docs/native-kinds.md §1): the host owns the event string it receives.
+#[repr(C)]
+#[derive(StableAbi, Clone, Copy)]
+pub struct EventSinkRef {
+    pub ctx: usize,
+    pub callback: extern "C" fn(ctx: usize, event: RString),
+}
+
+/// The host's byte sink (http_route.handle_streaming): an empty vector ends the body.
+#[repr(C)]
+#[derive(StableAbi, Clone, Copy)]
+pub struct BytesSinkRef {
+    pub ctx: usize,
+    pub callback: extern "C" fn(ctx: usize, chunk: RVec<u8>),
+}
+
+/// What every watch/subscribe/stream slot and transport.start return: `handle == 0` means the
+/// call failed and `error_json` says why.
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct StreamHandle {
+    pub handle: usize,
+    pub error_json: RString,
+    pub metadata_json: RString,
+}
+
+/// http_route.handle_streaming's answer: `handle == 0` → `head_json` is the whole response.
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct HttpHandleResult {
+    pub handle: usize,
+    pub head_json: RString,
+}
+
+/// The four cluster acquire slots' answer.
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct LeaseHandle {
+    pub handle: usize,
+    pub error_json: RString,
+    pub fencing_token: u64,
+    pub expires_at: RString,
+}
+
+/// The host's reply to one dispatched transport message; the plugin owns and drops it.
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct DispatcherCallbackResult {
+    pub reply_json: RString,
+}
+
+/// The host's dispatcher handed to transport.start; the plugin calls it from its own threads.
+#[repr(C)]
+#[derive(StableAbi, Clone, Copy)]
+pub struct DispatcherCallbackRef {
+    pub ctx: usize,
+    pub dispatch: extern "C" fn(
+        ctx: usize,
+        session_id: RString,
+        message_json: RString,
+    ) -> DispatcherCallbackResult,
+}
+
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct BackendVTable {
+    pub make: extern "C" fn(
+        host: HostHandleRef,
+        config_json: RString,
+        inner_name: RString,
+    ) -> RPluginHandle,
+    pub manifest_json: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub kind: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub register_profile:
+        extern "C" fn(handle: RPluginHandle, backend_name: RString, spec_json: RString) -> RString,
+    pub execute: extern "C" fn(
+        handle: RPluginHandle,
+        backend_name: RString,
+        request_json: RString,
+    ) -> RString,
+    pub execute_streaming: extern "C" fn(
+        handle: RPluginHandle,
+        backend_name: RString,
+        request_json: RString,
+        sink: EventSinkRef,
+    ) -> StreamHandle,
+    pub cancel_stream: extern "C" fn(handle: RPluginHandle, token: usize),
+    pub execute_transaction: extern "C" fn(
+        handle: RPluginHandle,
+        backend_name: RString,
+        tx_group_json: RString,
+    ) -> RString,
+    pub input_schema_json:
+        extern "C" fn(handle: RPluginHandle, backend_name: RString) -> ROption<RString>,
+    pub output_schema_json:
+        extern "C" fn(handle: RPluginHandle, backend_name: RString) -> ROption<RString>,
+    pub complete_template_variable:
+        extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub list_resources: extern "C" fn(
+        handle: RPluginHandle,
+        backend_name: RString,
+        cursor: ROption<RString>,
+    ) -> RString,
+    pub audit_metadata: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub expand_capabilities: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub shutdown: extern "C" fn(handle: RPluginHandle),
+    pub drop_instance: extern "C" fn(handle: RPluginHandle),
+}
+
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct WatchStrategyVTable {
+    pub make: extern "C" fn(
+        host: HostHandleRef,
+        config_json: RString,
+        inner_name: RString,
+    ) -> RPluginHandle,
+    pub manifest_json: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub kind: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub watch: extern "C" fn(
+        handle: RPluginHandle,
+        uri: RString,
+        spec_json: RString,
+        sink: EventSinkRef,
+    ) -> StreamHandle,
+    pub cancel: extern "C" fn(handle: RPluginHandle, token: usize),
+    pub shutdown: extern "C" fn(handle: RPluginHandle),
+    pub drop_instance: extern "C" fn(handle: RPluginHandle),
+}
+
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct HttpRouteVTable {
+    pub make: extern "C" fn(
+        host: HostHandleRef,
+        config_json: RString,
+        inner_name: RString,
+    ) -> RPluginHandle,
+    pub manifest_json: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub routes_json: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub handle: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub handle_streaming: extern "C" fn(
+        handle: RPluginHandle,
+        request_json: RString,
+        sink: EventSinkRef,
+        bytes_sink: BytesSinkRef,
+    ) -> HttpHandleResult,
+    pub cancel_stream: extern "C" fn(handle: RPluginHandle, token: usize),
+    pub shutdown: extern "C" fn(handle: RPluginHandle),
+    pub drop_instance: extern "C" fn(handle: RPluginHandle),
+}
+
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct AuditSinkVTable {
+    pub make: extern "C" fn(
+        host: HostHandleRef,
+        config_json: RString,
+        inner_name: RString,
+    ) -> RPluginHandle,
+    pub manifest_json: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub emit: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub flush: extern "C" fn(handle: RPluginHandle, timeout_ms: u64) -> RString,
+    pub shutdown: extern "C" fn(handle: RPluginHandle),
+    pub drop_instance: extern "C" fn(handle: RPluginHandle),
+}
+
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct StoreVTable {
+    pub make: extern "C" fn(
+        host: HostHandleRef,
+        config_json: RString,
+        inner_name: RString,
+    ) -> RPluginHandle,
+    pub manifest_json: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub supported_roles_json: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub get: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub put: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub delete: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub list: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub compare_and_swap: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub append: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub watch:
+        extern "C" fn(handle: RPluginHandle, args: RString, sink: EventSinkRef) -> StreamHandle,
+    pub cancel_watch: extern "C" fn(handle: RPluginHandle, token: usize),
+    pub shutdown: extern "C" fn(handle: RPluginHandle),
+    pub drop_instance: extern "C" fn(handle: RPluginHandle),
+}
+
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct SecretProviderVTable {
+    pub make: extern "C" fn(
+        host: HostHandleRef,
+        config_json: RString,
+        inner_name: RString,
+    ) -> RPluginHandle,
+    pub manifest_json: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub supported_schemes_json: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub get: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub watch:
+        extern "C" fn(handle: RPluginHandle, args: RString, sink: EventSinkRef) -> StreamHandle,
+    pub cancel_watch: extern "C" fn(handle: RPluginHandle, token: usize),
+    pub shutdown: extern "C" fn(handle: RPluginHandle),
+    pub drop_instance: extern "C" fn(handle: RPluginHandle),
+}
+
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct ClusterVTable {
+    pub make: extern "C" fn(
+        host: HostHandleRef,
+        config_json: RString,
+        inner_name: RString,
+    ) -> RPluginHandle,
+    pub manifest_json: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub node_info: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub list_peers: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub publish: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub subscribe:
+        extern "C" fn(handle: RPluginHandle, args: RString, sink: EventSinkRef) -> StreamHandle,
+    pub watch_peers: extern "C" fn(handle: RPluginHandle, sink: EventSinkRef) -> StreamHandle,
+    pub cancel_stream: extern "C" fn(handle: RPluginHandle, token: usize),
+    pub acquire_leadership: extern "C" fn(handle: RPluginHandle, args_json: RString) -> LeaseHandle,
+    pub acquire_lock: extern "C" fn(handle: RPluginHandle, args_json: RString) -> LeaseHandle,
+    pub try_acquire_leadership:
+        extern "C" fn(handle: RPluginHandle, args_json: RString) -> LeaseHandle,
+    pub try_acquire_lock: extern "C" fn(handle: RPluginHandle, args_json: RString) -> LeaseHandle,
+    pub lease_renew: extern "C" fn(handle: RPluginHandle, token: usize) -> RString,
+    pub lease_release: extern "C" fn(handle: RPluginHandle, token: usize) -> RString,
+    pub lease_drop: extern "C" fn(handle: RPluginHandle, token: usize),
+    pub kv_get: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub kv_put: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub kv_put_if_absent: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub kv_delete: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub kv_list_prefix: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub kv_expire: extern "C" fn(handle: RPluginHandle, args_json: RString) -> RString,
+    pub shutdown: extern "C" fn(handle: RPluginHandle),
+    pub drop_instance: extern "C" fn(handle: RPluginHandle),
+}
+
+#[repr(C)]
+#[derive(StableAbi)]
+pub struct TransportVTable {
+    pub make: extern "C" fn(
+        host: HostHandleRef,
+        config_json: RString,
+        inner_name: RString,
+    ) -> RPluginHandle,
+    pub manifest_json: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub name: extern "C" fn(handle: RPluginHandle) -> RString,
+    pub start: extern "C" fn(
+        handle: RPluginHandle,
+        listener_config_json: RString,
+        dispatcher: DispatcherCallbackRef,
+    ) -> StreamHandle,
+    pub transport_handle_close: extern "C" fn(handle: RPluginHandle, token: usize),
+    pub transport_handle_drop: extern "C" fn(handle: RPluginHandle, token: usize),
+    pub transport_handle_listen_address:
+        extern "C" fn(handle: RPluginHandle, token: usize) -> RString,
+    pub shutdown: extern "C" fn(handle: RPluginHandle),
+    pub drop_instance: extern "C" fn(handle: RPluginHandle),
 }
 
 /// What `mcpg_plugin_register` returns by value (through sret: 240 bytes).
@@ -386,6 +652,26 @@ assert_layout!(IdentityProviderVTable, size 40, resolve_identity @ 16, drop_inst
 assert_layout!(RGateDecision, size 168);
 assert_layout!(RTransformResult, size 40);
 assert_layout!(RIdentityResolution, size 320);
+assert_layout!(EventSinkRef, size 16, ctx @ 0, callback @ 8);
+assert_layout!(BytesSinkRef, size 16, ctx @ 0, callback @ 8);
+assert_layout!(DispatcherCallbackRef, size 16, ctx @ 0, dispatch @ 8);
+assert_layout!(DispatcherCallbackResult, size 32, reply_json @ 0);
+assert_layout!(StreamHandle, size 72, handle @ 0, error_json @ 8, metadata_json @ 40);
+assert_layout!(HttpHandleResult, size 40, handle @ 0, head_json @ 8);
+assert_layout!(LeaseHandle, size 80, handle @ 0, error_json @ 8, fencing_token @ 40, expires_at @ 48);
+assert_layout!(BackendVTable, size 128, execute_streaming @ 40, cancel_stream @ 48,
+    complete_template_variable @ 80, list_resources @ 88, drop_instance @ 120);
+assert_layout!(WatchStrategyVTable, size 56, watch @ 24, cancel @ 32, drop_instance @ 48);
+assert_layout!(HttpRouteVTable, size 64, handle_streaming @ 32, cancel_stream @ 40, drop_instance @ 56);
+assert_layout!(AuditSinkVTable, size 48, emit @ 16, flush @ 24, drop_instance @ 40);
+assert_layout!(StoreVTable, size 104, get @ 24, append @ 64, watch @ 72, cancel_watch @ 80,
+    drop_instance @ 96);
+assert_layout!(SecretProviderVTable, size 64, get @ 24, watch @ 32, cancel_watch @ 40,
+    drop_instance @ 56);
+assert_layout!(ClusterVTable, size 184, subscribe @ 40, cancel_stream @ 56, lease_drop @ 112,
+    kv_get @ 120, kv_expire @ 160, drop_instance @ 176);
+assert_layout!(TransportVTable, size 72, start @ 24, transport_handle_listen_address @ 48,
+    drop_instance @ 64);
 assert_layout!(EntityRegistration, size 224);
 assert_layout!(PluginRegistration, size 240,
     abi_version @ 0, plugin_id @ 8, plugin_version @ 40, module_path_prefix @ 72, entities @ 104,
@@ -492,15 +778,15 @@ const _: () = {
     if let RIdentityResolution::Resolved { identity } = resolved {
         assert!(byte_offset(resolved, identity) == 8);
     }
-    let cluster = MaybeUninit::new(EntityRegistration::Cluster {
+    let content = MaybeUninit::new(EntityRegistration::ContentStore {
         inner_name: RString::new(),
-        vtable: [0; 23],
+        vtable: [0; 12],
     });
     // SAFETY: as above.
-    let cluster = unsafe { &*cluster.as_ptr() };
-    if let EntityRegistration::Cluster { inner_name, vtable } = cluster {
-        assert!(byte_offset(cluster, inner_name) == 8);
-        assert!(byte_offset(cluster, vtable) == 40);
+    let content = unsafe { &*content.as_ptr() };
+    if let EntityRegistration::ContentStore { inner_name, vtable } = content {
+        assert!(byte_offset(content, inner_name) == 8);
+        assert!(byte_offset(content, vtable) == 40);
     }
     let modified = MaybeUninit::new(RTransformResult::Modified {
         value_json: RString::new(),

@@ -2,6 +2,7 @@
 //! panic guard and misbehaviours the per-call slots use.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use abi_stable::std_types::RString;
@@ -9,14 +10,24 @@ use serde::{Deserialize, Serialize};
 
 use crate::abi::{HostHandleRef, RPluginHandle};
 use crate::host;
+use crate::kinds::{self, Flags, Shared};
 
 pub const PLUGIN_VERSION: &str = "0.3.1";
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     ToolGate,
     Transform,
     IdentityProvider,
+    // The `kinds` build's entities (kinds.rs); manifest ids are com.example.fixture-<inner name>.
+    AuditSink,
+    SecretProvider,
+    Store,
+    Backend,
+    WatchStrategy,
+    HttpRoute,
+    Cluster,
+    Transport,
 }
 
 impl Kind {
@@ -25,6 +36,14 @@ impl Kind {
             Kind::ToolGate => "com.example.fixture-gate",
             Kind::Transform => "com.example.fixture-transform",
             Kind::IdentityProvider => "com.example.fixture-identity",
+            Kind::AuditSink => "com.example.fixture-audit",
+            Kind::SecretProvider => "com.example.fixture-secret",
+            Kind::Store => "com.example.fixture-store",
+            Kind::Backend => "com.example.fixture-backend",
+            Kind::WatchStrategy => "com.example.fixture-watch",
+            Kind::HttpRoute => "com.example.fixture-route",
+            Kind::Cluster => "com.example.fixture-cluster",
+            Kind::Transport => "com.example.fixture-transport",
         }
     }
 
@@ -33,6 +52,14 @@ impl Kind {
             Kind::ToolGate => "Fixture Gate",
             Kind::Transform => "Fixture Transform",
             Kind::IdentityProvider => "Fixture Identity",
+            Kind::AuditSink => "Fixture Audit",
+            Kind::SecretProvider => "Fixture Secret",
+            Kind::Store => "Fixture Store",
+            Kind::Backend => "Fixture Backend",
+            Kind::WatchStrategy => "Fixture Watch",
+            Kind::HttpRoute => "Fixture Route",
+            Kind::Cluster => "Fixture Cluster",
+            Kind::Transport => "Fixture Transport",
         }
     }
 
@@ -41,6 +68,22 @@ impl Kind {
             Kind::ToolGate => "tool_gate",
             Kind::Transform => "transform",
             Kind::IdentityProvider => "identity_provider",
+            Kind::AuditSink => "audit_sink",
+            Kind::SecretProvider => "secret_provider",
+            Kind::Store => "store",
+            Kind::Backend => "backend",
+            Kind::WatchStrategy => "watch_strategy",
+            Kind::HttpRoute => "http_route",
+            Kind::Cluster => "cluster",
+            Kind::Transport => "transport",
+        }
+    }
+
+    /// The cluster slot roles a coordinator advertises (the gateway probes kv and bus by them).
+    fn provides(self) -> &'static [&'static str] {
+        match self {
+            Kind::Cluster => &["kv", "bus"],
+            _ => &[],
         }
     }
 }
@@ -51,6 +94,19 @@ pub struct Instance {
     /// Kept for the whole instance life, as the SDK's HostHandle is.
     pub host: HostHandleRef,
     bad_manifest: bool,
+    /// The misbehaviour switches of the `kinds` entities (kinds.rs), from the same config.
+    pub flags: Flags,
+    /// Their state across calls: open streams, leases, kv, counts.
+    shared: Mutex<Shared>,
+}
+
+impl Instance {
+    /// The kind state; a poisoned lock (a panic while it was held) still yields it.
+    pub fn shared(&self) -> MutexGuard<'_, Shared> {
+        self.shared
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 /// The `make` config switches of fixtures.md; anything unparseable counts as no switches.
@@ -100,6 +156,7 @@ pub fn make(
             let config_json = config_json.into_string();
             drop(inner_name);
             let config: MakeConfig = serde_json::from_str(&config_json).unwrap_or_default();
+            let flags: Flags = serde_json::from_str(&config_json).unwrap_or_default();
             if config.fail {
                 return std::ptr::null_mut();
             }
@@ -117,10 +174,16 @@ pub fn make(
             if config.make_probe {
                 drop(host::alias(&host));
             }
+            let mut shared = Shared::default();
+            if flags.subscribe {
+                shared.subscription = kinds::subs::subscribe(&host, flags.callback_panic);
+            }
             let instance = Instance {
                 kind,
                 host,
                 bad_manifest: config.bad_manifest,
+                flags,
+                shared: Mutex::new(shared),
             };
             Box::into_raw(Box::new(instance)).cast()
         },
@@ -150,6 +213,8 @@ struct Manifest {
     protocol_version: &'static str,
     required_capabilities: [CapabilityRef; 1],
     tags: [&'static str; 1],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    provides: &'static [&'static str],
 }
 
 pub extern "C" fn manifest_json(handle: RPluginHandle) -> RString {
@@ -171,6 +236,7 @@ pub extern "C" fn manifest_json(handle: RPluginHandle) -> RString {
                     kind: "audit_write",
                 }],
                 tags: ["fixture"],
+                provides: kind.provides(),
             };
             RString::from(serde_json::to_string(&manifest).unwrap_or_default())
         },
@@ -185,7 +251,13 @@ pub extern "C" fn drop_instance(handle: RPluginHandle) {
         || {
             if !handle.is_null() {
                 // SAFETY: the host passes back each handle from `make` exactly once here.
-                drop(unsafe { Box::from_raw(handle.cast::<Instance>()) });
+                let instance = unsafe { Box::from_raw(handle.cast::<Instance>()) };
+                // What the host left open (streams, leases, a writer thread) is stopped and
+                // joined before the instance goes.
+                let leftovers = std::mem::take(&mut *instance.shared());
+                kinds::subs::unsubscribe(&instance.host, leftovers.subscription);
+                drop(leftovers);
+                drop(instance);
             }
         },
         || (),
