@@ -12,6 +12,7 @@ package native
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -310,6 +311,15 @@ func (i *instance) clusterOpen(s *SlotSpec, fn uintptr, input json.RawMessage) o
 	if metaText != "" {
 		o.warnings = append(o.warnings, fmt.Sprintf("%s.%s returned metadata_json %s: the host ignores it", i.kind, s.Name, clip(metaText)))
 	}
+	if uint64(handle) != math.MaxUint64 {
+		for _, open := range st.streams {
+			if open.token == handle {
+				// Each host stream guard cancels its own token: the plugin would see cancel_stream twice.
+				o.violations = append(o.violations, fmt.Sprintf("%s.%s returned the handle of the %s stream still open: the host "+
+					"cancels each stream it holds, so that token would be cancelled twice", i.kind, s.Name, open.slot))
+			}
+		}
+	}
 	cs := &clusterStream{slot: s.Name, token: handle, sink: sink, opened: time.Now(), event: publishedShape, dto: "PublishedMessage"}
 	if s.Call == callWatchPeers {
 		cs.event, cs.dto = peerEventShape, "PeerEvent"
@@ -373,6 +383,13 @@ func (i *instance) clusterAcquire(s *SlotSpec, fn uintptr, input json.RawMessage
 	errText, expires := texts[0], texts[1]
 	o := outcome{violations: violations}
 	if handle != 0 {
+		for _, held := range st.leases {
+			if held.handle == handle {
+				// Each NativeLeaseHandle drops its own: the plugin would see lease_drop twice (a double free).
+				o.violations = append(o.violations, fmt.Sprintf("%s.%s returned the handle of the lease %s holds: the host drops "+
+					"every lease handle it holds once, so that lease would be dropped twice", i.kind, s.Name, held.slot))
+			}
+		}
 		st.leases = append(st.leases, &clusterLease{slot: s.Name, handle: handle, fencing: fencing})
 		if errText != "" {
 			o.warnings = append(o.warnings, fmt.Sprintf("%s.%s returned lease handle %v with error_json %q: the host ignores it",
