@@ -45,12 +45,12 @@ the host services, manifest_json, then
   metrics_sink       → emit (a MetricPoint) + flush + render_text_exposition
   telemetry_sink     → span_started + metric_recorded + log_recorded + span_ended + flush
   policy_engine      → name + evaluate ({decision_point, input, context}) + policy_version
-  secret_provider    → supported_schemes_json + get (a secret reference)
-  config_provider    → supported_schemes_json + snapshot (a config reference)
+  secret_provider    → supported_schemes_json + get (a secret reference) + watch + cancel_watch
+  config_provider    → supported_schemes_json + snapshot (a config reference) + watch + cancel_watch
   approval_notifier  → notify (a NotificationRequest)
   credential_issuer  → issue ({identity, target, config}) + revoke (a lease id)
   catalog_provider   → filter_and_enrich ({ctx, in_progress}) + describe + list_catalog
-  store              → supported_roles_json + put + get + list + delete
+  store              → supported_roles_json + put + get + list + delete + watch + cancel_watch
   cache              → supported_namespaces_json + serves_any_namespace + put + get + incr + delete + clear
   content_store      → kind + register_profile + put + get + stats + delete
   backend            → kind + register_profile ("default", {}) + expand_capabilities +
@@ -62,14 +62,27 @@ the host services, manifest_json, then
                        dispatcher, answering every dispatch with --host-services "dispatch") +
                        transport_handle_listen_address + 200 ms of dispatches + transport_handle_close
                        + transport_handle_drop (a dispatch after close or drop returned: exit 1)
+  watch_strategy     → kind + watch (a resource URI, the spec) + 200 ms of events + cancel
+  http_route         → routes_json + handle_streaming (a request to the first route, an event and
+                       a bytes sink; a buffered answer, or a streamed body read to its end, up to
+                       data_timeout_ms, at most 2 s) + cancel_stream
+  cluster            → node_info + list_peers + the kv boot probe (kv_get, kv_put, kv_get,
+                       kv_delete; when the manifest provides kv) + kv_put_if_absent + kv_list_prefix
+                       + kv_expire + publish (when it provides bus) + subscribe + publish to it +
+                       watch_peers + cancel_stream each + try_acquire_leadership + lease_renew +
+                       lease_release + lease_drop + acquire_lock + lease_release + lease_drop
 then shutdown and drop_instance. The kinds after the first three follow a call plan: the gateway's
 calls in its order with realistic inputs, or --calls; each answer is checked against what the
 gateway's decoder for that slot accepts (its result envelope and wire DTO; one it would refuse is
 a violation naming the slot and the field), an empty answer from a fallible slot is the SDK's
 panic sentinel, and each call is held to the ffi_limits budget the gateway gives it (data or
 control; the slots it calls while constructing its adapter, such as name or supported_*_json,
-to none). The watch slots and the http_route, watch_strategy and cluster kinds are
-not driven yet (exit 6). Every string crossing the boundary follows the ownership rules.
+to none). The default inputs speak of the --context caller and carry --arguments. Streams,
+watches and subscriptions deliver to host sinks, from any plugin thread; each is cancelled as the
+gateway's drop guard cancels it, and a callback still running when cancel returns, or arriving
+after, is a failure (the gateway has freed the sink). Handles and leases are closed and dropped
+exactly once; what a --calls plan leaves open is closed at its end. Every string crossing the
+boundary follows the ownership rules and is dropped through its own vtable.
 Host services answer like the gateway's null services ("not wired" errors); every call the plugin
 makes into the host is shown. A crash, a hang past --timeout, memory beyond --max-memory or a
 panic sentinel inside the plugin is a failure in the report, never a crash of the tool.
@@ -103,7 +116,7 @@ Flags:
                         under it (enforce policy). Without --key verification is skipped.
   --descriptor FILE     use this plugin.yaml instead of the packaged one (what-if testing)
   --context FILE        PluginContext as JSON (or YAML for .yaml/.yml); default: a verified caller
-                        tester@example.com calling test.tool
+                        tester@example.com calling test.tool (also the caller in other kinds' plans)
   --tool NAME           set the context's tool_name
   --arguments FILE      tool/transform arguments (JSON); default {}
   --config FILE         operator config (JSON) for make and every call; default {}
