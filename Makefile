@@ -38,11 +38,15 @@ demo:
 
 bench: build
 	@bash scripts/bench
-	@echo "== plugin-harness: load (dlopen + register + make) and evaluate_pre_dispatch in the worker (C fixture)"
-	@go test -run '^$$' -bench . -benchtime 20000x ./plugin-harness/native/
-	@echo "== the same on the Rust abi_stable fixture"
-	@MCPG_BENCH_PLUGIN=$$(bash scripts/build-fixtures 2>/dev/null)/rust-gate.so \
-		go test -run '^$$' -bench . -benchtime 5000x ./plugin-harness/native/
+	@echo "== plugin-harness: load (dlopen + register + make), evaluate_pre_dispatch and one slot per kind group in the worker (C fixture)"
+	@go test -run '^$$' -bench 'Load|Reload|EvaluatePreDispatch|PlanSlot' -benchtime 20000x ./plugin-harness/native/
+	@echo "== one stream, watch, lease or transport handle per kind, opened and closed (C fixture, pthreads)"
+	@go test -run '^$$' -bench StreamCycle -benchtime 300x ./plugin-harness/native/
+	@echo "== the same on the Rust abi_stable fixtures"
+	@fixtures=$$(bash scripts/build-fixtures 2>/dev/null) && \
+		MCPG_BENCH_PLUGIN=$$fixtures/rust-gate.so MCPG_BENCH_KINDS_PLUGIN=$$fixtures/rust-kinds.so \
+		go test -run '^$$' -bench 'Load|Reload|EvaluatePreDispatch|PlanSlot' -benchtime 5000x ./plugin-harness/native/ && \
+		MCPG_BENCH_KINDS_PLUGIN=$$fixtures/rust-kinds.so go test -run '^$$' -bench StreamCycle -benchtime 100x ./plugin-harness/native/
 
 fuzz:
 	@bash scripts/fuzz $(FUZZTIME)

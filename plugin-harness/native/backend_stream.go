@@ -28,8 +28,9 @@ var (
 // the worker's step timeout must not fire first).
 const streamWaitCapMS = 2000
 
-// cancelGrace is how long after cancel returned the harness keeps listening for a late callback.
-const cancelGrace = 50 * time.Millisecond
+// cancelGrace is how long after cancel returned the harness keeps listening for a late callback
+// (a variable for the benchmarks, as watchWait).
+var cancelGrace = 50 * time.Millisecond
 
 // openStream is a stream execute_streaming opened and cancel_stream has not closed yet.
 type openStream struct {

@@ -3,10 +3,13 @@
 package native
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,29 +105,11 @@ func benchContext() Context {
 func BenchmarkPlanSlot(b *testing.B) {
 	for _, c := range []struct{ kind, slot string }{
 		{"audit_sink", "emit"}, {"log_sink", "emit"}, {"secret_provider", "get"}, {"store", "get"}, {"cache", "delete"},
+		{"backend", "execute"}, {"cluster", "kv_get"}, {"http_route", "handle"},
 	} {
 		b.Run(c.kind+"."+c.slot, func(b *testing.B) {
-			lib, err := Open(kindsFixturePath(b), func(string) {})
-			if err != nil {
-				b.Fatal(err)
-			}
-			idx := slices.IndexFunc(lib.Reg.Entities, func(e Entity) bool { return e.Kind == c.kind })
-			if idx < 0 {
-				b.Fatalf("the fixture exports no %s", c.kind)
-			}
-			inst := lib.entity(idx, c.kind)
-			theHost.alloc = lib.alloc
-			if !inst.make("{}", quiet{}) {
-				b.Fatal("make returned null")
-			}
-			k := Kind(c.kind)
-			var input PlannedCall
-			for _, pc := range k.Default {
-				if pc.Slot == c.slot {
-					input = pc
-				}
-			}
-			_, do := inst.planned(k.Slot(c.slot), input.Input)(&Plan{})
+			inst := openKind(b, c.kind)
+			_, do := inst.planned(inst.spec.Slot(c.slot), defaultInput(b, c.kind, c.slot))(&Plan{})
 			var times []time.Duration
 			for b.Loop() {
 				start := time.Now()
@@ -139,6 +124,84 @@ func BenchmarkPlanSlot(b *testing.B) {
 	}
 }
 
+// openKind makes the kinds fixture's entity of kind with config "{}", as Drive does.
+func openKind(b *testing.B, kind string) *instance {
+	lib, err := Open(kindsFixturePath(b), func(string) {})
+	if err != nil {
+		b.Fatal(err)
+	}
+	idx := slices.IndexFunc(lib.Reg.Entities, func(e Entity) bool { return e.Kind == kind })
+	if idx < 0 {
+		b.Skipf("the fixture exports no %s", kind)
+	}
+	inst := lib.entity(idx, kind)
+	limits := DefaultFFILimits()
+	inst.limits = &limits
+	theHost.alloc, theHost.driver = lib.alloc, threadID()
+	if !inst.make("{}", quiet{}) {
+		b.Fatal("make returned null")
+	}
+	return inst
+}
+
+// defaultInput is slot's input in kind's default plan (absent when the plan does not call it).
+func defaultInput(b *testing.B, kind, slot string) json.RawMessage {
+	calls, err := ResolveCalls(kind, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, pc := range calls {
+		if pc.Slot == slot {
+			return pc.Input
+		}
+	}
+	return nil
+}
+
+// BenchmarkStreamCycle is one whole stream, watch or handle of each kind that has them, opened
+// and closed as the gateway does (the event, bytes or dispatch callbacks from the fixture's
+// threads, the cancel, close and drop) — without the harness's listening (watchWait) and late-
+// callback grace (cancelGrace), which are waits of its own, not the plugin's time.
+func BenchmarkStreamCycle(b *testing.B) {
+	defer func(w, g time.Duration) { watchWait, cancelGrace = w, g }(watchWait, cancelGrace)
+	watchWait, cancelGrace = 0, 0
+	for _, c := range []struct {
+		kind  string
+		slots []string
+	}{
+		{"backend", []string{"execute_streaming", "cancel_stream"}},
+		{"secret_provider", []string{"watch", "cancel_watch"}},
+		{"watch_strategy", []string{"watch", "cancel"}},
+		{"http_route", []string{"handle_streaming", "cancel_stream"}},
+		{"cluster", []string{"subscribe", "cancel_stream"}},
+		{"cluster", []string{"try_acquire_leadership", "lease_renew", "lease_release", "lease_drop"}},
+		{"transport", []string{"start", "transport_handle_close", "transport_handle_drop"}},
+	} {
+		b.Run(c.kind+"."+strings.Join(c.slots, "+"), func(b *testing.B) {
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			inst := openKind(b, c.kind)
+			var dos []func() outcome
+			for _, slot := range c.slots {
+				_, do := inst.planned(inst.spec.Slot(slot), defaultInput(b, c.kind, slot))(&Plan{})
+				dos = append(dos, do)
+			}
+			var times []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				for k, do := range dos {
+					if o := do(); len(o.violations) > 0 || o.panicked {
+						b.Fatal(c.slots[k], o.violations)
+					}
+				}
+				times = append(times, time.Since(start))
+			}
+			slices.Sort(times)
+			b.ReportMetric(float64(times[len(times)/2].Nanoseconds()), "median-ns/cycle")
+		})
+	}
+}
+
 // kindsFixturePath builds the C fixture with the kinds of kinds.c (or takes $MCPG_BENCH_KINDS_PLUGIN).
 func kindsFixturePath(b *testing.B) string {
 	if p := os.Getenv("MCPG_BENCH_KINDS_PLUGIN"); p != "" {
@@ -146,7 +209,8 @@ func kindsFixturePath(b *testing.B) string {
 	}
 	src, _ := filepath.Abs("../testdata/fixture/fixture.c")
 	out := filepath.Join(b.TempDir(), "kinds.so")
-	cmd := exec.Command(cCompiler(b), "-shared", "-fPIC", "-O2", "-DWITH_KINDS", "-o", out, src)
+	cmd := exec.Command(cCompiler(b), "-shared", "-fPIC", "-O2", "-DWITH_KINDS", "-DWITH_BACKEND", "-DWITH_HTTP_ROUTE",
+		"-DWITH_WATCH_STRATEGY", "-DWITH_CLUSTER", "-o", out, src)
 	cmd.Dir = filepath.Dir(src)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("%v\n%s", err, msg)

@@ -33,10 +33,6 @@ var (
 	leaseAcquireCall      = conv.place(sigLeaseAcquire)
 )
 
-// clusterStreamWait is how long a subscription or peer watch is listened to, from the moment it
-// was opened, before its cancel_stream (ours: the gateway listens until shutdown).
-const clusterStreamWait = watchWait
-
 // clusterState is what the cluster driver keeps across calls (instance.kindState).
 type clusterState struct {
 	provides    []string // the manifest's provides, read once
@@ -336,7 +332,7 @@ func clusterRefusal(slot string) string {
 	return "the host reports Internal \"returned undecodable " + slot + " error\""
 }
 
-// clusterCancel cancels the oldest open stream after listening to it for clusterStreamWait since
+// clusterCancel cancels the oldest open stream after listening to it for watchWait since
 // it opened, and checks its events and that no callback runs when cancel_stream returned or after.
 func (i *instance) clusterCancel(s *SlotSpec, fn uintptr, _ json.RawMessage) outcome {
 	st := i.cluster()
@@ -345,7 +341,7 @@ func (i *instance) clusterCancel(s *SlotSpec, fn uintptr, _ json.RawMessage) out
 	}
 	cs := st.streams[0]
 	st.streams = st.streams[1:]
-	if wait := clusterStreamWait - time.Since(cs.opened); wait > 0 {
+	if wait := watchWait - time.Since(cs.opened); wait > 0 {
 		cs.sink.waitUntil(func(events []string) bool { return len(events) >= maxKeptEvents }, wait)
 	}
 	callWords(fn, i.handle, cs.token)
