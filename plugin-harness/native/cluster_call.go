@@ -21,14 +21,12 @@ import (
 const leaseRecordWords = 10 // LeaseHandle: handle, error_json, fencing_token, expires_at (80 bytes)
 
 var (
-	// subscribe(h, RString args_json, EventSinkRef sink) → StreamHandle
-	sigClusterSubscribe = signature{sret: wordsStreamHandle, params: []param{scalar, aggregate(wordsRString), pair}}
+	// subscribe(h, RString args_json, EventSinkRef sink) → StreamHandle is stringSinkCall (slots.go).
 	// watch_peers(h, EventSinkRef sink) → StreamHandle
 	sigClusterWatchPeers = signature{sret: wordsStreamHandle, params: []param{scalar, pair}}
 	// acquire_leadership, acquire_lock, try_acquire_*(h, RString args_json) → LeaseHandle
 	sigLeaseAcquire = signature{sret: leaseRecordWords, params: []param{scalar, aggregate(wordsRString)}}
 
-	clusterSubscribeCall  = conv.place(sigClusterSubscribe)
 	clusterWatchPeersCall = conv.place(sigClusterWatchPeers)
 	leaseAcquireCall      = conv.place(sigLeaseAcquire)
 )
@@ -258,7 +256,7 @@ func (i *instance) clusterOpen(s *SlotSpec, fn uintptr, input json.RawMessage) o
 	ctx, cb, sink := newSink(s.Name)
 	var c cCall
 	if s.Call == callSubscribe {
-		c = clusterSubscribeCall.prepare()
+		c = stringSinkCall.prepare()
 		c.scalar(0, i.handle)
 		i.lib.alloc.put(addrOf(c.aggregate(1)), s.argText(input))
 		c.pair(2, ctx, cb)

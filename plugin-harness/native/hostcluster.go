@@ -39,10 +39,7 @@ type leaseHandle struct {
 }
 
 // The consumer's sink callback(ctx, event: RString), which the coordinator's forwarder calls.
-var (
-	sigSinkCallback  = signature{params: []param{scalar, aggregate(wordsRString)}}
-	sinkCallbackCall = conv.place(sigSinkCallback)
-)
+var ()
 
 // coordStream is one subscribe / watch_peers stream the coordinator opened.
 type coordStream struct {
@@ -250,7 +247,7 @@ func (h *host) openStream(slot string, sinkCtx, sinkFn uintptr, events []json.Ra
 			h.calls = append(h.calls, HostCall{Slot: "cluster." + slot + " event", Args: map[string]string{"stream": fmt.Sprint(st.token)},
 				Answer: string(ev), Canned: true})
 			h.mu.Unlock()
-			c := sinkCallbackCall.prepare()
+			c := stringToVoidCall.prepare()
 			c.scalar(0, sinkCtx)
 			alloc.put(addrOf(c.aggregate(1)), string(ev))
 			c.call(sinkFn)

@@ -18,7 +18,7 @@ func TestHostCallbackPlacements(t *testing.T) {
 		// On System V the u64 after the memory-class RString takes the next free register.
 		{"secret rotation callback", sigRotationCallback, "rdi S0–S3 rsi", "x0 &copy(32)→x1 x2"},
 		{"credential revoked callback", sigRevokedCallback, "rdi S0–S3 S4–S7", "x0 &copy(32)→x1 &copy(32)→x2"},
-		{"event sink callback", sigSinkCallback, "rdi S0–S3", "x0 &copy(32)→x1"},
+		{"event sink callback", sigStringToVoid, "rdi S0–S3", "x0 &copy(32)→x1"},
 	} {
 		if got := sysV.place(tc.sig).describe(sysVRegs); got != tc.sysV {
 			t.Errorf("%s, System V:\n got %s\nwant %s", tc.name, got, tc.sysV)

@@ -36,6 +36,10 @@ var (
 	sigBorrowToVoid = signature{params: []param{scalar, pair}}
 	// flush(h, timeout_ms: u64) → RString
 	sigU64ToString = signature{sret: wordsRString, params: []param{scalar, scalar}}
+	// A handle-returning install with one string and a 16-byte callback ref: store/secret/config
+	// watch(h, RString, EventSinkRef), cluster.subscribe(h, RString, EventSinkRef),
+	// transport.start(h, RString, DispatcherCallbackRef) → StreamHandle (sret, 72 bytes)
+	sigStringSinkToHandle = signature{sret: wordsStreamHandle, params: []param{scalar, aggregate(wordsRString), pair}}
 	// name, policy_version, supported_*_json, render_text_exposition, list_catalog, kind(h) → RString
 	// are manifest_json's signature; cache.serves_any_namespace(h) → u8 is a one-word call.
 )
@@ -53,4 +57,5 @@ var (
 	stringToVoidCall    = conv.place(sigStringToVoid)
 	borrowToVoidCall    = conv.place(sigBorrowToVoid)
 	u64ToStringCall     = conv.place(sigU64ToString)
+	stringSinkCall      = conv.place(sigStringSinkToHandle)
 )

@@ -15,11 +15,7 @@ import (
 	"time"
 )
 
-var (
-	// start(h, RString listener_config_json, DispatcherCallbackRef) → StreamHandle
-	sigTransportStart  = signature{sret: wordsStreamHandle, params: []param{scalar, aggregate(wordsRString), pair}}
-	transportStartCall = conv.place(sigTransportStart)
-)
+// start(h, RString listener_config_json, DispatcherCallbackRef) → StreamHandle is stringSinkCall (slots.go).
 
 // openTransport is the handle a start returned, until its drop.
 type openTransport struct {
@@ -64,7 +60,7 @@ func (i *instance) transportStart(s *SlotSpec, fn uintptr, listener string) outc
 		prev.st.phase.Store(phaseFreed)
 	}
 	ctx, cb, st := newDispatcher()
-	c := transportStartCall.prepare()
+	c := stringSinkCall.prepare()
 	c.scalar(0, i.handle)
 	i.lib.alloc.put(addrOf(c.aggregate(1)), listener)
 	c.pair(2, ctx, cb)

@@ -9,13 +9,14 @@ import (
 	"testing"
 )
 
-// start's signature placed as docs/native-kinds.md §2 lays it out: the StreamHandle through sret,
-// the listener config in memory, DispatcherCallbackRef in two registers.
+// start's signature (the watches' and cluster.subscribe's too) placed as docs/native-kinds.md §2
+// lays it out: the StreamHandle through sret, the listener config in memory, DispatcherCallbackRef
+// in two registers.
 func TestTransportPlacements(t *testing.T) {
-	if got, want := sysV.place(sigTransportStart).describe(sysVRegs), "sret(72)→rdi rsi S0–S3 rdx/rcx"; got != want {
+	if got, want := sysV.place(sigStringSinkToHandle).describe(sysVRegs), "sret(72)→rdi rsi S0–S3 rdx/rcx"; got != want {
 		t.Errorf("System V:\n got %s\nwant %s", got, want)
 	}
-	if got, want := aapcs64.place(sigTransportStart).describe(aapcs64Regs), "sret(72)→x8 x0 &copy(32)→x1 x2/x3"; got != want {
+	if got, want := aapcs64.place(sigStringSinkToHandle).describe(aapcs64Regs), "sret(72)→x8 x0 &copy(32)→x1 x2/x3"; got != want {
 		t.Errorf("AAPCS64:\n got %s\nwant %s", got, want)
 	}
 }

@@ -16,12 +16,8 @@ import (
 	"time"
 )
 
-var (
-	// store.watch, secret_provider.watch, config_provider.watch(h, RString, EventSinkRef) → StreamHandle;
-	// watch_strategy.watch has backend's execute_streaming signature (streamCall).
-	sigWatch   = signature{sret: wordsStreamHandle, params: []param{scalar, aggregate(wordsRString), pair}}
-	watchCall1 = conv.place(sigWatch)
-)
+// store/secret/config watch is stringSinkCall (slots.go); watch_strategy.watch has backend's
+// execute_streaming signature (streamCall).
 
 // openWatch is a watch the install opened and its cancel slot has not closed yet.
 type openWatch struct {
@@ -77,7 +73,7 @@ func (i *instance) watchInstall(s *SlotSpec, fn uintptr, input json.RawMessage) 
 		i.lib.alloc.put(addrOf(c.aggregate(2)), spec)
 		c.pair(3, ctx, cb)
 	} else {
-		c = watchCall1.prepare()
+		c = stringSinkCall.prepare()
 		c.scalar(0, i.handle)
 		i.lib.alloc.put(addrOf(c.aggregate(1)), s.argText(input))
 		c.pair(2, ctx, cb)
