@@ -63,9 +63,11 @@ the host services, manifest_json, then
                        transport_handle_listen_address + 200 ms of dispatches + transport_handle_close
                        + transport_handle_drop (a dispatch after close or drop returned: exit 1)
   watch_strategy     → kind + watch (a resource URI, the spec) + 200 ms of events + cancel
-  http_route         → routes_json + handle_streaming (a request to the first route, an event and
-                       a bytes sink; a buffered answer, or a streamed body read to its end, up to
-                       data_timeout_ms, at most 2 s) + cancel_stream
+  http_route         → routes_json + handle_streaming (the first route's request under
+                       /plugins/<id>/<entity>, :name segments as "test"; an event and a bytes sink;
+                       handle 0 is the whole response, else a body read to its end marker, up to
+                       data_timeout_ms, at most 2 s) + cancel_stream; handle only with --calls
+                       (input null, "METHOD /path", or an object of request fields)
   cluster            → node_info + list_peers + the kv boot probe (kv_get, kv_put, kv_get,
                        kv_delete; when the manifest provides kv) + kv_put_if_absent + kv_list_prefix
                        + kv_expire + publish (when it provides bus) + subscribe + publish to it +

@@ -86,6 +86,7 @@ func (i *instance) executeStreaming(s *SlotSpec, fn uintptr, input json.RawMessa
 		prev.sink.cancelReturned.Store(true)
 	}
 	ctx, cb, st := newSink(s.Name)
+	st.isEnd = terminal
 	c := streamCall.prepare()
 	c.scalar(0, i.handle)
 	i.lib.alloc.put(addrOf(c.aggregate(1)), name)
@@ -138,25 +139,10 @@ func (i *instance) executeStreaming(s *SlotSpec, fn uintptr, input json.RawMessa
 		o.warnings = append(o.warnings, fmt.Sprintf("%s.%s returned metadata_json %s: the gateway ignores it", i.kind, s.Name, clip(metaText)))
 	}
 	wait := time.Duration(min(i.limits.DataTimeoutMS, streamWaitCapMS)) * time.Millisecond
-	deadline := time.NewTimer(wait)
-	defer deadline.Stop()
 	os := &openStream{token: handle, sink: st, done: -1}
 	i.stream = os
-wait:
-	for {
-		events, _ := st.snapshot()
-		for k, ev := range events {
-			if terminal(ev) {
-				os.done = k
-				break wait
-			}
-		}
-		select {
-		case <-st.signal:
-		case <-deadline.C:
-			break wait
-		}
-	}
+	st.waitUntil(func([]string) bool { return st.ended() >= 0 }, wait)
+	os.done = st.ended()
 	events, total := st.snapshot()
 	value["events"] = decodeEvents(events)
 	if total > len(events) {

@@ -297,6 +297,7 @@ func (i *instance) handleStreaming(s *SlotSpec, fn uintptr, input json.RawMessag
 	request, route, shown, warnings := i.httpRequest(input)
 	o := outcome{warnings: warnings}
 	textCtx, textCb, text := newSink(s.Name)
+	text.isEnd = isEndChunk
 	bytesCtx, bytesCb, chunks := newBytesSink(s.Name)
 	c := httpStreamCall.prepare()
 	c.scalar(0, i.handle)
@@ -388,12 +389,9 @@ func (hs *httpStream) ended() bool {
 	if _, _, endAt, _ := hs.bytes.snapshot(); endAt >= 0 {
 		return true
 	}
-	events, _ := hs.text.snapshot()
-	for k, ev := range events {
-		if isEndChunk(ev) {
-			hs.end = k
-			return true
-		}
+	if k := hs.text.ended(); k >= 0 {
+		hs.end = k
+		return true
 	}
 	return false
 }
@@ -473,13 +471,9 @@ func (i *instance) httpBody(s *SlotSpec, hs *httpStream, ended bool, wait time.D
 		res.Sink = "text"
 	}
 	if !ended {
-		note := ""
-		if textTotal > len(events) {
-			note = fmt.Sprintf(" (the harness keeps the first %d text chunks; an end marker after them is not seen)", maxKeptEvents)
-		}
 		o.warnings = append(o.warnings, fmt.Sprintf("%s.%s's body did not end within %d ms (no empty chunk on the bytes sink, no "+
-			"{\"kind\":\"end\"} on the text sink): the gateway would keep the response open; the harness cancels it%s",
-			i.kind, s.Name, wait.Milliseconds(), note))
+			"{\"kind\":\"end\"} on the text sink): the gateway would keep the response open; the harness cancels it",
+			i.kind, s.Name, wait.Milliseconds()))
 	}
 	res.CallbacksOnPluginThreads = hs.text.fromPlugin.Load() + hs.bytes.fromPlugin.Load()
 }

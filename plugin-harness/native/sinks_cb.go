@@ -27,9 +27,14 @@ type sinkState struct {
 	late           atomic.Int32
 	fromPlugin     atomic.Int32 // callbacks on a thread other than the driver's
 
+	// isEnd, when the driver sets it before handing the sink out, marks the event that ends the
+	// stream; it is checked on every event, so an end past the kept ones is still seen.
+	isEnd func(string) bool
+
 	mu     sync.Mutex
 	events []string
 	total  int
+	endAt  int           // the position among all events of the first one isEnd marked; -1: none yet
 	signal chan struct{} // one pending wake-up for the driver; never blocks the plugin
 }
 
@@ -45,7 +50,7 @@ var (
 // newSink registers a sink for slot and returns its ctx and the callback's address.
 func newSink(slot string) (uintptr, uintptr, *sinkState) {
 	makeEventFn.Do(func() { eventSinkFn = purego.NewCallback(eventSinkCallback) })
-	st := &sinkState{slot: slot, signal: make(chan struct{}, 1)}
+	st := &sinkState{slot: slot, signal: make(chan struct{}, 1), endAt: -1}
 	sinkMu.Lock()
 	nextSinkCtx++
 	ctx := nextSinkCtx
@@ -74,7 +79,11 @@ func eventSinkCallback(ctx uintptr, ev rstring) {
 		st.fromPlugin.Add(1)
 	}
 	text := takeArg(ev)
+	end := st.isEnd != nil && st.isEnd(text)
 	st.mu.Lock()
+	if end && st.endAt < 0 {
+		st.endAt = st.total
+	}
 	st.total++
 	if len(st.events) < maxKeptEvents {
 		st.events = append(st.events, text)
@@ -84,6 +93,13 @@ func eventSinkCallback(ctx uintptr, ev rstring) {
 	case st.signal <- struct{}{}:
 	default:
 	}
+}
+
+// ended returns the position of the event that ended the stream (isEnd), or -1.
+func (st *sinkState) ended() int {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.endAt
 }
 
 // snapshot returns the events received so far and their total count.
