@@ -52,7 +52,7 @@ type routeDecl struct {
 type httpStream struct {
 	token uintptr
 	text  *sinkState
-	bytes *bytesSinkState
+	bytes bytesSinkState
 	end   int  // index of the text sink's {"kind":"end"} among its kept events, -1 when none came
 	mixed bool // the stream was seen using both sinks (reported once)
 }

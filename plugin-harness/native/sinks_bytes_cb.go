@@ -12,91 +12,38 @@ package native
 import (
 	"fmt"
 	"sync"
-	"sync/atomic"
 
 	"github.com/ebitengine/purego"
 )
 
-// bytesSinkState is one response body's bytes sink, as the host sees it.
-type bytesSinkState struct {
-	slot     string
-	inflight atomic.Int32
-	// cancelReturned: the slot ending the sink's life returned (cancel_stream, or handle_streaming
-	// with handle 0); a chunk after it is a use-after-free in the gateway.
-	cancelReturned atomic.Bool
-	late           atomic.Int32
-	fromPlugin     atomic.Int32 // callbacks on a thread other than the driver's
-
-	mu     sync.Mutex
-	chunks [][]byte // the first maxKeptEvents chunks
-	total  int      // chunks received, kept or not
-	bytes  int      // their bytes
-	endAt  int      // index of the first empty chunk (the end of the body), -1 when none came
-	bad    []string // chunks that were not a readable RVec<u8>
-	signal chan struct{}
-}
+// bytesSinkState is one response body's bytes sink: a sink whose events are the chunks, and
+// whose first empty chunk ends the body.
+type bytesSinkState struct{ *sinkState }
 
 var (
-	bytesSinkMu      sync.Mutex
-	bytesSinks       = map[uintptr]*bytesSinkState{}
-	nextBytesSinkCtx uintptr
-	bytesSinkFn      uintptr
-	makeBytesFn      sync.Once
-	unknownBytes     atomic.Int32 // callbacks naming a ctx the harness never handed out
+	bytesSinkFn uintptr
+	makeBytesFn sync.Once
 )
 
 // newBytesSink registers a bytes sink for slot and returns its ctx and the callback's address.
-func newBytesSink(slot string) (uintptr, uintptr, *bytesSinkState) {
+func newBytesSink(slot string) (uintptr, uintptr, bytesSinkState) {
 	makeBytesFn.Do(func() { bytesSinkFn = purego.NewCallback(bytesSinkCallback) })
-	st := &bytesSinkState{slot: slot, endAt: -1, signal: make(chan struct{}, 1)}
-	bytesSinkMu.Lock()
-	nextBytesSinkCtx++
-	ctx := nextBytesSinkCtx
-	bytesSinks[ctx] = st
-	bytesSinkMu.Unlock()
-	return ctx, bytesSinkFn, st
+	st := &sinkState{slot: slot, bytes: true, isEnd: func(chunk string) bool { return chunk == "" }}
+	return register(st), bytesSinkFn, bytesSinkState{st}
 }
 
-// bytesSinkCallback is callback(ctx, chunk): it copies the chunk, drops it through its own vtable
-// and wakes the driver without ever blocking the plugin's thread.
+// bytesSinkCallback is callback(ctx, chunk): it copies the chunk and drops it through its own
+// vtable, like the event sink (sinks_cb.go) for the rest.
 func bytesSinkCallback(ctx uintptr, chunk rstring) {
-	data, err := takeChunk(chunk)
-	bytesSinkMu.Lock()
-	st := bytesSinks[ctx]
-	bytesSinkMu.Unlock()
+	st := lookup(ctx, true)
 	if st == nil {
-		unknownBytes.Add(1)
+		_, _ = takeChunk(chunk)
 		return
 	}
-	st.inflight.Add(1)
-	defer st.inflight.Add(-1)
-	if st.cancelReturned.Load() {
-		st.late.Add(1)
-	}
-	if tid := threadID(); tid != 0 && tid != theHost.driver {
-		st.fromPlugin.Add(1)
-	}
-	st.mu.Lock()
-	if err != nil { // reported, not counted as a chunk of the body
-		if len(st.bad) < maxKeptEvents {
-			st.bad = append(st.bad, err.Error())
-		}
-		st.mu.Unlock()
-		return
-	}
-	if len(data) == 0 && st.endAt < 0 {
-		st.endAt = st.total
-	}
-	st.total++
-	st.bytes += len(data)
-	if len(st.chunks) < maxKeptEvents {
-		st.chunks = append(st.chunks, data)
-	}
-	st.mu.Unlock()
-	select {
-	case st.signal <- struct{}{}:
-	default:
-	}
+	st.receive(func() (string, error) {
+		data, err := takeChunk(chunk)
+		return string(data), err
+	})
 }
 
 // takeChunk copies an RVec<u8> the host was handed by value and drops it through its vtable; a
@@ -122,9 +69,13 @@ func takeChunk(chunk rstring) ([]byte, error) {
 	return data, nil
 }
 
-// snapshot returns the chunks kept so far, how many came and where the body ended (-1: not yet).
-func (st *bytesSinkState) snapshot() (chunks [][]byte, total, endAt int, bad []string) {
-	st.mu.Lock()
-	defer st.mu.Unlock()
-	return append([][]byte(nil), st.chunks...), st.total, st.endAt, append([]string(nil), st.bad...)
+// snapshot returns the chunks kept so far, how many came, where the body ended (-1: not yet)
+// and the chunks that could not be read.
+func (b bytesSinkState) snapshot() (chunks [][]byte, total, endAt int, bad []string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, c := range b.events {
+		chunks = append(chunks, []byte(c))
+	}
+	return chunks, b.total, b.endAt, append([]string(nil), b.bad...)
 }
