@@ -151,7 +151,12 @@ Flags:
                         for timeout_ms, absent for a slot without one; backend's two-argument slots
                         take an object naming both: {backend_name: default, request_json: {…}}
                         (register_profile: spec_json, execute_transaction: tx_group_json) and
-                        list_resources {backend_name: default, cursor: null or "text"}. An unknown
+                        list_resources {backend_name: default, cursor: null or "text"};
+                        watch_strategy.watch {uri: "…", spec_json: {…}}; http_route's handle and
+                        handle_streaming null, "METHOD /path" or an object of request fields. A slot
+                        that takes a handle (cancel_*, lease_*, transport_handle_*) takes no input:
+                        it acts on the one the plan opened (cluster: streams oldest first, leases
+                        newest first); what the plan leaves open is closed at its end. An unknown
                         slot is refused with the kind's slot list
   --repeat N            run each class call N times and report the timings (default 1)
   --ffi-limits FILE     the gateway entry's plugins[].ffi_limits (JSON or YAML: lifecycle_timeout_ms,
