@@ -5,7 +5,7 @@
 GO       ?= go
 BIN      ?= bin
 PREFIX   ?= $(HOME)/.local
-TOOLS    := mcpg-plugins plugin-hash plugin-sign plugin-pack plugin-oci plugin-harness plugin-new
+TOOLS    := mcpg-plugins plugin-hash plugin-sign plugin-pack plugin-oci plugin-harness plugin-new plugin-check
 VERSION  ?= 0.1.0-dev+$(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 BUILDINFO := github.com/mcpg-dev/mcpg-plugins/shared/buildinfo
 # The commit too, for builds where go records no vcs.* settings (a git worktree, -buildvcs=false).

@@ -14,7 +14,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/clitest"
 )
 
-var tools = []string{"mcpg-plugins", "plugin-hash", "plugin-sign", "plugin-pack", "plugin-oci", "plugin-harness", "plugin-new"}
+var tools = []string{"mcpg-plugins", "plugin-hash", "plugin-sign", "plugin-pack", "plugin-oci", "plugin-harness", "plugin-new", "plugin-check"}
 
 var binDir string
 

@@ -33,7 +33,8 @@ func TestToolTable(t *testing.T) {
 	}
 	for cmd, want := range map[string]string{"hash": "plugin-hash", "list": "plugin-hash", "sign": "plugin-sign", "verify": "plugin-sign",
 		"pack": "plugin-pack", "unpack": "plugin-pack", "inspect": "plugin-pack", "push": "plugin-oci", "pull": "plugin-oci",
-		"cache": "plugin-oci", "test": "plugin-harness", "new": "plugin-new"} {
+		"cache": "plugin-oci", "test": "plugin-harness", "new": "plugin-new",
+		"check": "plugin-check"} {
 		t.Run(cmd, func(t *testing.T) {
 			if tl := toolFor(cmd); tl == nil || tl.name != want {
 				t.Errorf("toolFor(%q) = %v, want %s", cmd, tl, want)

@@ -38,6 +38,9 @@ var tools = []tool{
 	{"plugin-new", []command{
 		{"new", "scaffold a new plugin crate"},
 	}},
+	{"plugin-check", []command{
+		{"check", "will the gateway boot with these plugins? resolve and verify every plugins[] entry of a config"},
+	}},
 }
 
 // dispatcherCommands are answered by the dispatcher itself and can never be overridden.

@@ -1,0 +1,403 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
+	"github.com/mcpg-dev/mcpg-plugins/shared/gwcache"
+	"github.com/mcpg-dev/mcpg-plugins/shared/mcpgconfig"
+	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
+	"github.com/mcpg-dev/mcpg-plugins/shared/revocation"
+)
+
+const checkHelp = `Usage: plugin-check check [config.yaml...] [--no-env] [--offline] [--json]
+                          [--gateway-features LIST] [--workdir DIR] [--test]
+
+Will the gateway boot with these plugins? Read the config as mcpg v0.1.0-beta.16 boots it, then
+resolve and verify every plugins[] entry the way its plugin registry does, without starting it.
+
+Config: the files given, in order, else $MCPG_CONFIG (a path-list of layers, as 'mcpg plugin
+check' passes it). Later layers win, mappings deep-merge, lists and scalars replace; then the
+MCPG_* environment overlay (--no-env skips it, as 'mcpg config check' does). The plugins part is
+checked rule for rule with the gateway's messages (validate_plugins, its strict field sets,
+signature policies and their inheritance); each problem names the layer file and line:column.
+Remote and inline layers are not read; the rest of the config and the license: block are not
+checked; cred:// and ${env.…} references in a plugin's config: are not resolved.
+
+Resolution, per entry, in the gateway's order:
+  source.path        opened as the gateway opens it: as written, relative to its working
+                     directory (--workdir), not to the config file. A path ending in .zip is a
+                     package: strict unpack, the descriptor id against the entry's ref (or id),
+                     the runtime (static refused, wasi-v1 needs a gateway with Wasm); anything
+                     else is a loose artifact of the entry's kind, signed by <artifact>.sig, a
+                     wasm one described by <artifact>.plugin.yaml
+  trusted keys       the entry's signature.trusted_keys, else plugin_registry.trusted_keys plus
+                     the gateway's built-in official key; PEM public keys only, as the gateway
+                     reads them (another form gets the PEM to paste)
+  signature.sha256   compared as an exact string with the bare lowercase hex of the artifact
+                     (plugin.so/plugin.wasm, not the zip: a pin of the zip is pointed out)
+  signature          Ed25519 under the effective policy: enforce refuses a missing or foreign
+                     signature, warn too (the gateway always has a trusted key), disabled skips
+                     it with a warning
+  revocation         gateway.plugin_registry.revocation_list_path, by artifact digest
+  capabilities       every required_capabilities item covered by granted_capabilities
+  source.oci         the gateway's platform candidates on its default registry; a copy in its
+                     OCI cache (plugin_registry.cache_dir) whose .layer-sha256 sidecar matches
+                     is used as the gateway uses it, without the registry; else the package is
+                     pulled with plugin-oci pull --resolve-like-gateway (mirrors first; found
+                     beside this binary or on $PATH; credentials from the docker config), then
+                     checked as a package. --offline: the cache only
+Without --test nothing is loaded: dlopen, the registration policy chain and the library's own
+class and capabilities are what --test adds.
+
+Report: the config's diagnostics, then a line per entry (✓ loads, ⚠ loads with a warning: shadow
+mode, disabled, signatures off, kind or class not as written; ✗ refused, with the gateway's
+reason and the fix), what was not checked, and the boot verdict last. Secrets are never printed.
+
+Flags:
+  --no-env                skip the MCPG_* environment overlay
+  --offline               use only the gateway's OCI cache, never a registry
+  --json                  print one JSON document on stdout: layers, diagnostics (the config's,
+                          as file/line/col/severity/field/message), plugin_registry (boot-wide
+                          findings), entries (index, alias, manifest_id, kind, class, source_path
+                          or source_oci, resolved, form, runtime, descriptor_id, artifact_sha256,
+                          package_sha256, signature_policy, signature, status
+                          loads|warning|refused|not_resolved, registry_unreachable, findings
+                          [{severity, message, fix, pos}], test), not_checked, boot {ok, verdict,
+                          exit_code}
+  --gateway-features LIST what the target gateway was built with, comma-separated (wasm); without
+                          it a Wasm entry gets a warning that this is unknown
+  --workdir DIR           the gateway's working directory, where a relative source.path or
+                          revocation_list_path is opened (default: the current directory)
+  --test                  also load each package and exercise it with plugin-harness test, with
+                          the entry's config:, limits and ffi_limits (plugin-harness is looked up
+                          beside this binary, then on $PATH)
+  -h, --help              show this help
+
+Examples:
+  plugin-check check gateway.yaml
+  plugin-check check base.yaml prod.yaml --gateway-features wasm --json
+  MCPG_CONFIG=base.yaml:prod.yaml mcpg-plugins check --no-env
+  mcpg-plugins check gateway.yaml --test
+
+Exit status: 0 the gateway would boot with every entry loaded; 1 it would not (a config error or
+a refused entry, or --test found a plugin that fails with its config); 2 usage; 3 a config file or
+a revocation list could not be read; 4 a registry could not be reached (or refused the
+credentials) and nothing else refuses the boot; 6 every entry that was resolved loads, but an OCI
+entry could not be resolved (--offline and not cached, or plugin-oci missing).
+`
+
+type checkOptions struct {
+	noEnv, offline, asJSON, test bool
+	features, workdir            string
+}
+
+func runCheck(env *cli.Env, args []string) error {
+	fs := cli.NewFlagSet("plugin-check check", checkHelp, env.Stdout)
+	var o checkOptions
+	fs.BoolVar(&o.noEnv, "no-env", false, "skip the MCPG_* overlay")
+	fs.BoolVar(&o.offline, "offline", false, "OCI cache only")
+	fs.BoolVar(&o.asJSON, "json", false, "print JSON")
+	fs.BoolVar(&o.test, "test", false, "run plugin-harness test on each package")
+	fs.StringVar(&o.features, "gateway-features", "", "the target gateway's features")
+	fs.StringVar(&o.workdir, "workdir", "", "the gateway's working directory")
+	files, err := fs.Parse(args)
+	if err != nil {
+		return err
+	}
+	g := &gateway{workdir: o.workdir}
+	if fs.Visited("gateway-features") {
+		has := false
+		for _, f := range strings.Split(o.features, ",") {
+			switch f = strings.TrimSpace(f); f {
+			case "wasm", "wasm-plugins":
+				has = true
+			case "":
+			default:
+				return cli.UsageHelpf("plugin-check check", "plugin-check check: --gateway-features: unknown feature %q (known: wasm)", f)
+			}
+		}
+		g.wasm = &has
+	}
+	if o.workdir != "" {
+		if st, err := os.Stat(o.workdir); err != nil || !st.IsDir() {
+			return cli.UsageHelpf("plugin-check check", "plugin-check check: --workdir %s: not a directory", o.workdir)
+		}
+	}
+	environ, dispatcherNote := withoutDispatcherVar(os.Environ())
+	if len(files) == 0 && env.Getenv("MCPG_CONFIG") == "" {
+		return cli.WithHint(cli.Usagef("plugin-check check: no config: give the config files, or set $MCPG_CONFIG"),
+			"e.g. 'plugin-check check gateway.yaml'")
+	}
+	opts := mcpgconfig.Options{NoEnv: o.noEnv}
+	cfg, err := mcpgconfig.Load(files, environ, opts)
+	if err != nil {
+		return configReadError(err)
+	}
+	tmp, err := os.MkdirTemp("", "plugin-check-")
+	if err != nil {
+		return fileio.IOError("create", "a temporary directory", err)
+	}
+	unregister := fileio.OnInterrupt(func() { os.RemoveAll(tmp) })
+	defer func() { unregister(); os.RemoveAll(tmp) }()
+	g.oci = &ociSource{getenv: env.Getenv, offline: o.offline, tmpDir: tmp}
+	if dispatcherNote != "" {
+		cfg.NotChecked = append(cfg.NotChecked, dispatcherNote)
+	}
+	rep := check(env, g, cfg, o)
+	if o.asJSON {
+		if err := cli.WriteJSON(env.Stdout, rep); err != nil {
+			return err
+		}
+	} else {
+		printReport(env, rep)
+	}
+	if rep.Boot.ExitCode != cli.ExitOK {
+		return &cli.SilentError{Code: rep.Boot.ExitCode}
+	}
+	return nil
+}
+
+// configReadError maps Load's error (a layer that could not be read) to exit 3, or 2 when there is
+// no layer at all.
+func configReadError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fileio.IOError(pe.Op, pe.Path, pe.Err)
+	}
+	var fe *fileio.Error
+	if errors.As(err, &fe) {
+		return err
+	}
+	return &cli.Error{Code: cli.ExitIO, Msg: err.Error(), Err: err}
+}
+
+// report is the whole check; --json prints it as is.
+type report struct {
+	Layers      []string                `json:"layers"`
+	Diagnostics []mcpgconfig.Diagnostic `json:"diagnostics"`
+	Entries     []*entryResult          `json:"entries"`
+	Registry    []finding               `json:"plugin_registry"` // boot-wide findings (the revocation list)
+	NotChecked  []string                `json:"not_checked"`
+	Boot        bootVerdict             `json:"boot"`
+}
+
+type bootVerdict struct {
+	OK       bool   `json:"ok"`
+	Verdict  string `json:"verdict"`
+	ExitCode int    `json:"exit_code"`
+}
+
+// check resolves every entry of cfg and decides the boot.
+func check(env *cli.Env, g *gateway, cfg *mcpgconfig.Config, o checkOptions) *report {
+	rep := &report{Layers: cfg.Layers, Diagnostics: cfg.Diagnostics, Entries: []*entryResult{}, Registry: []finding{}}
+	if rep.Layers == nil {
+		rep.Layers = []string{}
+	}
+	if rep.Diagnostics == nil {
+		rep.Diagnostics = []mcpgconfig.Diagnostic{}
+	}
+	g.registry = cfg.Registry
+	ioFailure := false
+	// policy.rs load_revocation_list: read once before the entries; a configured list that does not
+	// load stops the boot.
+	if p := strings.TrimSpace(cfg.Registry.RevocationListPath); p != "" {
+		path := g.gatewayPath(p)
+		data, err := fileio.ReadSmall(path, 64<<20, "revocation list")
+		if err == nil {
+			g.revocation, err = revocation.Parse(path, data)
+		} else {
+			ioFailure = true
+		}
+		if err != nil {
+			rep.Registry = append(rep.Registry, finding{Severity: sevError, Pos: cfg.Registry.RevocationListPos.String(),
+				Message: fmt.Sprintf("loading plugin revocation list at '%s' (gateway.plugin_registry.revocation_list_path): %s", p, cli.Message(err)),
+				Fix:     "fix or remove gateway.plugin_registry.revocation_list_path (a relative path is opened from the gateway's working directory)"})
+		}
+	}
+	for i := range cfg.Plugins {
+		p := &cfg.Plugins[i]
+		r := &entryResult{Index: p.Index, Alias: p.Alias, ManifestID: p.ManifestID, Kind: p.Kind, Class: p.Class,
+			SourcePath: p.SourcePath, SourceOCI: oci.RedactUserinfo(p.OCI), Policy: string(p.Policy),
+			Disabled: p.Disabled, Shadow: !p.Enforce, Findings: []finding{}}
+		rep.Entries = append(rep.Entries, r)
+		if p.Disabled {
+			// plugins.rs documents disabled as "not loaded at boot", but build_plugin_registry
+			// (plugin_registry/mod.rs) iterates config.plugins without looking at it: in beta.16 a
+			// disabled entry is resolved and loaded like any other, and its failure stops the boot.
+			r.add(sevWarning, p.FieldPos("disabled").String(), "remove the entry (or comment it out) to keep the gateway from loading it",
+				"disabled: true, but mcpg v0.1.0-beta.16 still loads the entry at boot (build_plugin_registry does not skip disabled entries)")
+		}
+		if !p.Enforce {
+			r.add(sevWarning, p.FieldPos("enforce").String(), "set enforce: true (or remove it) when the plugin's decisions should count",
+				"enforce: false: shadow mode, the plugin's Deny/Challenge decisions are logged and overridden to Allow")
+		}
+		switch {
+		case !p.Valid:
+			r.Status = statusUnresolved
+			r.add(sevNote, p.Pos.String(), "", "not resolved: the entry has config errors (above)")
+		case p.SourcePath != "":
+			g.resolveLocal(r, p)
+		case p.OCI != "" && g.oci == nil:
+			r.Status = statusUnresolved
+			r.add(sevNote, p.FieldPos("source.oci").String(), "", "not resolved: OCI sources are not resolved here")
+		case p.OCI != "":
+			r.Unreachable = g.resolveOCI(r, p, g.oci)
+		}
+		if o.test && !r.refused() && r.Status != statusUnresolved && !r.Unreachable {
+			runHarness(env, r, p)
+		}
+		redactEntry(r, p.OCI)
+		r.settle()
+	}
+	rep.NotChecked = append([]string{}, cfg.NotChecked...)
+	rep.NotChecked = append(rep.NotChecked, notChecked(cfg)...)
+	rep.Boot = verdict(rep, ioFailure)
+	return rep
+}
+
+// notChecked adds what this tool leaves to the gateway: secret references in plugin configs.
+func notChecked(cfg *mcpgconfig.Config) []string {
+	var out []string
+	for _, p := range cfg.Plugins {
+		s := string(p.ConfigJSON)
+		var what []string
+		if strings.Contains(s, "cred://") {
+			what = append(what, "cred:// references")
+		}
+		if strings.Contains(s, "${env.") {
+			what = append(what, "${env.…} references")
+		}
+		if len(what) > 0 {
+			out = append(out, fmt.Sprintf("plugins[%d] (%s) config: %s are resolved by the gateway at boot, not here", p.Index, p.Alias, strings.Join(what, " and ")))
+		}
+	}
+	return out
+}
+
+// verdict decides the boot: refused by a config error or any refused entry (exit 1, or 3 when the
+// revocation list could not be read), undecided when an entry was not resolved (exit 6).
+func verdict(rep *report, ioFailure bool) bootVerdict {
+	var refused, unresolved, warned, unreachable []string
+	configErrors := 0
+	for _, d := range rep.Diagnostics {
+		if d.Severity == mcpgconfig.SeverityError {
+			configErrors++
+		}
+	}
+	for _, r := range rep.Entries {
+		switch r.Status {
+		case statusRefused:
+			refused = append(refused, r.Alias)
+		case statusUnresolved:
+			if r.Unreachable {
+				unreachable = append(unreachable, r.Alias)
+			} else {
+				unresolved = append(unresolved, r.Alias)
+			}
+		case statusWarning:
+			warned = append(warned, r.Alias)
+		}
+	}
+	n := len(rep.Entries)
+	switch {
+	case len(rep.Registry) > 0 || configErrors > 0 || len(refused) > 0:
+		var why []string
+		if configErrors > 0 {
+			why = append(why, plural(configErrors, "config error"))
+		}
+		if len(rep.Registry) > 0 {
+			why = append(why, "the revocation list does not load")
+		}
+		if len(refused) > 0 {
+			why = append(why, fmt.Sprintf("%d of %d entries refused (%s)", len(refused), n, strings.Join(refused, ", ")))
+		}
+		code := cli.ExitFailed
+		if ioFailure && configErrors == 0 && len(refused) == 0 {
+			code = cli.ExitIO
+		}
+		return bootVerdict{Verdict: "the gateway would NOT boot: " + strings.Join(why, "; "), ExitCode: code}
+	case len(unreachable) > 0:
+		return bootVerdict{Verdict: fmt.Sprintf("undecided: a registry could not be reached for %d of %d entries (%s); the gateway would not boot without it", len(unreachable), n, strings.Join(unreachable, ", ")), ExitCode: cli.ExitNetwork}
+	case len(unresolved) > 0:
+		return bootVerdict{Verdict: fmt.Sprintf("undecided: %d of %d entries not resolved (%s); the others load", len(unresolved), n, strings.Join(unresolved, ", ")), ExitCode: cli.ExitUnsupported}
+	case len(warned) > 0:
+		return bootVerdict{OK: true, Verdict: fmt.Sprintf("the gateway would boot with all %s loaded, %d with warnings (%s)", plural(n, "entry"), len(warned), strings.Join(warned, ", "))}
+	}
+	return bootVerdict{OK: true, Verdict: fmt.Sprintf("the gateway would boot with all %s loaded", plural(n, "entry"))}
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	if strings.HasSuffix(what, "y") {
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(what, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// base is a path as the report shows it.
+func base(p string) string { return filepath.ToSlash(p) }
+
+// redactEntry removes the userinfo of an OCI reference (user:password@) from everything the entry's
+// report says, in the forms it can take there: as written, and as the cache file name spells it.
+func redactEntry(r *entryResult, ref string) {
+	var secrets []string
+	for _, part := range strings.Split(ref, "/") {
+		if at := strings.LastIndexByte(part, '@'); at > 0 && !strings.HasPrefix(part[at:], "@sha256:") {
+			ui := part[:at]
+			secrets = append(secrets, ui, gwcacheSanitize(ui))
+		}
+		break // userinfo can only be in the first segment
+	}
+	if len(secrets) == 0 {
+		return
+	}
+	clean := func(s string) string {
+		for _, x := range secrets {
+			if x != "" {
+				s = strings.ReplaceAll(s, x, "***")
+			}
+		}
+		return s
+	}
+	r.Resolved = clean(r.Resolved)
+	for i := range r.Findings {
+		r.Findings[i].Message = clean(r.Findings[i].Message)
+		r.Findings[i].Fix = clean(r.Findings[i].Fix)
+	}
+	if r.Test != nil {
+		r.Test.Summary, r.Test.Failure = clean(r.Test.Summary), clean(r.Test.Failure)
+	}
+}
+
+// gwcacheSanitize spells s as the gateway's cache file names do (every character outside
+// [A-Za-z0-9._-] becomes "_").
+func gwcacheSanitize(s string) string {
+	return strings.TrimSuffix(gwcache.FileName(s), gwcache.ZipSuffix)
+}
+
+// withoutDispatcherVar drops $MCPG_PLUGINS when it is what the mcpg-plugins dispatcher sets there
+// (the path of its own executable, for tools to call back): under the gateway's MCPG_* overlay it
+// would read as a replacement of the top-level plugins: list. A value that is no executable file
+// is the operator's and stays.
+func withoutDispatcherVar(environ []string) ([]string, string) {
+	out := make([]string, 0, len(environ))
+	note := ""
+	for _, kv := range environ {
+		if v, ok := strings.CutPrefix(kv, "MCPG_PLUGINS="); ok && filepath.IsAbs(v) {
+			if st, err := os.Stat(v); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+				note = "$MCPG_PLUGINS (the mcpg-plugins dispatcher's path, set by the dispatcher) is left out of the MCPG_* overlay"
+				continue
+			}
+		}
+		out = append(out, kv)
+	}
+	return out, note
+}

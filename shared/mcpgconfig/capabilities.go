@@ -1,0 +1,134 @@
+package mcpgconfig
+
+// granted_capabilities (mcpg src/config/plugins.rs deserialize_granted_capabilities, then
+// mcpg-plugin-protocol src/capability.rs Capability::parse_value): the field must be a sequence;
+// each item becomes a JSON value and is parsed — a bare string for no-args kinds, an object with a
+// string "type" for every kind (args kinds need their list field; other keys are ignored by the
+// tagged enum). The error is "granted_capabilities[<i>]: <CapabilityParseError>" — checked against
+// mcpg-plugin-protocol v0.1.0-beta.14 itself (InvalidEntry's text really repeats "expected string
+// or object, got").
+
+import (
+	"strconv"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
+)
+
+// argFieldFor is Capability::arg_field_for_kind.
+func argFieldFor(kind string) string {
+	switch kind {
+	case "filesystem_read", "filesystem_write":
+		return "paths"
+	case "secrets_read", "config_read":
+		return "schemes"
+	case "credential_issue":
+		return "kinds"
+	}
+	return ""
+}
+
+func (d *decoder) decodeCapabilities(n *node, field string) []Capability {
+	if n.kind != kSeq {
+		d.invalidType(n, field, "a sequence")
+		return nil
+	}
+	var out []Capability
+	for i, it := range n.seq {
+		c, msg := parseCapability(it)
+		if msg != "" {
+			// A custom serde error: figment reports it at the field's key.
+			d.serdeErr(it, it.pos, field+"["+strconv.Itoa(i)+"]",
+				"granted_capabilities["+strconv.Itoa(i)+"]: "+msg)
+			continue
+		}
+		c.Pos = it.pos
+		out = append(out, c)
+	}
+	return out
+}
+
+// parseCapability returns the capability or the CapabilityParseError text.
+func parseCapability(n *node) (Capability, string) {
+	switch n.kind {
+	case kString:
+		k := n.str
+		if !descriptor.KnownCapability(k) {
+			return Capability{}, "unknown capability kind " + rustDebugString(k)
+		}
+		if f := argFieldFor(k); f != "" {
+			return Capability{}, "capability " + rustDebugString(k) + " requires args: " + f
+		}
+		return Capability{Type: k}, ""
+	case kMap:
+		t := n.get("type")
+		if t == nil || t.kind != kString {
+			return Capability{}, `capability entry must be a string or object, got object capability entry is missing string "type" field`
+		}
+		k := t.str
+		if !descriptor.KnownCapability(k) {
+			return Capability{}, "unknown capability kind " + rustDebugString(k)
+		}
+		c := Capability{Type: k}
+		f := argFieldFor(k)
+		if f == "" {
+			return c, ""
+		}
+		// serde_json::from_value into the tagged variant: the list field is required and must be
+		// a sequence of strings (serde_json's own messages).
+		v := n.get(f)
+		if v == nil {
+			return Capability{}, "invalid args for capability " + rustDebugString(k) + ": missing field `" + f + "`"
+		}
+		if v.kind != kSeq {
+			return Capability{}, "invalid args for capability " + rustDebugString(k) + ": invalid type: " + jsonUnexpected(v) + ", expected a sequence"
+		}
+		var list []string
+		for _, s := range v.seq {
+			if s.kind != kString {
+				return Capability{}, "invalid args for capability " + rustDebugString(k) + ": invalid type: " + jsonUnexpected(s) + ", expected a string"
+			}
+			list = append(list, s.str)
+		}
+		switch f {
+		case "paths":
+			c.Paths = list
+		case "schemes":
+			c.Schemes = list
+		default:
+			c.Kinds = list
+		}
+		return c, ""
+	case kNull:
+		return Capability{}, "capability entry must be a string or object, got expected string or object, got null"
+	case kBool:
+		return Capability{}, "capability entry must be a string or object, got expected string or object, got bool"
+	case kInt, kFloat:
+		return Capability{}, "capability entry must be a string or object, got expected string or object, got number"
+	case kSeq:
+		return Capability{}, "capability entry must be a string or object, got expected string or object, got array"
+	}
+	return Capability{}, "capability entry must be a string or object, got expected string or object, got unknown"
+}
+
+// jsonUnexpected renders a value as serde_json's Unexpected does ("string \"x\"", "integer `5`",
+// "floating point `1.5`", "boolean `true`", "null", "map", "sequence").
+func jsonUnexpected(n *node) string {
+	switch n.kind {
+	case kNull:
+		return "null"
+	case kBool:
+		return "boolean `" + strconv.FormatBool(n.b) + "`"
+	case kInt:
+		return "integer `" + n.i.String() + "`"
+	case kFloat:
+		if n.f != n.f || n.f > 1.7e308 || n.f < -1.7e308 {
+			return "null"
+		}
+		return "floating point `" + rustFloatString(n.f) + "`"
+	case kString:
+		return "string " + rustDebugString(n.str)
+	case kSeq:
+		return "sequence"
+	}
+	return "map"
+}

@@ -1,0 +1,310 @@
+package mcpgconfig
+
+// Typed decoding of the merged tree, with the errors figment's extract() gives for the gateway's
+// serde structs (figment 0.10 src/error.rs Kind's Display: "invalid type: found unsigned int `5`,
+// expected a string", "unknown field: found `x`, expected `one of `a`, `b``", "missing field `id`",
+// "unknown variant: found `x`, expected `one of …`", "invalid value signed int `-1`, expected u64").
+// figment adds ` for key "default.<path>"` and ` in <file> YAML file`; we keep the first and
+// replace the second with the diagnostic's position.
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+type decoder struct {
+	workDir       string
+	requireAnchor bool // gateway.plugin_registry.require_integrity_anchor
+	diags         []Diagnostic
+	index         int    // current plugins[] index, -1 outside
+	alias         string // current alias
+}
+
+// keyPath renders a field path ("plugins[0].kind") as figment's key ("default.plugins.0.kind").
+func keyPath(path string) string {
+	p := strings.NewReplacer("[", ".", "]", "").Replace(path)
+	return "default." + p
+}
+
+func (d *decoder) add(sev Severity, pos Pos, field, msg string) {
+	d.diags = append(d.diags, Diagnostic{File: pos.File, Line: pos.Line, Col: pos.Col, Severity: sev,
+		Index: d.index, Alias: d.alias, Field: field, Message: msg})
+}
+
+// serdeErr records a figment extraction error at n's position.
+func (d *decoder) serdeErr(n *node, pos Pos, field, kindMsg string) {
+	if n != nil {
+		pos = n.pos
+	}
+	key := keyPath(field)
+	if strings.HasPrefix(pos.File, "$") {
+		// figment's Env provider names the key in upper case, without the profile
+		key = strings.ToUpper(strings.TrimPrefix(key, "default."))
+	}
+	d.add(SeverityError, pos, field, kindMsg+" for key "+strconv.Quote(key))
+}
+
+// actual renders a node the way figment's Actual does.
+func actual(n *node) string {
+	switch n.kind {
+	case kNull:
+		return "unit"
+	case kBool:
+		return "bool " + strconv.FormatBool(n.b)
+	case kInt:
+		switch {
+		case n.i.Sign() < 0 && !n.i.IsInt64():
+			return "integer `" + n.i.String() + "` as i128"
+		case n.i.Sign() < 0:
+			return "signed int `" + n.i.String() + "`"
+		case !n.i.IsUint64():
+			return "integer `" + n.i.String() + "` as u128"
+		}
+		return "unsigned int `" + n.i.String() + "`"
+	case kFloat:
+		return "float `" + rustFloatString(n.f) + "`"
+	case kString:
+		return "string " + rustDebugString(n.str)
+	case kMap:
+		return "map"
+	case kSeq:
+		return "sequence"
+	}
+	return "unknown"
+}
+
+func rustFloatString(f float64) string {
+	switch {
+	case math.IsInf(f, 1):
+		return "inf"
+	case math.IsInf(f, -1):
+		return "-inf"
+	case math.IsNaN(f):
+		return "NaN"
+	}
+	if f == math.Trunc(f) && math.Abs(f) < 1e16 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// rustDebugString quotes s as Rust's {:?} does (close enough: Go's %q differs only for a few
+// non-printing runes).
+func rustDebugString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch r {
+		case '"':
+			b.WriteString(`\"`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\t':
+			b.WriteString(`\t`)
+		case 0:
+			b.WriteString(`\0`)
+		default:
+			if r < 0x20 || r == 0x7f {
+				fmt.Fprintf(&b, `\u{%x}`, r)
+			} else {
+				b.WriteRune(r)
+			}
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+func (d *decoder) invalidType(n *node, field, expected string) {
+	d.serdeErr(n, n.pos, field, "invalid type: found "+actual(n)+", expected "+expected)
+}
+
+func (d *decoder) str(n *node, field string) (string, bool) {
+	if n.kind == kString {
+		return n.str, true
+	}
+	d.invalidType(n, field, "a string")
+	return "", false
+}
+
+// optStr: null is None.
+func (d *decoder) optStr(n *node, field string) (*string, bool) {
+	if n.kind == kNull {
+		return nil, true
+	}
+	s, ok := d.str(n, field)
+	if !ok {
+		return nil, false
+	}
+	return &s, true
+}
+
+func (d *decoder) boolean(n *node, field string) (bool, bool) {
+	if n.kind == kBool {
+		return n.b, true
+	}
+	d.invalidType(n, field, "a boolean")
+	return false, false
+}
+
+// uint reads an unsigned integer of the given bits ("u32", "u64", "usize").
+func (d *decoder) uint(n *node, field, typ string, bits int) (uint64, bool) {
+	if n.kind != kInt {
+		d.invalidType(n, field, typ)
+		return 0, false
+	}
+	if n.i.Sign() < 0 || n.i.BitLen() > bits {
+		d.serdeErr(n, n.pos, field, "invalid value "+actual(n)+", expected "+typ)
+		return 0, false
+	}
+	return n.i.Uint64(), true
+}
+
+func (d *decoder) optUint(n *node, field, typ string, bits int) (*uint64, bool) {
+	if n.kind == kNull {
+		return nil, true
+	}
+	v, ok := d.uint(n, field, typ, bits)
+	if !ok {
+		return nil, false
+	}
+	return &v, true
+}
+
+// structMap checks a mapping for a struct (with deny_unknown_fields, every key must be one of
+// fields; the unknown ones are reported). It returns false, after recording the error, only when
+// *np is not a mapping; the known fields of a mapping with unknown ones are still decoded so that
+// their problems are reported too.
+//
+// A sequence is read the way serde's derived visit_seq reads it: positionally, in field order,
+// extra elements ignored; too few for the required fields is "invalid length N, expected struct X
+// with M elements" (checked against figment 0.10.19). *np is replaced by the equivalent mapping.
+func (d *decoder) structMap(np **node, field, name string, fields []string, denyUnknown bool) bool {
+	n := *np
+	if n.kind == kSeq {
+		if len(n.seq) < requiredFields[name] {
+			d.serdeErr(n, n.pos, field, fmt.Sprintf("invalid length %d, expected struct %s with %d elements", len(n.seq), name, len(fields)))
+			return false
+		}
+		m := &node{kind: kMap, pos: n.pos}
+		for i, v := range n.seq {
+			if i < len(fields) {
+				m.m = append(m.m, &mapEntry{key: fields[i], keyPos: v.pos, val: v})
+			}
+		}
+		*np = m
+		return true
+	}
+	if n.kind != kMap {
+		d.invalidType(n, field, "struct "+name)
+		return false
+	}
+	if denyUnknown {
+		for _, e := range n.m {
+			if !contains(fields, e.key) {
+				d.serdeErr(nil, e.keyPos, join(field, e.key),
+					"unknown field: found `"+e.key+"`, expected `"+oneOf(fields)+"`")
+			}
+		}
+	}
+	return true
+}
+
+// requiredFields counts the leading fields without a serde default (they come first in each of
+// these structs).
+var requiredFields = map[string]int{
+	"PluginEntryConfig": 1, "PluginRegistryMirrorConfig": 1, "TrustedKeyConfig": 2,
+}
+
+func (d *decoder) missing(n *node, field, name string) {
+	d.serdeErr(n, n.pos, field, "missing field `"+name+"`")
+}
+
+// oneOf is figment's OneOf display: "none", "`a`", "`a` or `b`", "one of `a`, `b`, `c`".
+func oneOf(alts []string) string {
+	switch len(alts) {
+	case 0:
+		return "none"
+	case 1:
+		return "`" + alts[0] + "`"
+	case 2:
+		return "`" + alts[0] + "` or `" + alts[1] + "`"
+	}
+	return "one of `" + strings.Join(alts, "`, `") + "`"
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// policy reads a SignaturePolicy (rename_all snake_case; a string, or a one-key map / local tag
+// `!warn` naming the variant; a number is refused as "expected enum SignaturePolicy", checked
+// against figment 0.10.19).
+func (d *decoder) policy(n *node, field string) (Policy, bool) {
+	variants := []string{"disabled", "warn", "enforce"}
+	switch n.kind {
+	case kString:
+		if contains(variants, n.str) {
+			return Policy(n.str), true
+		}
+		d.serdeErr(n, n.pos, field, "unknown variant: found `"+n.str+"`, expected `"+oneOf(variants)+"`")
+		return "", false
+	case kMap:
+		if len(n.m) == 1 && contains(variants, n.m[0].key) && n.m[0].val.kind == kNull {
+			return Policy(n.m[0].key), true
+		}
+	}
+	d.invalidType(n, field, "enum SignaturePolicy")
+	return "", false
+}
+
+// toJSON converts a subtree to JSON the way figment Value → serde_json::Value does.
+func toJSON(n *node) any {
+	switch n.kind {
+	case kNull:
+		return nil
+	case kBool:
+		return n.b
+	case kInt:
+		return json.Number(n.i.String())
+	case kFloat:
+		if math.IsInf(n.f, 0) || math.IsNaN(n.f) {
+			return nil // serde_json has no NaN/inf: Value::Null
+		}
+		return n.f
+	case kString:
+		return n.str
+	case kSeq:
+		out := make([]any, 0, len(n.seq))
+		for _, v := range n.seq {
+			out = append(out, toJSON(v))
+		}
+		return out
+	case kMap:
+		out := make(map[string]any, len(n.m))
+		for _, e := range n.m {
+			out[e.key] = toJSON(e.val)
+		}
+		return out
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package mcpgconfig
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func loadOne(t testing.TB, yamlText string) *Config {
+	t.Helper()
+	c, err := LoadBytes([]Layer{{Name: "h.yaml", Data: []byte(yamlText)}}, nil, Options{NoEnv: true, WorkDir: "/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func onlyError(t *testing.T, c *Config, substr string) {
+	t.Helper()
+	errs := c.Errors()
+	if len(errs) != 1 || !strings.Contains(errs[0].Message, substr) {
+		t.Fatalf("want one error containing %q, got %v", substr, errs)
+	}
+}
+
+// A billion-laughs document: aliases are expanded with a node budget, so it fails fast.
+func TestAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i <= 12; i++ {
+		prev := "*a" + itoa(i-1)
+		b.WriteString("a" + itoa(i) + ": &a" + itoa(i) + " [" + strings.Repeat(prev+", ", 9) + prev + "]\n")
+	}
+	b.WriteString("plugins: *a12\n")
+	start := time.Now()
+	c := loadOne(t, b.String())
+	onlyError(t, c, "too large after expanding aliases")
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("alias bomb took %v", d)
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestDeepNesting(t *testing.T) {
+	c := loadOne(t, "plugins:\n  - id: a\n    config: "+strings.Repeat("[", 5000)+strings.Repeat("]", 5000)+"\n")
+	if c.OK() {
+		t.Fatal("5000 levels of nesting accepted")
+	}
+}
+
+func TestHugeInput(t *testing.T) {
+	big := bytes.Repeat([]byte("# padding\n"), DefaultMaxFileSize/10+1)
+	c, err := LoadBytes([]Layer{{Name: "big.yaml", Data: big}}, nil, Options{NoEnv: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onlyError(t, c, "over the")
+	// and from disk: Load refuses before reading it all
+	_, err = Load([]string{"big.yaml"}, nil, Options{ReadFile: func(string) ([]byte, error) { return readBounded("/dev/zero", 1<<10) }})
+	if err == nil || !strings.Contains(err.Error(), "limit") {
+		t.Errorf("unbounded read: %v", err)
+	}
+}
+
+// figment reads a layer into a BTreeMap: a duplicate key is not an error, the later one wins
+// (checked against figment 0.10.19 + serde_yaml 0.9.34).
+func TestDuplicateKeys(t *testing.T) {
+	c := loadOne(t, "plugins:\n  - id: a\n    kind: wasm\n    kind: native\n    source: {path: /a.so}\nplugins:\n  - id: b\n    source: {path: /b.so}\n")
+	if !c.OK() || len(c.Plugins) != 1 || c.Plugins[0].Alias != "b" {
+		t.Fatalf("got %+v %v", c.Plugins, c.Diagnostics)
+	}
+	c = loadOne(t, "plugins:\n  - id: a\n    kind: wasm\n    kind: native\n    source: {path: /a.so}\n")
+	if c.Plugins[0].Kind != "native" || c.Plugins[0].FieldPos("kind").Line != 4 {
+		t.Fatalf("later duplicate must win: %+v", c.Plugins[0])
+	}
+}
+
+func TestNonUTF8(t *testing.T) {
+	c := loadOne(t, "plugins:\n  - id: \xff\xfe\n")
+	onlyError(t, c, "invalid UTF-8")
+	if d := c.Errors()[0]; d.Line != 2 || d.Col != 9 {
+		t.Errorf("position %d:%d", d.Line, d.Col)
+	}
+}
+
+func TestWrongTypesEverywhere(t *testing.T) {
+	for _, doc := range []string{
+		"plugins: 5", "plugins: [5]", "plugins: [[]]", "plugins: [{id: [a]}]", "gateway: [x]",
+		"gateway: {plugin_registry: 5}", "gateway: {plugin_registry: {mirrors: {url: x}}}",
+		"plugins: [{id: a, signature: 5}]", "plugins: [{id: a, signature: {trusted_keys: 5}}]",
+		"plugins: [{id: a, limits: []}]", "plugins: [{id: a, ffi_limits: {data_timeout_ms: x}}]",
+		"plugins: [{id: a, observability: {logs: 5}}]", "- a\n- b", "5", "~", "",
+	} {
+		c := loadOne(t, doc)
+		for _, d := range c.Diagnostics {
+			if d.File != "h.yaml" || strings.Contains(d.Message, "\n") {
+				t.Errorf("%q: bad diagnostic %+v", doc, d)
+			}
+		}
+	}
+}
+
+// Secrets in the registry auth block never reach the result.
+func TestSecretsNotCopied(t *testing.T) {
+	c := loadOne(t, "gateway:\n  plugin_registry:\n    auth: {username: bob, password: hunter2-secret}\n    mirrors: [{url: m.example, auth: {password: mirror-secret}}]\nplugins: [{id: a, source: {path: /a}, config: {token: inline-secret}}]\n")
+	if !c.OK() || !c.Registry.HasAuth || !c.Registry.Mirrors[0].HasAuth {
+		t.Fatalf("%+v", c)
+	}
+	var buf bytes.Buffer
+	buf.WriteString(strings.Join(c.NotChecked, "\n"))
+	if s := jsonString(t, c); strings.Contains(s, "hunter2") || strings.Contains(s, "mirror-secret") || strings.Contains(s, "bob") || strings.Contains(s, "inline-secret") {
+		t.Errorf("secret leaked: %s", s)
+	}
+}
+
+func TestSecretTypeErrorsRedacted(t *testing.T) {
+	c := loadOne(t, "gateway:\n  plugin_registry:\n    auth: {password: 987654321}\nplugins: []\n")
+	onlyError(t, c, "invalid type: found unsigned int (value redacted), expected a string")
+	if strings.Contains(c.Errors()[0].Message, "987654321") {
+		t.Error("password echoed")
+	}
+}
+
+func TestEntryResultAndHints(t *testing.T) {
+	c := loadOne(t, "gateway: {config_overlay: [\"vault://x\"]}\nplugins:\n  - {id: good, source: {path: /g.so}}\n  - {id: bad, class: toolgate, kind: wsam, source: {path: /b.so}}\n")
+	if !c.Plugins[0].Valid || c.Plugins[1].Valid {
+		t.Errorf("valid flags: %v %v", c.Plugins[0].Valid, c.Plugins[1].Valid)
+	}
+	ds := c.DiagnosticsFor(1)
+	if len(ds) != 2 || ds[0].Alias != "bad" || ds[0].Field != "plugins[1].kind" || ds[0].Hint != "did you mean 'wasm'?" {
+		t.Fatalf("%+v", ds)
+	}
+	if ds[1].Field != "plugins[1].class" || ds[1].Hint == "" {
+		t.Errorf("class hint: %+v", ds[1])
+	}
+	if len(c.DiagnosticsFor(0)) != 0 || len(c.NotChecked) != 2 {
+		t.Errorf("entry 0 diagnostics %v, not checked %q", c.DiagnosticsFor(0), c.NotChecked)
+	}
+	if s := ds[0].String(); s != "h.yaml:4:38: error: plugins[1].kind must be 'native' or 'wasm', got 'wsam'" {
+		t.Errorf("String() = %q", s)
+	}
+}

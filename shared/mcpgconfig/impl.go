@@ -1,0 +1,178 @@
+package mcpgconfig
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// notCheckedRest is always in Config.NotChecked.
+const notCheckedRest = "the rest of the config (everything outside plugins: and gateway.plugin_registry, including the license: block) is merged but not checked"
+
+// layerNames mirrors mcpg src/main.rs: every $MCPG_CONFIG item is a FILE (std::env::split_paths, no
+// scheme detection, an empty item stays and fails as "config file not found: "); the command's
+// arguments are classified like `--config` specs (src/config/source.rs resolve): base64:/data:
+// inline, http(s):// remote, file:// a local path, anything else a local path.
+func layerNames(args []string, environ []string) (files, notChecked []string) {
+	if len(args) == 0 {
+		if v, ok := lookupEnv(environ, "MCPG_CONFIG"); ok {
+			files = append(files, strings.Split(v, string(filepath.ListSeparator))...)
+		}
+		return files, nil
+	}
+	for _, s := range args {
+		t := strings.TrimSpace(s)
+		switch {
+		case strings.HasPrefix(t, "base64:"), strings.HasPrefix(t, "data:"):
+			notChecked = append(notChecked, "inline config layer "+inlineLabel(t)+" (not read: only local files are checked)")
+		case strings.HasPrefix(t, "https://"), strings.HasPrefix(t, "http://"):
+			notChecked = append(notChecked, "remote config layer "+redactURL(t)+" (not fetched: only local files are checked)")
+		case strings.HasPrefix(t, "file://"):
+			files = append(files, strings.TrimPrefix(t, "file://"))
+		default:
+			files = append(files, t)
+		}
+	}
+	return files, notChecked
+}
+
+func inlineLabel(t string) string {
+	scheme, _, _ := strings.Cut(t, ":")
+	return scheme + ":<" + fmt.Sprint(len(t)-len(scheme)-1) + " bytes encoded>"
+}
+
+// redactURL drops userinfo and the query (they may carry tokens).
+func redactURL(u string) string {
+	scheme, rest, _ := strings.Cut(u, "://")
+	if at := strings.LastIndex(strings.SplitN(rest, "/", 2)[0], "@"); at >= 0 {
+		rest = "***@" + rest[at+1:]
+	}
+	if q := strings.IndexAny(rest, "?#"); q >= 0 {
+		rest = rest[:q] + "?…"
+	}
+	return scheme + "://" + rest
+}
+
+func load(files []string, environ []string, opts Options) (*Config, error) {
+	names, notChecked := layerNames(files, environ)
+	if len(names) == 0 && len(notChecked) == 0 {
+		return nil, errors.New("no config layer: give config files as arguments or set MCPG_CONFIG")
+	}
+	read := opts.ReadFile
+	if read == nil {
+		max := opts.MaxFileSize
+		if max <= 0 {
+			max = DefaultMaxFileSize
+		}
+		read = func(name string) ([]byte, error) { return readBounded(name, max) }
+	}
+	var layers []Layer
+	for _, n := range names {
+		data, err := read(n)
+		if err != nil {
+			return nil, err
+		}
+		layers = append(layers, Layer{Name: n, Data: data})
+	}
+	return loadLayers(layers, notChecked, environ, opts)
+}
+
+func readBounded(name string, max int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("config file not found: %s", name)
+		}
+		return nil, fmt.Errorf("%s: %w", name, errors.Unwrap(err))
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s: is a directory, expected a YAML config file", name)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s: config file is over the %d-byte limit", name, max)
+	}
+	return data, nil
+}
+
+func loadLayers(layers []Layer, notChecked []string, environ []string, opts Options) (*Config, error) {
+	cfg := &Config{NotChecked: append(notChecked, notCheckedRest)}
+	d := &decoder{index: -1, workDir: opts.WorkDir}
+	if d.workDir == "" {
+		d.workDir, _ = os.Getwd()
+	}
+	var root *node
+	for _, l := range layers {
+		cfg.Layers = append(cfg.Layers, l.Name)
+		max := opts.MaxFileSize
+		if max <= 0 {
+			max = DefaultMaxFileSize
+		}
+		if int64(len(l.Data)) > max {
+			d.add(SeverityError, Pos{File: l.Name}, "", fmt.Sprintf("config layer is over the %d-byte limit", max))
+			continue
+		}
+		t, diag := parseLayer(l.Name, l.Data)
+		if diag != nil {
+			diag.Severity = SeverityError
+			d.diags = append(d.diags, *diag)
+			continue
+		}
+		if t.kind != kMap {
+			// figment's YAML provider wants a mapping at the top.
+			d.add(SeverityError, t.pos, "", "invalid type: "+serdeUnexpected(t)+", expected a map")
+			continue
+		}
+		root = merge(root, t)
+	}
+	if !opts.NoEnv {
+		root = merge(root, envOverlay(environ))
+	}
+	if root == nil {
+		root = &node{kind: kMap}
+	}
+	cfg.Registry = d.decodeRegistry(root, environ)
+	if gw := root.get("gateway"); gw != nil {
+		if ov := gw.get("config_overlay"); ov != nil && ov.kind == kSeq && len(ov.seq) > 0 {
+			cfg.NotChecked = append(cfg.NotChecked, fmt.Sprintf("gateway.config_overlay (%d URI(s) snapshotted through config_provider plugins at boot) is not read", len(ov.seq)))
+		}
+	}
+	if n := root.get("plugins"); n != nil {
+		if n.kind != kSeq {
+			d.invalidType(n, "plugins", "a sequence")
+		} else {
+			var decoded []bool
+			for i, it := range n.seq {
+				d.index, d.alias = i, ""
+				p, _, ok := d.decodePlugin(i, it, &cfg.Registry)
+				cfg.Plugins = append(cfg.Plugins, p)
+				decoded = append(decoded, ok)
+			}
+			d.validatePlugins(cfg.Plugins, decoded)
+		}
+	}
+	cfg.Diagnostics = d.diags
+	if cfg.Plugins == nil {
+		cfg.Plugins = []Plugin{}
+	}
+	return cfg, nil
+}
+
+// serdeUnexpected renders a value as serde's Unexpected does (serde_yaml's own errors use it).
+func serdeUnexpected(n *node) string {
+	switch n.kind {
+	case kString:
+		return "string " + rustDebugString(n.str)
+	case kSeq:
+		return "sequence"
+	}
+	return jsonUnexpected(n)
+}
