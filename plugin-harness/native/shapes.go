@@ -9,8 +9,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -171,17 +171,29 @@ func (n numShape) check(v any, path string) string {
 	if n.kind == "f64" {
 		return ""
 	}
-	i, ok := new(big.Int).SetString(num.String(), 10) // serde_json reads a u64/i64 only from an integer literal
-	limits := map[string][2]*big.Int{
-		"u64": {big.NewInt(0), new(big.Int).SetUint64(1<<64 - 1)},
-		"u32": {big.NewInt(0), big.NewInt(1<<32 - 1)},
-		"u8":  {big.NewInt(0), big.NewInt(255)},
-		"i64": {big.NewInt(-1 << 63), big.NewInt(1<<63 - 1)},
-	}[n.kind]
-	if !ok || i.Cmp(limits[0]) < 0 || i.Cmp(limits[1]) > 0 {
+	if !n.fits(num.String()) { // serde_json reads a u64/i64 only from an integer literal
 		return fmt.Sprintf("%s: expected %s, found %s", at(path), n.describe(), found(v))
 	}
 	return ""
+}
+
+// fits reports whether the JSON number text is an integer literal in n's range (ParseInt and
+// ParseUint take only such literals: no fraction, no exponent).
+func (n numShape) fits(text string) bool {
+	if n.kind == "i64" {
+		// serde_json reads -0 as the float -0.0, which no integer type accepts.
+		_, err := strconv.ParseInt(text, 10, 64)
+		return err == nil && text != "-0"
+	}
+	bits := 64
+	switch n.kind {
+	case "u32":
+		bits = 32
+	case "u8":
+		bits = 8
+	}
+	_, err := strconv.ParseUint(text, 10, bits)
+	return err == nil
 }
 func (n numShape) describe() string {
 	switch n.kind {
@@ -211,8 +223,12 @@ func (a arrShape) check(v any, path string) string {
 	if !ok {
 		return fmt.Sprintf("%s: expected %s, found %s", at(path), a.describe(), found(v))
 	}
+	num, numbers := a.of.(numShape) // byte arrays: no path made for an element that fits
 	for i, x := range xs {
-		if p := a.of.check(x, fmt.Sprintf("%s[%d]", path, i)); p != "" {
+		if n, ok := x.(json.Number); numbers && ok && (num.kind == "f64" || num.fits(string(n))) {
+			continue
+		}
+		if p := a.of.check(x, path+"["+strconv.Itoa(i)+"]"); p != "" {
 			return p
 		}
 	}
