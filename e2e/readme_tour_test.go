@@ -7,8 +7,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +16,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/testregistry"
 )
 
 // The README's tour is run as written, so it cannot drift from the tools. The only changes, also
@@ -37,6 +37,8 @@ var tourOutputs = []struct{ command, stdout *regexp.Regexp }{
 	{regexp.MustCompile(`^mcpg-plugins push .*--gateway-tags`), regexp.MustCompile(`(?m)protocol-1-` + runtime.GOOS + `-` + runtime.GOARCH + `$`)},
 	{regexp.MustCompile(`^mcpg-plugins cache ls`), regexp.MustCompile(`hello-gate`)},
 	{regexp.MustCompile(`^mcpg-plugins test .*--tool debug_dump`), regexp.MustCompile(`"deny"`)},
+	{regexp.MustCompile(`^mcpg-plugins check gateway.yaml$`), regexp.MustCompile(`(?m)^  ✓ com.example.hello-gate loads .*signature verified.*\n(?s:.*)^boot: ✓ `)},
+	{regexp.MustCompile(`^mcpg-plugins check gateway.yaml --json`), regexp.MustCompile(`"exit_code": 0`)},
 }
 
 func TestReadmeTour(t *testing.T) {
@@ -68,7 +70,7 @@ func TestReadmeTour(t *testing.T) {
 	if err := os.CopyFS(filepath.Join(work, "examples"), os.DirFS("../examples")); err != nil {
 		t.Fatal(err)
 	}
-	registry := startRegistry(t, work)
+	registry := testregistry.Start(t, testregistry.Options{}).Host
 	platform := runtime.GOOS + "_" + runtime.GOARCH
 	replacer := strings.NewReplacer("ghcr.io", registry, "localhost:5000", registry, "linux_amd64", platform)
 	env := tourEnv(home)
@@ -100,8 +102,13 @@ func TestReadmeTour(t *testing.T) {
 	}
 }
 
+// heredocStart finds a here-document on a command line (<<WORD, <<-WORD, <<'WORD', <<"WORD"; not
+// a <<< here-string): its body follows the line, up to the line that is WORD alone.
+var heredocStart = regexp.MustCompile(`(?:^|[^<])<<(-?)[ \t]*(['"]?)([A-Za-z_][A-Za-z0-9_]*)(['"]?)(?:[^<]|$)`)
+
 // tourCommands returns the command lines of the README's tour block (comments and blank lines
-// dropped, backslash continuations joined) and the lines marked with skipMarker.
+// dropped, backslash continuations joined, a here-document kept verbatim with the line that starts
+// it, as one command) and the lines marked with skipMarker.
 func tourCommands(readme string) (lines, skipped []string, err error) {
 	_, after, ok := strings.Cut(readme, "\n"+tourHeading+"\n")
 	if !ok {
@@ -115,9 +122,18 @@ func tourCommands(readme string) (lines, skipped []string, err error) {
 	if !ok {
 		return nil, nil, fmt.Errorf("the tour's ```sh block does not end")
 	}
-	var pending string
+	var pending, heredoc string
+	stripTabs := false
 	sc := bufio.NewScanner(strings.NewReader(block))
 	for sc.Scan() {
+		if heredoc != "" {
+			raw := sc.Text()
+			pending += "\n" + raw
+			if raw == heredoc || stripTabs && strings.TrimLeft(raw, "\t") == heredoc {
+				lines, pending, heredoc = append(lines, pending), "", ""
+			}
+			continue
+		}
 		line := strings.TrimSpace(sc.Text())
 		if continued, ok := strings.CutSuffix(line, `\`); ok {
 			pending += continued + " "
@@ -129,8 +145,15 @@ func tourCommands(readme string) (lines, skipped []string, err error) {
 		case strings.Contains(line, skipMarker):
 			skipped = append(skipped, line)
 		default:
+			if m := heredocStart.FindStringSubmatch(line); m != nil && m[2] == m[4] {
+				pending, heredoc, stripTabs = line, m[3], m[1] == "-"
+				continue
+			}
 			lines = append(lines, line)
 		}
+	}
+	if heredoc != "" {
+		return nil, nil, fmt.Errorf("the tour's here-document %q does not end:\n%s", heredoc, pending)
 	}
 	return lines, skipped, nil
 }
@@ -165,54 +188,37 @@ func runTourLine(dir string, env []string, line string) (stdout, stderr string, 
 	return out.String(), errOut.String(), err
 }
 
-// startRegistry runs the CNCF distribution registry of scripts/install-test-tools on a free port of
-// 127.0.0.1 until the test ends, and returns its host:port.
-func startRegistry(t *testing.T, work string) string {
-	t.Helper()
-	tools := os.Getenv("MCPG_TEST_TOOLS")
-	if tools == "" {
-		tools = "../.tools/bin"
-	}
-	bin := filepath.Join(tools, "registry")
-	if _, err := os.Stat(bin); err != nil {
-		t.Fatal("the distribution registry is not installed: run scripts/install-test-tools (or set MCPG_TEST_TOOLS)")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+// The parser itself: a here-document stays one command with its body as written (indentation and
+// # lines included), the lines around it are still one command each.
+func TestTourCommandsHeredoc(t *testing.T) {
+	readme := "x\n" + tourHeading + "\n\n```sh\n" +
+		"echo one   \n" +
+		"cat > c.yaml <<EOF\n" +
+		"plugins:\n" +
+		"  # kept\n" +
+		"  - id: a\n" +
+		"EOF\n" +
+		"cat <<< here-string\n" +
+		"cat <<-'END' | wc -l\n" +
+		"\tx\n" +
+		"\tEND\n" +
+		"echo two\n" +
+		"```\n"
+	lines, _, err := tourCommands(readme)
 	if err != nil {
 		t.Fatal(err)
 	}
-	host := l.Addr().String()
-	l.Close()
-	config := filepath.Join(work, "registry.yml")
-	yml := fmt.Sprintf("version: 0.1\nlog: {level: error}\nstorage: {filesystem: {rootdirectory: %s}}\nhttp: {addr: %s}\n",
-		filepath.Join(work, "registry-data"), host)
-	if err := os.WriteFile(config, []byte(yml), 0o644); err != nil {
-		t.Fatal(err)
+	want := []string{
+		"echo one",
+		"cat > c.yaml <<EOF\nplugins:\n  # kept\n  - id: a\nEOF",
+		"cat <<< here-string",
+		"cat <<-'END' | wc -l\n\tx\n\tEND",
+		"echo two",
 	}
-	logPath := filepath.Join(work, "registry.log")
-	logs, err := os.Create(logPath)
-	if err != nil {
-		t.Fatal(err)
+	if strings.Join(lines, "\x00") != strings.Join(want, "\x00") {
+		t.Errorf("got %q\nwant %q", lines, want)
 	}
-	defer logs.Close()
-	cmd := exec.Command(bin, "serve", config)
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	client := &http.Client{Timeout: time.Second}
-	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if resp, err := client.Get("http://" + host + "/v2/"); err == nil {
-			resp.Body.Close()
-			return host
-		}
-		if time.Now().After(deadline) {
-			text, _ := os.ReadFile(logPath)
-			t.Fatalf("the registry did not answer on %s within 15 s:\n%s", host, text)
-		}
+	if _, _, err := tourCommands(strings.Replace(readme, "EOF\ncat <<<", "cat <<<", 1)); err == nil || !strings.Contains(err.Error(), "does not end") {
+		t.Errorf("an unterminated here-document: got %v", err)
 	}
 }

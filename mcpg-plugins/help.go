@@ -11,7 +11,7 @@ import (
 // or not, then third-party plugins, then the dispatcher's own commands.
 func (d *dispatcher) usage() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s — hash, sign, pack, ship and test MCPG gateway plugins\n\n", d.self)
+	fmt.Fprintf(&b, "%s — hash, sign, pack, ship, test and check MCPG gateway plugins\n\n", d.self)
 	fmt.Fprintf(&b, "Usage: %s <command> [arguments]\n       %s help <command>    show a command's flags\n\n", d.self, d.self)
 	fmt.Fprintf(&b, "Commands, by the tool binary that runs them:\n")
 	for i := range tools {

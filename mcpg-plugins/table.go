@@ -39,7 +39,7 @@ var tools = []tool{
 		{"new", "scaffold a new plugin crate"},
 	}},
 	{"plugin-check", []command{
-		{"check", "will the gateway boot with these plugins? resolve and verify every plugins[] entry of a config"},
+		{"check", "will the gateway boot with a config's plugins? each entry resolved and verified"},
 	}},
 }
 

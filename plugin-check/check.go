@@ -36,6 +36,12 @@ Resolution, per entry, in the gateway's order:
                      the runtime (static refused, wasi-v1 needs a gateway with Wasm); anything
                      else is a loose artifact of the entry's kind, signed by <artifact>.sig, a
                      wasm one described by <artifact>.plugin.yaml
+  source.oci         the gateway's platform candidates on its default registry; a copy in its
+                     OCI cache (plugin_registry.cache_dir) whose .layer-sha256 sidecar matches
+                     is used as the gateway uses it, without the registry; else the package is
+                     pulled with plugin-oci pull --resolve-like-gateway (mirrors first; found
+                     beside this binary or on $PATH; credentials from the docker config), then
+                     checked as a package. --offline: the cache only
   trusted keys       the entry's signature.trusted_keys, else plugin_registry.trusted_keys plus
                      the gateway's built-in official key; PEM public keys only, as the gateway
                      reads them (another form gets the PEM to paste)
@@ -46,30 +52,26 @@ Resolution, per entry, in the gateway's order:
                      it with a warning
   revocation         gateway.plugin_registry.revocation_list_path, by artifact digest
   capabilities       every required_capabilities item covered by granted_capabilities
-  source.oci         the gateway's platform candidates on its default registry; a copy in its
-                     OCI cache (plugin_registry.cache_dir) whose .layer-sha256 sidecar matches
-                     is used as the gateway uses it, without the registry; else the package is
-                     pulled with plugin-oci pull --resolve-like-gateway (mirrors first; found
-                     beside this binary or on $PATH; credentials from the docker config), then
-                     checked as a package. --offline: the cache only
 Without --test nothing is loaded: dlopen, the registration policy chain and the library's own
 class and capabilities are what --test adds.
 
-Report: the config's diagnostics, then a line per entry (✓ loads, ⚠ loads with a warning: shadow
-mode, disabled, signatures off, kind or class not as written; ✗ refused, with the gateway's
-reason and the fix), what was not checked, and the boot verdict last. Secrets are never printed.
+Report: the config's diagnostics (errors and warnings at file:line:col, with a hint where there
+is one; disabled: true and enforce: false are warned about there), then a line per entry
+(✓ loads, ⚠ loads with a warning: shadow mode, disabled, signatures off, kind or class not as
+written; ✗ refused, with the gateway's reason and the fix), what was not checked, and the boot
+verdict last. Secrets are never printed.
 
 Flags:
   --no-env                skip the MCPG_* environment overlay
   --offline               use only the gateway's OCI cache, never a registry
-  --json                  print one JSON document on stdout: layers, diagnostics (the config's,
-                          as file/line/col/severity/field/message), plugin_registry (boot-wide
-                          findings), entries (index, alias, manifest_id, kind, class, source_path
-                          or source_oci, resolved, form, runtime, descriptor_id, artifact_sha256,
-                          package_sha256, signature_policy, signature, status
-                          loads|warning|refused|not_resolved, registry_unreachable, findings
-                          [{severity, message, fix, pos}], test), not_checked, boot {ok, verdict,
-                          exit_code}
+  --json                  print one JSON document on stdout: layers, diagnostics (the config's:
+                          file, line, col, severity, index, alias, field, message, hint),
+                          plugin_registry (boot-wide findings), entries (index, alias,
+                          manifest_id, kind, class, source_path or source_oci, resolved, form,
+                          runtime, descriptor_id, artifact_sha256, package_sha256,
+                          signature_policy, signature, status loads|warning|refused|not_resolved,
+                          registry_unreachable, findings [{severity, message, fix, pos}], test),
+                          not_checked, boot {ok, verdict, exit_code}
   --gateway-features LIST what the target gateway was built with, comma-separated (wasm); without
                           it a Wasm entry gets a warning that this is unknown
   --workdir DIR           the gateway's working directory, where a relative source.path or
@@ -129,7 +131,7 @@ func runCheck(env *cli.Env, args []string) error {
 			return cli.UsageHelpf("plugin-check check", "plugin-check check: --workdir %s: not a directory", o.workdir)
 		}
 	}
-	environ, dispatcherNote := withoutDispatcherVar(os.Environ())
+	environ := withoutDispatcherVar(os.Environ())
 	if len(files) == 0 && env.Getenv("MCPG_CONFIG") == "" {
 		return cli.WithHint(cli.Usagef("plugin-check check: no config: give the config files, or set $MCPG_CONFIG"),
 			"e.g. 'plugin-check check gateway.yaml'")
@@ -146,9 +148,6 @@ func runCheck(env *cli.Env, args []string) error {
 	unregister := fileio.OnInterrupt(func() { os.RemoveAll(tmp) })
 	defer func() { unregister(); os.RemoveAll(tmp) }()
 	g.oci = &ociSource{getenv: env.Getenv, offline: o.offline, tmpDir: tmp}
-	if dispatcherNote != "" {
-		cfg.NotChecked = append(cfg.NotChecked, dispatcherNote)
-	}
 	rep := check(env, g, cfg, o)
 	if o.asJSON {
 		if err := cli.WriteJSON(env.Stdout, rep); err != nil {
@@ -226,17 +225,9 @@ func check(env *cli.Env, g *gateway, cfg *mcpgconfig.Config, o checkOptions) *re
 			SourcePath: p.SourcePath, SourceOCI: oci.RedactUserinfo(p.OCI), Policy: string(p.Policy),
 			Disabled: p.Disabled, Shadow: !p.Enforce, Findings: []finding{}}
 		rep.Entries = append(rep.Entries, r)
-		if p.Disabled {
-			// plugins.rs documents disabled as "not loaded at boot", but build_plugin_registry
-			// (plugin_registry/mod.rs) iterates config.plugins without looking at it: in beta.16 a
-			// disabled entry is resolved and loaded like any other, and its failure stops the boot.
-			r.add(sevWarning, p.FieldPos("disabled").String(), "remove the entry (or comment it out) to keep the gateway from loading it",
-				"disabled: true, but mcpg v0.1.0-beta.16 still loads the entry at boot (build_plugin_registry does not skip disabled entries)")
-		}
-		if !p.Enforce {
-			r.add(sevWarning, p.FieldPos("enforce").String(), "set enforce: true (or remove it) when the plugin's decisions should count",
-				"enforce: false: shadow mode, the plugin's Deny/Challenge decisions are logged and overridden to Allow")
-		}
+		// disabled: true (beta.16 loads the entry anyway) and enforce: false (shadow mode) are the
+		// config's warnings, with their positions, among rep.Diagnostics; here they only make the
+		// entry's status a warning (entryResult.hasWarning).
 		switch {
 		case !p.Valid:
 			r.Status = statusUnresolved
@@ -327,9 +318,20 @@ func verdict(rep *report, ioFailure bool) bootVerdict {
 	case len(unresolved) > 0:
 		return bootVerdict{Verdict: fmt.Sprintf("undecided: %d of %d entries not resolved (%s); the others load", len(unresolved), n, strings.Join(unresolved, ", ")), ExitCode: cli.ExitUnsupported}
 	case len(warned) > 0:
-		return bootVerdict{OK: true, Verdict: fmt.Sprintf("the gateway would boot with all %s loaded, %d with warnings (%s)", plural(n, "entry"), len(warned), strings.Join(warned, ", "))}
+		return bootVerdict{OK: true, Verdict: fmt.Sprintf("the gateway would boot with %s loaded, %d with warnings (%s)", allEntries(n), len(warned), strings.Join(warned, ", "))}
 	}
-	return bootVerdict{OK: true, Verdict: fmt.Sprintf("the gateway would boot with all %s loaded", plural(n, "entry"))}
+	return bootVerdict{OK: true, Verdict: fmt.Sprintf("the gateway would boot with %s loaded", allEntries(n))}
+}
+
+// allEntries is "all 3 entries", "its 1 entry" (not "all 1 entry") or "no plugin entries".
+func allEntries(n int) string {
+	switch n {
+	case 0:
+		return "no plugin entries"
+	case 1:
+		return "its 1 entry"
+	}
+	return "all " + plural(n, "entry")
 }
 
 func plural(n int, what string) string {
@@ -386,18 +388,16 @@ func gwcacheSanitize(s string) string {
 // withoutDispatcherVar drops $MCPG_PLUGINS when it is what the mcpg-plugins dispatcher sets there
 // (the path of its own executable, for tools to call back): under the gateway's MCPG_* overlay it
 // would read as a replacement of the top-level plugins: list. A value that is no executable file
-// is the operator's and stays.
-func withoutDispatcherVar(environ []string) ([]string, string) {
+// is the operator's and stays. Dropped silently: the gateway never sees the dispatcher's variable.
+func withoutDispatcherVar(environ []string) []string {
 	out := make([]string, 0, len(environ))
-	note := ""
 	for _, kv := range environ {
 		if v, ok := strings.CutPrefix(kv, "MCPG_PLUGINS="); ok && filepath.IsAbs(v) {
 			if st, err := os.Stat(v); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
-				note = "$MCPG_PLUGINS (the mcpg-plugins dispatcher's path, set by the dispatcher) is left out of the MCPG_* overlay"
 				continue
 			}
 		}
 		out = append(out, kv)
 	}
-	return out, note
+	return out
 }

@@ -19,6 +19,9 @@ func printReport(env *cli.Env, rep *report) {
 	}
 	for _, d := range rep.Diagnostics {
 		fmt.Fprintln(w, d.String())
+		if d.Hint != "" {
+			fmt.Fprintf(w, "  hint: %s\n", d.Hint)
+		}
 	}
 	for _, f := range rep.Registry {
 		printFinding(w, "", f)

@@ -426,53 +426,18 @@ func (g *gateway) capabilities(r *entryResult, p *mcpgconfig.Plugin, d *descript
 
 func granted(grants []mcpgconfig.Capability, req descriptor.Capability) bool {
 	for _, g := range grants {
-		if g.Type != req.Type {
-			continue
-		}
-		var have []string
-		switch req.Type {
-		case "filesystem_read", "filesystem_write":
-			have = g.Paths
-		case "secrets_read", "config_read":
-			have = g.Schemes
-		case "credential_issue":
-			have = g.Kinds
-		}
-		if superset(have, req.Args()) {
+		if g.Covers(req) {
 			return true
 		}
 	}
 	return false
 }
 
-func superset(have, want []string) bool {
-	for _, w := range want {
-		found := false
-		for _, h := range have {
-			if h == w {
-				found = true
-				break
-			}
-		}
-		if !found {
-			return false
-		}
-	}
-	return true
-}
-
-// capabilityYAML writes a required capability as a granted_capabilities item.
+// capabilityYAML writes a required capability as the shortest granted_capabilities item for it: a
+// no-args kind bare, an args kind as {type: …, <list>: […]}.
 func capabilityYAML(c descriptor.Capability) string {
-	args := c.Args()
-	if args == nil && c.Bare {
-		return c.Type
-	}
-	field := map[string]string{"filesystem_read": "paths", "filesystem_write": "paths", "secrets_read": "schemes",
-		"config_read": "schemes", "credential_issue": "kinds"}[c.Type]
-	if field == "" {
-		return c.Type
-	}
-	return fmt.Sprintf("{type: %s, %s: [%s]}", c.Type, field, strings.Join(args, ", "))
+	c.Bare = true
+	return c.String()
 }
 
 func refPos(p *mcpgconfig.Plugin) string {

@@ -14,8 +14,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcpg-dev/mcpg-plugins/plugin-oci/internal/testregistry"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/testregistry"
 )
 
 const (

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/plugin-oci/internal/faultproxy"
-	"github.com/mcpg-dev/mcpg-plugins/plugin-oci/internal/testregistry"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/testregistry"
 )
 
 const (

@@ -6,7 +6,6 @@ require (
 	github.com/google/go-containerregistry v0.22.1
 	github.com/mcpg-dev/mcpg-plugins/shared v0.0.0
 	github.com/rogpeppe/go-internal v1.16.0
-	golang.org/x/crypto v0.58.0
 )
 
 require (
@@ -17,10 +16,10 @@ require (
 	github.com/opencontainers/image-spec v1.1.1 // indirect
 	github.com/sirupsen/logrus v1.9.4 // indirect
 	go.yaml.in/yaml/v3 v3.0.6 // indirect
+	golang.org/x/crypto v0.58.0 // indirect
 	golang.org/x/sync v0.22.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/tools v0.49.0 // indirect
-	gotest.tools/v3 v3.5.2 // indirect
 )
 
 replace github.com/mcpg-dev/mcpg-plugins/shared => ../shared

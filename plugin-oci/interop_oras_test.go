@@ -16,8 +16,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcpg-dev/mcpg-plugins/plugin-oci/internal/testregistry"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
+	"github.com/mcpg-dev/mcpg-plugins/shared/testregistry"
 )
 
 // orasTimeout bounds each oras run, so that a hang fails the test instead of stalling it.

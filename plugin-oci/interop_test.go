@@ -17,7 +17,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcpg-dev/mcpg-plugins/plugin-oci/internal/testregistry"
+	"github.com/mcpg-dev/mcpg-plugins/shared/testregistry"
 )
 
 // peerTool returns an installed peer CLI (crane, oras). Without a tools directory at all — on a

@@ -12,8 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/mcpg-dev/mcpg-plugins/plugin-oci/internal/testregistry"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
+	"github.com/mcpg-dev/mcpg-plugins/shared/testregistry"
 )
 
 // Proxies come from the environment (HTTP_PROXY, HTTPS_PROXY, NO_PROXY). Go never proxies

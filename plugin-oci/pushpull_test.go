@@ -16,7 +16,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcpg-dev/mcpg-plugins/plugin-oci/internal/testregistry"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
@@ -24,6 +23,7 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
+	"github.com/mcpg-dev/mcpg-plugins/shared/testregistry"
 )
 
 // expectedManifest is the reference implementation's manifest for the zip at path holding

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/plugin-oci/internal/faultproxy"
-	"github.com/mcpg-dev/mcpg-plugins/plugin-oci/internal/testregistry"
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
+	"github.com/mcpg-dev/mcpg-plugins/shared/testregistry"
 )
 
 // shortTimeouts make a silence cost a second per attempt, with one retry.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mcpg-dev/mcpg-plugins/plugin-oci/internal/testregistry"
+	"github.com/mcpg-dev/mcpg-plugins/shared/testregistry"
 )
 
 var manifestURLLine = regexp.MustCompile(`(?m)^  manifest-url: (\S+)$`)

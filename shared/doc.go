@@ -11,6 +11,10 @@
 //     sidecar path.
 //   - pkgzip: the package zip — the reproducible writer, the strict reader, atomic extraction.
 //   - revocation: the gateway's revocation list, with its exact validation.
+//   - mcpgconfig: the gateway's config as it boots it — layers, the merge, the MCPG_* overlay —
+//     and its plugins: part, decoded and validated with the gateway's messages at file:line:col.
+//   - yamlscalar: how serde_yaml 0.9 (the gateway's YAML library) types a plain scalar's text —
+//     null and bool spellings, integers, floats — for descriptor and mcpgconfig alike.
 //
 // Distribution and the gateway's disk:
 //   - oci: the network-free part of OCI distribution — references, the gateway's reference
@@ -33,6 +37,8 @@
 //   - retry: one retry helper — predicate, backoff, Retry-After.
 //   - buildinfo: the version string every tool reports.
 //   - clitest: testscript setup and the script commands every tool's tests share (tests only).
+//   - testregistry: the CNCF distribution registry of scripts/install-test-tools on 127.0.0.1 —
+//     plain, basic auth, TLS, mTLS — and package zips to push to it (tests only).
 //   - internal/textdist: edit distance for "did you mean" suggestions.
 //   - internal/depcheck: a test only, that no library package depends on cli.
 package shared

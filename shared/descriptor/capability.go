@@ -15,8 +15,9 @@ var CapabilityKinds = []string{
 	"metric_emit", "network_outbound", "secrets_read", "transport_listen", "unbounded_subscriptions",
 }
 
-// argField is the list field an args kind requires (paths, schemes, kinds), "" for no-args kinds.
-func argField(kind string) string {
+// CapabilityArgField is the list field an args kind requires (paths, schemes, kinds), "" for a
+// no-args or unknown kind (Capability::arg_field_for_kind).
+func CapabilityArgField(kind string) string {
 	switch kind {
 	case "filesystem_read", "filesystem_write":
 		return "paths"
@@ -70,7 +71,7 @@ func parseCapability(path string, n *yaml.Node) (Capability, Problems) {
 		if !KnownCapability(v) {
 			return Capability{}, Problems{{Path: path, Line: n.Line, Msg: unknownKind(v)}}
 		}
-		if f := argField(v); f != "" {
+		if f := CapabilityArgField(v); f != "" {
 			return Capability{}, Problems{{Path: path, Line: n.Line, Msg: fmt.Sprintf(
 				"capability %q requires args: %s (write {type: %s, %s: [...]})", v, f, v, f)}}
 		}
@@ -89,7 +90,7 @@ func parseCapability(path string, n *yaml.Node) (Capability, Problems) {
 			return Capability{}, Problems{{Path: path + ".type", Line: mapValue(n, "type").Line, Msg: unknownKind(kind)}}
 		}
 		c := Capability{Type: kind}
-		f := argField(kind)
+		f := CapabilityArgField(kind)
 		if f == "" {
 			return c, nil
 		}
@@ -119,15 +120,7 @@ func parseCapability(path string, n *yaml.Node) (Capability, Problems) {
 		if probs != nil {
 			return Capability{}, probs
 		}
-		switch f {
-		case "paths":
-			c.Paths = args
-		case "schemes":
-			c.Schemes = args
-		case "kinds":
-			c.Kinds = args
-		}
-		return c, nil
+		return c.WithArgs(args), nil
 	}
 	return Capability{}, Problems{{Path: path, Line: n.Line, Msg: fmt.Sprintf(
 		"capability entry must be a string or object, found %s", describe(n))}}

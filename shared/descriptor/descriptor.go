@@ -39,6 +39,18 @@ var Classes = []string{
 	"credential_issuer", "approval_notifier", "content_store",
 }
 
+// ClassesABIOrder are the same 21 classes in mcpg-plugin-protocol src/abi.rs ALL_KINDS order, the
+// order in which the gateway lists them when a config's plugins[].class is not one of them.
+var ClassesABIOrder = []string{
+	"tool_gate", "transform", "identity_provider", "backend", "watch_strategy", "http_route",
+	"audit_sink", "log_sink", "telemetry_sink", "metrics_sink", "store", "cache", "secret_provider",
+	"config_provider", "policy_engine", "cluster", "transport", "catalog_provider",
+	"credential_issuer", "approval_notifier", "content_store",
+}
+
+// KnownClass reports whether class is one of the 21 plugin classes.
+func KnownClass(class string) bool { return slices.Contains(Classes, class) }
+
 // WasmClasses are the classes a wasi-v1 package may declare.
 var WasmClasses = []string{"tool_gate", "transform", "identity_provider"}
 
@@ -95,18 +107,48 @@ func (d *Descriptor) IsWasm() bool { return d.Runtime == RuntimeWasm }
 // IsNative reports whether the descriptor declares the native cdylib runtime.
 func (d *Descriptor) IsNative() bool { return d.Runtime == RuntimeNative }
 
-// Capability is one required_capabilities item. Bare is true for the bare-string form.
+// Capability is one required_capabilities (or, in the gateway's config, granted_capabilities)
+// item. Bare is true for the bare-string form.
 type Capability struct {
-	Type    string
-	Paths   []string // filesystem_read, filesystem_write
-	Schemes []string // secrets_read, config_read
-	Kinds   []string // credential_issue
-	Bare    bool
+	Type    string   `json:"type"`
+	Paths   []string `json:"paths,omitempty"`   // filesystem_read, filesystem_write
+	Schemes []string `json:"schemes,omitempty"` // secrets_read, config_read
+	Kinds   []string `json:"kinds,omitempty"`   // credential_issue
+	Bare    bool     `json:"bare,omitempty"`
+}
+
+// WithArgs returns c with args as the list field its kind takes (paths, schemes or kinds); a
+// no-args kind takes none and is returned as it is.
+func (c Capability) WithArgs(args []string) Capability {
+	switch CapabilityArgField(c.Type) {
+	case "paths":
+		c.Paths = args
+	case "schemes":
+		c.Schemes = args
+	case "kinds":
+		c.Kinds = args
+	}
+	return c
+}
+
+// Covers reports whether c, a granted capability, covers required (Capability::covers): the same
+// known kind and, for an args kind, every one of required's arguments among c's. An unknown kind
+// covers nothing and is covered by nothing.
+func (c Capability) Covers(required Capability) bool {
+	if c.Type != required.Type || !KnownCapability(c.Type) {
+		return false
+	}
+	for _, a := range required.Args() {
+		if !slices.Contains(c.Args(), a) {
+			return false
+		}
+	}
+	return true
 }
 
 // Args returns the capability's argument list (paths, schemes or kinds), nil for no-args kinds.
 func (c Capability) Args() []string {
-	switch argField(c.Type) {
+	switch CapabilityArgField(c.Type) {
 	case "paths":
 		return c.Paths
 	case "schemes":
@@ -125,7 +167,7 @@ func (c Capability) Equal(o Capability) bool {
 
 // String renders the capability in YAML flow form.
 func (c Capability) String() string {
-	f := argField(c.Type)
+	f := CapabilityArgField(c.Type)
 	if f == "" {
 		if c.Bare {
 			return c.Type

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mcpg-dev/mcpg-plugins/shared/yamlscalar"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -198,7 +199,7 @@ func (p *parser) optionalStr(field string, n *yaml.Node) string {
 		return ""
 	}
 	if n.Kind == yaml.ScalarNode && explicitTag(n) == "!!null" && isPlain(n) {
-		if !isNullWord(n.Value) {
+		if !yamlscalar.IsNull(n.Value) {
 			p.add(field, n.Line, "YAML tag !!null needs ~ or null, found "+quote(n.Value))
 		}
 		return ""
@@ -216,7 +217,7 @@ func (p *parser) enum(field string, n *yaml.Node, allowed []string, suggestion f
 	variant := n.Value
 	if tag := explicitTag(n); isLocalTag(tag) {
 		variant = strings.TrimPrefix(tag, "!")
-		if n.Kind != yaml.ScalarNode || !isPlain(n) || (n.Value != "" && !isNullWord(n.Value)) {
+		if n.Kind != yaml.ScalarNode || !isPlain(n) || (n.Value != "" && !yamlscalar.IsNull(n.Value)) {
 			found := kindName(n)
 			if n.Kind == yaml.ScalarNode {
 				found = quote(n.Value)
@@ -253,7 +254,7 @@ func (p *parser) strList(field string, n *yaml.Node) []string {
 		return []string{}
 	default:
 		hint := ""
-		if n.Kind == yaml.ScalarNode && isNullWord(n.Value) {
+		if n.Kind == yaml.ScalarNode && yamlscalar.IsNull(n.Value) {
 			hint = "; write [] or remove the key"
 		}
 		p.add(field, n.Line, "expected a list of strings, found "+describe(n)+hint)
@@ -282,7 +283,7 @@ func (p *parser) capabilities(n *yaml.Node) []Capability {
 	}
 	if n.Kind != yaml.SequenceNode {
 		hint := ""
-		if n.Kind == yaml.ScalarNode && isNullWord(n.Value) {
+		if n.Kind == yaml.ScalarNode && yamlscalar.IsNull(n.Value) {
 			hint = "; write [] or remove the key"
 		}
 		p.add(field, n.Line, "expected a list of capabilities, found "+describe(n)+hint)

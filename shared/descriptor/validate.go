@@ -275,7 +275,7 @@ func (v *validator) capabilities() {
 // capabilityKeys applies the schema's additionalProperties: false to a capability object.
 func (v *validator) capabilityKeys(path string, n *yaml.Node, kind string) {
 	allowed := []string{"type"}
-	if f := argField(kind); f != "" {
+	if f := CapabilityArgField(kind); f != "" {
 		allowed = append(allowed, f)
 	}
 	seen := map[string]int{}
@@ -401,7 +401,7 @@ func synthesize(d *Descriptor) *source {
 				continue
 			}
 			m := &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle, Content: []*yaml.Node{str("type"), str(c.Type)}}
-			if f := argField(c.Type); f != "" {
+			if f := CapabilityArgField(c.Type); f != "" {
 				m.Content = append(m.Content, str(f), strs(c.Args()))
 			}
 			n.Content = append(n.Content, m)

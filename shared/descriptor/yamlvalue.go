@@ -24,10 +24,9 @@ import (
 	"fmt"
 	"math"
 	"math/big"
-	"regexp"
-	"strconv"
 	"strings"
 
+	"github.com/mcpg-dev/mcpg-plugins/shared/yamlscalar"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -61,11 +60,9 @@ func explicitTag(n *yaml.Node) string {
 // and URI tags.
 func isLocalTag(tag string) bool { return strings.HasPrefix(tag, "!") && !strings.HasPrefix(tag, "!!") }
 
-func isNullWord(s string) bool { return s == "~" || s == "null" || s == "Null" || s == "NULL" }
-
 // isPlainNull is serde_yaml's test for "this untagged plain scalar is null".
 func isPlainNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && isPlain(n) && explicitTag(n) == "" && (n.Value == "" || isNullWord(n.Value))
+	return n.Kind == yaml.ScalarNode && isPlain(n) && explicitTag(n) == "" && (n.Value == "" || yamlscalar.IsNull(n.Value))
 }
 
 func kindName(n *yaml.Node) string {
@@ -175,7 +172,7 @@ func scalarJSON(n *yaml.Node) (any, error) {
 	v := n.Value
 	switch tag := explicitTag(n); {
 	case tag == "!!bool":
-		if b, ok := parseBool(v); ok {
+		if b, ok := yamlscalar.Bool(v); ok {
 			return b, nil
 		}
 		return nil, fmt.Errorf("YAML tag !!bool needs true or false, found %s", quote(v))
@@ -189,12 +186,12 @@ func scalarJSON(n *yaml.Node) (any, error) {
 		}
 		return x, nil
 	case tag == "!!float":
-		if f, ok := parseFloat(v); ok {
+		if f, ok := yamlscalar.Float(v); ok {
 			return jsonFloat(f), nil
 		}
 		return nil, fmt.Errorf("YAML tag !!float needs a number, found %s", quote(v))
 	case tag == "!!null":
-		if isNullWord(v) {
+		if yamlscalar.IsNull(v) {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("YAML tag !!null needs ~ or null, found %s", quote(v))
@@ -203,10 +200,10 @@ func scalarJSON(n *yaml.Node) (any, error) {
 	case tag != "" || !isPlain(n):
 		return v, nil // !!str, !!binary, !!timestamp, URI tags, quoted and block scalars: text
 	}
-	if v == "" || isNullWord(v) {
+	if v == "" || yamlscalar.IsNull(v) {
 		return nil, nil
 	}
-	if b, ok := parseBool(v); ok {
+	if b, ok := yamlscalar.Bool(v); ok {
 		return b, nil
 	}
 	x, ok, err := parseInt(v)
@@ -216,8 +213,8 @@ func scalarJSON(n *yaml.Node) (any, error) {
 	if ok {
 		return x, nil
 	}
-	if !leadingZeroDigits(v) {
-		if f, ok := parseFloat(v); ok {
+	if !yamlscalar.LeadingZeroDigits(v) {
+		if f, ok := yamlscalar.Float(v); ok {
 			return jsonFloat(f), nil
 		}
 	}
@@ -232,103 +229,25 @@ func jsonFloat(f float64) any {
 	return f
 }
 
-func parseBool(s string) (bool, bool) {
-	switch s {
-	case "true", "True", "TRUE":
-		return true, true
-	case "false", "False", "FALSE":
-		return false, true
-	}
-	return false, false
-}
-
-// leadingZeroDigits: "0123", "-00" are strings in YAML 1.2, not numbers.
-func leadingZeroDigits(s string) bool {
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		s = s[1:]
-	}
-	return len(s) > 1 && s[0] == '0' && strings.Trim(s, "0123456789") == ""
-}
-
 var (
 	two64  = new(big.Int).Lsh(big.NewInt(1), 64)
-	two127 = new(big.Int).Lsh(big.NewInt(1), 127)
-	two128 = new(big.Int).Lsh(big.NewInt(1), 128)
 	minI64 = big.NewInt(math.MinInt64)
 )
 
-// parseInt recognises serde_yaml's integers: optional sign, then decimal without leading zeros or
-// 0x/0o/0b digits (lower-case prefix). Values beyond 64 bits but within 128 are an error (serde_json
-// cannot hold them); beyond 128 bits the scalar is not an integer (it may still be a float).
+// parseInt reads serde_yaml's integers (yamlscalar.Int) as serde_json holds them: a u64 or an i64.
+// Values beyond 64 bits but within 128 are an error (serde_json cannot hold them); beyond 128 bits
+// the scalar is not an integer (it may still be a float).
 func parseInt(s string) (v any, ok bool, err error) {
-	neg := false
-	body := s
-	if body != "" && (body[0] == '+' || body[0] == '-') {
-		neg = body[0] == '-'
-		body = body[1:]
-	}
-	base := 10
+	x, ok := yamlscalar.Int(s)
 	switch {
-	case strings.HasPrefix(body, "0x"):
-		base, body = 16, body[2:]
-	case strings.HasPrefix(body, "0o"):
-		base, body = 8, body[2:]
-	case strings.HasPrefix(body, "0b"):
-		base, body = 2, body[2:]
-	default:
-		if leadingZeroDigits(s) {
-			return nil, false, nil
-		}
-	}
-	if body == "" || body[0] == '+' || body[0] == '-' {
+	case !ok:
 		return nil, false, nil
-	}
-	x, good := new(big.Int).SetString(body, base)
-	if !good || strings.ContainsRune(body, '_') {
-		return nil, false, nil
-	}
-	if neg {
-		x.Neg(x)
-	}
-	switch {
 	case x.Sign() >= 0 && x.Cmp(two64) < 0:
 		return x.Uint64(), true, nil
 	case x.Sign() < 0 && x.Cmp(minI64) >= 0:
 		return x.Int64(), true, nil
-	case x.Cmp(two128) < 0 && x.Cmp(new(big.Int).Neg(two127)) >= 0:
-		return nil, false, fmt.Errorf("number %s is out of range (the gateway reads it as a 64-bit JSON number)", quote(s))
 	}
-	return nil, false, nil
-}
-
-var floatSyntax = regexp.MustCompile(`^-?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$`)
-
-// parseFloat recognises serde_yaml's floats: .inf/.nan spellings and Rust's f64 syntax; a finite
-// spelling that overflows is not a float (it stays a string).
-func parseFloat(s string) (float64, bool) {
-	unsigned := s
-	if strings.HasPrefix(s, "+") {
-		unsigned = s[1:]
-		if strings.HasPrefix(unsigned, "+") || strings.HasPrefix(unsigned, "-") {
-			return 0, false
-		}
-	}
-	switch {
-	case unsigned == ".inf" || unsigned == ".Inf" || unsigned == ".INF":
-		return math.Inf(1), true
-	case s == "-.inf" || s == "-.Inf" || s == "-.INF":
-		return math.Inf(-1), true
-	case s == ".nan" || s == ".NaN" || s == ".NAN":
-		return math.NaN(), true
-	}
-	if !floatSyntax.MatchString(unsigned) {
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(unsigned, 64)
-	if err != nil || math.IsInf(f, 0) {
-		return 0, false
-	}
-	return f, true
+	return nil, false, fmt.Errorf("number %s is out of range (the gateway reads it as a 64-bit JSON number)", quote(s))
 }
 
 // treeError is a problem with the shape of the whole YAML tree.

@@ -41,6 +41,8 @@ package mcpgconfig
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 )
 
 // Severity says whether a diagnostic refuses the boot.
@@ -173,13 +175,11 @@ type Registry struct {
 	TLSCACert              string       `json:"tls_ca_cert,omitempty"`
 }
 
-// Capability is one granted_capabilities item as Capability::parse_value reads it.
+// Capability is one granted_capabilities item as Capability::parse_value reads it (the same value
+// as a plugin.yaml's required_capabilities item: descriptor.Capability), and where it was set.
 type Capability struct {
-	Type    string   `json:"type"`
-	Paths   []string `json:"paths,omitempty"`   // filesystem_read, filesystem_write
-	Schemes []string `json:"schemes,omitempty"` // secrets_read, config_read
-	Kinds   []string `json:"kinds,omitempty"`   // credential_issue
-	Pos     Pos      `json:"pos"`
+	descriptor.Capability
+	Pos Pos `json:"pos"`
 }
 
 // Limits is plugins[].limits (Wasm resource limits; nil fields inherit the gateway defaults).

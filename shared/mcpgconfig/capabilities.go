@@ -14,19 +14,6 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 )
 
-// argFieldFor is Capability::arg_field_for_kind.
-func argFieldFor(kind string) string {
-	switch kind {
-	case "filesystem_read", "filesystem_write":
-		return "paths"
-	case "secrets_read", "config_read":
-		return "schemes"
-	case "credential_issue":
-		return "kinds"
-	}
-	return ""
-}
-
 func (d *decoder) decodeCapabilities(n *node, field string) []Capability {
 	if n.kind != kSeq {
 		d.invalidType(n, field, "a sequence")
@@ -41,35 +28,34 @@ func (d *decoder) decodeCapabilities(n *node, field string) []Capability {
 				"granted_capabilities["+strconv.Itoa(i)+"]: "+msg)
 			continue
 		}
-		c.Pos = it.pos
-		out = append(out, c)
+		out = append(out, Capability{Capability: c, Pos: it.pos})
 	}
 	return out
 }
 
 // parseCapability returns the capability or the CapabilityParseError text.
-func parseCapability(n *node) (Capability, string) {
+func parseCapability(n *node) (descriptor.Capability, string) {
 	switch n.kind {
 	case kString:
 		k := n.str
 		if !descriptor.KnownCapability(k) {
-			return Capability{}, "unknown capability kind " + rustDebugString(k)
+			return descriptor.Capability{}, "unknown capability kind " + rustDebugString(k)
 		}
-		if f := argFieldFor(k); f != "" {
-			return Capability{}, "capability " + rustDebugString(k) + " requires args: " + f
+		if f := descriptor.CapabilityArgField(k); f != "" {
+			return descriptor.Capability{}, "capability " + rustDebugString(k) + " requires args: " + f
 		}
-		return Capability{Type: k}, ""
+		return descriptor.Capability{Type: k, Bare: true}, ""
 	case kMap:
 		t := n.get("type")
 		if t == nil || t.kind != kString {
-			return Capability{}, `capability entry must be a string or object, got object capability entry is missing string "type" field`
+			return descriptor.Capability{}, `capability entry must be a string or object, got object capability entry is missing string "type" field`
 		}
 		k := t.str
 		if !descriptor.KnownCapability(k) {
-			return Capability{}, "unknown capability kind " + rustDebugString(k)
+			return descriptor.Capability{}, "unknown capability kind " + rustDebugString(k)
 		}
-		c := Capability{Type: k}
-		f := argFieldFor(k)
+		c := descriptor.Capability{Type: k}
+		f := descriptor.CapabilityArgField(k)
 		if f == "" {
 			return c, ""
 		}
@@ -77,37 +63,29 @@ func parseCapability(n *node) (Capability, string) {
 		// a sequence of strings (serde_json's own messages).
 		v := n.get(f)
 		if v == nil {
-			return Capability{}, "invalid args for capability " + rustDebugString(k) + ": missing field `" + f + "`"
+			return descriptor.Capability{}, "invalid args for capability " + rustDebugString(k) + ": missing field `" + f + "`"
 		}
 		if v.kind != kSeq {
-			return Capability{}, "invalid args for capability " + rustDebugString(k) + ": invalid type: " + jsonUnexpected(v) + ", expected a sequence"
+			return descriptor.Capability{}, "invalid args for capability " + rustDebugString(k) + ": invalid type: " + jsonUnexpected(v) + ", expected a sequence"
 		}
 		var list []string
 		for _, s := range v.seq {
 			if s.kind != kString {
-				return Capability{}, "invalid args for capability " + rustDebugString(k) + ": invalid type: " + jsonUnexpected(s) + ", expected a string"
+				return descriptor.Capability{}, "invalid args for capability " + rustDebugString(k) + ": invalid type: " + jsonUnexpected(s) + ", expected a string"
 			}
 			list = append(list, s.str)
 		}
-		switch f {
-		case "paths":
-			c.Paths = list
-		case "schemes":
-			c.Schemes = list
-		default:
-			c.Kinds = list
-		}
-		return c, ""
+		return c.WithArgs(list), ""
 	case kNull:
-		return Capability{}, "capability entry must be a string or object, got expected string or object, got null"
+		return descriptor.Capability{}, "capability entry must be a string or object, got expected string or object, got null"
 	case kBool:
-		return Capability{}, "capability entry must be a string or object, got expected string or object, got bool"
+		return descriptor.Capability{}, "capability entry must be a string or object, got expected string or object, got bool"
 	case kInt, kFloat:
-		return Capability{}, "capability entry must be a string or object, got expected string or object, got number"
+		return descriptor.Capability{}, "capability entry must be a string or object, got expected string or object, got number"
 	case kSeq:
-		return Capability{}, "capability entry must be a string or object, got expected string or object, got array"
+		return descriptor.Capability{}, "capability entry must be a string or object, got expected string or object, got array"
 	}
-	return Capability{}, "capability entry must be a string or object, got expected string or object, got unknown"
+	return descriptor.Capability{}, "capability entry must be a string or object, got expected string or object, got unknown"
 }
 
 // jsonUnexpected renders a value as serde_json's Unexpected does ("string \"x\"", "integer `5`",

@@ -143,3 +143,25 @@ func TestEntryResultAndHints(t *testing.T) {
 		t.Errorf("String() = %q", s)
 	}
 }
+
+// disabled: true and enforce: false are one warning each, at the flag, with what to do instead.
+func TestDisabledAndShadowWarnOnce(t *testing.T) {
+	c := loadOne(t, "plugins:\n  - id: a\n    source: {path: /a.zip}\n    disabled: true\n    enforce: false\n")
+	for _, tc := range []struct{ field, hint string }{
+		{"plugins[0].disabled", "remove the entry"},
+		{"plugins[0].enforce", "set enforce: true"},
+	} {
+		var got []Diagnostic
+		for _, d := range c.Diagnostics {
+			if d.Field == tc.field {
+				got = append(got, d)
+			}
+		}
+		if len(got) != 1 || got[0].Severity != SeverityWarning || got[0].Index != 0 || !strings.HasPrefix(got[0].Hint, tc.hint) {
+			t.Fatalf("%s: want one warning with a hint %q, got %+v", tc.field, tc.hint, got)
+		}
+		if pos := got[0].Pos().String(); pos != map[string]string{"plugins[0].disabled": "h.yaml:4:15", "plugins[0].enforce": "h.yaml:5:14"}[tc.field] {
+			t.Errorf("%s at %s", tc.field, pos)
+		}
+	}
+}

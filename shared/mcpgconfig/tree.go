@@ -12,13 +12,13 @@ package mcpgconfig
 
 import (
 	"fmt"
-	"math"
 	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/mcpg-dev/mcpg-plugins/shared/yamlscalar"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -221,19 +221,19 @@ func (c *converter) scalar(n *yaml.Node) *node {
 	case "!!str":
 		return &node{kind: kString, pos: p, str: s}
 	case "!!null":
-		if s == "" || isNullText(s) {
+		if s == "" || yamlscalar.IsNull(s) {
 			return &node{kind: kNull, pos: p, str: s}
 		}
 		c.fail(n, fmt.Sprintf("invalid value: string %q, expected null", s))
 		return nil
 	case "!!bool":
-		if b, ok := boolText(s); ok {
+		if b, ok := yamlscalar.Bool(s); ok {
 			return &node{kind: kBool, pos: p, str: s, b: b}
 		}
 		c.fail(n, fmt.Sprintf("invalid value: string %q, expected a boolean", s))
 		return nil
 	case "!!int":
-		if i, ok := intText(s); ok {
+		if i, ok := yamlscalar.Int(s); ok {
 			return &node{kind: kInt, pos: p, str: s, i: i}
 		}
 		c.fail(n, fmt.Sprintf("invalid value: string %q, expected an integer", s))
@@ -242,7 +242,7 @@ func (c *converter) scalar(n *yaml.Node) *node {
 		if f, ok := floatText(s); ok {
 			return &node{kind: kFloat, pos: p, str: s, f: f}
 		}
-		if i, ok := intText(s); ok {
+		if i, ok := yamlscalar.Int(s); ok {
 			f, _ := new(big.Float).SetInt(i).Float64()
 			return &node{kind: kFloat, pos: p, str: s, f: f}
 		}
@@ -268,13 +268,13 @@ func (c *converter) scalarUntagged(n *yaml.Node, quoted bool) *node {
 	if quoted {
 		return &node{kind: kString, pos: p, str: s}
 	}
-	if s == "" || isNullText(s) {
+	if s == "" || yamlscalar.IsNull(s) {
 		return &node{kind: kNull, pos: p, str: s}
 	}
-	if b, ok := boolText(s); ok {
+	if b, ok := yamlscalar.Bool(s); ok {
 		return &node{kind: kBool, pos: p, str: s, b: b}
 	}
-	if i, ok := intText(s); ok {
+	if i, ok := yamlscalar.Int(s); ok {
 		return &node{kind: kInt, pos: p, str: s, i: i}
 	}
 	if f, ok := floatText(s); ok {
@@ -283,133 +283,13 @@ func (c *converter) scalarUntagged(n *yaml.Node, quoted bool) *node {
 	return &node{kind: kString, pos: p, str: s}
 }
 
-func isNullText(s string) bool { return s == "~" || s == "null" || s == "Null" || s == "NULL" }
-
-func boolText(s string) (bool, bool) {
-	switch s {
-	case "true", "True", "TRUE":
-		return true, true
-	case "false", "False", "FALSE":
-		return false, true
-	}
-	return false, false
-}
-
-var fltRe = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
-
-// digitsButNotNumber: leading zero(s) followed by digits is a string to serde_yaml 0.9 (YAML 1.2).
-func digitsButNotNumber(s string) bool {
-	t := strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
-	if len(s) > 0 && (s[0] == '-' || s[0] == '+') {
-		t = s[1:]
-	}
-	if len(t) <= 1 || t[0] != '0' {
-		return false
-	}
-	for i := 1; i < len(t); i++ {
-		if t[i] < '0' || t[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
-
-func allDigits(s string, base int) bool {
-	if s == "" {
-		return false
-	}
-	for _, c := range s {
-		var v int
-		switch {
-		case c >= '0' && c <= '9':
-			v = int(c - '0')
-		case c >= 'a' && c <= 'f':
-			v = int(c-'a') + 10
-		case c >= 'A' && c <= 'F':
-			v = int(c-'A') + 10
-		default:
-			return false
-		}
-		if v >= base {
-			return false
-		}
-	}
-	return true
-}
-
-// intText parses an integer as serde_yaml 0.9's visit_int does: an optional '+', or a '-', then
-// 0x/0o/0b digits or decimal digits (not with a leading zero); up to u128 / i128 (the wider ones
-// are reported by figment as "integer `N` as u128").
-func intText(s string) (*big.Int, bool) {
-	neg := false
-	t := s
-	switch {
-	case strings.HasPrefix(t, "+"):
-		t = t[1:]
-	case strings.HasPrefix(t, "-"):
-		t, neg = t[1:], true
-	}
-	base := 10
-	switch {
-	case strings.HasPrefix(t, "0x"):
-		base, t = 16, t[2:]
-	case strings.HasPrefix(t, "0o"):
-		base, t = 8, t[2:]
-	case strings.HasPrefix(t, "0b"):
-		base, t = 2, t[2:]
-	default:
-		if digitsButNotNumber(s) {
-			return nil, false
-		}
-	}
-	if !allDigits(t, base) {
-		return nil, false
-	}
-	i, ok := new(big.Int).SetString(t, base)
-	if !ok {
-		return nil, false
-	}
-	if neg {
-		i.Neg(i)
-	}
-	if i.BitLen() > 128 {
-		return nil, false // over u128 / under i128
-	}
-	if neg && i.BitLen() == 128 && new(big.Int).Neg(i).Cmp(new(big.Int).Lsh(big.NewInt(1), 127)) != 0 {
-		return nil, false // below i128::MIN
-	}
-	return i, true
-}
-
-// floatText is serde_yaml 0.9's parse_f64 (after visit_int and digitsButNotNumber): .inf/.nan
-// spellings, else Rust's f64 syntax, finite results only.
+// floatText is serde_yaml 0.9's float reading (shared/yamlscalar); as this tree reads them a float
+// is never spelt with a leading zero (digits_but_not_number), even under !!float.
 func floatText(s string) (float64, bool) {
-	if digitsButNotNumber(s) {
+	if yamlscalar.LeadingZeroDigits(s) {
 		return 0, false
 	}
-	un := s
-	if strings.HasPrefix(s, "+") {
-		un = s[1:]
-		if strings.HasPrefix(un, "+") || strings.HasPrefix(un, "-") {
-			return 0, false
-		}
-	}
-	switch {
-	case un == ".inf" || un == ".Inf" || un == ".INF":
-		return math.Inf(1), true
-	case s == "-.inf" || s == "-.Inf" || s == "-.INF":
-		return math.Inf(-1), true
-	case s == ".nan" || s == ".NaN" || s == ".NAN":
-		return math.NaN(), true
-	}
-	if !fltRe.MatchString(un) {
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(un, 64)
-	if err != nil || math.IsInf(f, 0) {
-		return 0, false
-	}
-	return f, true
+	return yamlscalar.Float(s)
 }
 
 // parseLayer reads one layer's YAML into a tree. A layer holds one document (serde_yaml refuses

@@ -11,15 +11,6 @@ import (
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 )
 
-// allKinds is mcpg-plugin-protocol v0.1.0-beta.14 src/abi.rs ALL_KINDS, in its order (the order
-// of the "Valid values" list in the gateway's message).
-var allKinds = []string{
-	"tool_gate", "transform", "identity_provider", "backend", "watch_strategy", "http_route",
-	"audit_sink", "log_sink", "telemetry_sink", "metrics_sink", "store", "cache", "secret_provider",
-	"config_provider", "policy_engine", "cluster", "transport", "catalog_provider",
-	"credential_issuer", "approval_notifier", "content_store",
-}
-
 // isReverseDNS is plugins.rs is_reverse_dns: at least one dot, no empty segment, each segment of
 // ASCII lowercase letters, digits, '_' and '-'.
 func isReverseDNS(s string) bool {
@@ -83,10 +74,10 @@ func (d *decoder) validatePlugins(ps []Plugin, decoded []bool) {
 				fmt.Sprintf("%s.kind must be 'native' or 'wasm', got '%s'", path, p.Kind))
 			d.diags[len(d.diags)-1].Hint = "did you mean " + kindHint(p.Kind) + "?"
 		}
-		if !contains(allKinds, p.Class) {
+		if !descriptor.KnownClass(p.Class) {
 			d.add(SeverityError, p.FieldPos("class"), path+".class",
 				fmt.Sprintf("%s.class: '%s' is not a recognised PluginClass. Valid values (snake_case PluginClass variants): %s",
-					path, p.Class, strings.Join(allKinds, ", ")))
+					path, p.Class, strings.Join(descriptor.ClassesABIOrder, ", ")))
 			if s := descriptor.ClassSuggestion(p.Class); s != "" {
 				d.diags[len(d.diags)-1].Hint = "did you mean " + s + "?"
 			}
@@ -141,9 +132,11 @@ func (d *decoder) warnings(p *Plugin, path string) {
 		// (src/app/plugin_registry/mod.rs) never reads entry.disabled: only the license gate
 		// (src/license_gate.rs) and warn_unwired_plugins (src/config/wiring.rs) skip such entries.
 		w("disabled", "disabled: true does not stop this gateway version from loading the entry: the boot loader resolves, verifies and loads it anyway (only the license gate and the unwired-plugin warning skip disabled entries), so its failures still refuse the boot")
+		d.diags[len(d.diags)-1].Hint = "remove the entry (or comment it out) to keep the gateway from loading it"
 	}
 	if !p.Enforce {
 		w("enforce", "enforce: false — shadow mode: the plugin is evaluated and logged, but its Deny/Challenge decisions are overridden to Allow")
+		d.diags[len(d.diags)-1].Hint = "set enforce: true (or remove it) when the plugin's decisions should count"
 	}
 	switch p.Policy {
 	case PolicyDisabled:
@@ -168,10 +161,10 @@ func (d *decoder) warnings(p *Plugin, path string) {
 	if p.FFILimits != nil && p.Kind == "wasm" {
 		w("ffi_limits", "ffi_limits applies to native plugins only; the gateway ignores it for a wasm entry (use limits.timeout_ms)")
 	}
-	if _, ok := p.Fields["http_route"]; ok && p.Class != "http_route" && contains(allKinds, p.Class) {
+	if _, ok := p.Fields["http_route"]; ok && p.Class != "http_route" && descriptor.KnownClass(p.Class) {
 		w("http_route", "http_route tuning is ignored for a plugin whose class is not http_route")
 	}
-	if p.Kind == "wasm" && contains(allKinds, p.Class) && !descriptor.WasmClassAllowed(p.Class) {
+	if p.Kind == "wasm" && descriptor.KnownClass(p.Class) && !descriptor.WasmClassAllowed(p.Class) {
 		w("class", fmt.Sprintf("class '%s' cannot be a Wasm plugin (Wasm plugins may be %s): the gateway refuses the artifact at load (\"wasm artifacts cannot implement class %s\")",
 			p.Class, strings.Join(descriptor.WasmClasses, ", "), p.Class))
 	}

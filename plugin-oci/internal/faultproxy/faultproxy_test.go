@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mcpg-dev/mcpg-plugins/plugin-oci/internal/testregistry"
+	"github.com/mcpg-dev/mcpg-plugins/shared/testregistry"
 )
 
 func sha(b []byte) string {
