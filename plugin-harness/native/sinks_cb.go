@@ -28,6 +28,7 @@ type sinkState struct {
 	cancelReturned atomic.Bool
 	late           atomic.Int32
 	fromPlugin     atomic.Int32 // callbacks on a thread other than the driver's
+	fromDriver     atomic.Int32 // callbacks on the driver's thread: inside the slot that was running
 	// isEnd, when the driver sets it before handing the sink out, marks the event that ends the
 	// stream; it is checked on every event, so an end past the kept ones is still seen.
 	isEnd func(string) bool
@@ -98,8 +99,12 @@ func (st *sinkState) receive(take func() (string, error)) {
 	if st.cancelReturned.Load() {
 		st.late.Add(1)
 	}
-	if tid := threadID(); tid != 0 && tid != theHost.driver {
+	switch tid := threadID(); {
+	case tid == 0:
+	case tid != theHost.driver:
 		st.fromPlugin.Add(1)
+	default:
+		st.fromDriver.Add(1)
 	}
 	text, err := take()
 	end := err == nil && st.isEnd != nil && st.isEnd(text)

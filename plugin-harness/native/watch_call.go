@@ -134,8 +134,7 @@ func (i *instance) watchInstall(s *SlotSpec, fn uintptr, input json.RawMessage) 
 	}
 	// Events sent on the calling thread before watch returned (the live SDK watch_strategy sends
 	// one): the host takes them like any other.
-	_, before := st.snapshot()
-	if sync := before - int(st.fromPlugin.Load()); sync > 0 {
+	if sync := st.fromDriver.Load(); sync > 0 {
 		value["events_on_the_calling_thread"] = sync
 	}
 	ws.open = &openWatch{token: handle, sink: st}
