@@ -23,8 +23,9 @@ func (d *decoder) decodeCapabilities(n *node, field string) []Capability {
 	for i, it := range n.seq {
 		c, msg := parseCapability(it)
 		if msg != "" {
-			// A custom serde error: figment reports it at the field's key.
-			d.serdeErr(it, it.pos, field+"["+strconv.Itoa(i)+"]",
+			// A custom serde error from the field's deserializer: figment keys it at the field
+			// itself, not the item (checked against figment 0.10.19).
+			d.serdeErrKey(it, it.pos, field+"["+strconv.Itoa(i)+"]", field,
 				"granted_capabilities["+strconv.Itoa(i)+"]: "+msg)
 			continue
 		}

@@ -36,10 +36,16 @@ func (d *decoder) add(sev Severity, pos Pos, field, msg string) {
 
 // serdeErr records a figment extraction error at n's position.
 func (d *decoder) serdeErr(n *node, pos Pos, field, kindMsg string) {
+	d.serdeErrKey(n, pos, field, field, kindMsg)
+}
+
+// serdeErrKey is serdeErr for an error whose figment key (keyField) differs from the diagnostic's
+// field: a custom error raised by a field's own deserializer is keyed at that field, not the item.
+func (d *decoder) serdeErrKey(n *node, pos Pos, field, keyField, kindMsg string) {
 	if n != nil {
 		pos = n.pos
 	}
-	key := keyPath(field)
+	key := keyPath(keyField)
 	if strings.HasPrefix(pos.File, "$") {
 		// figment's Env provider names the key in upper case, without the profile
 		key = strings.ToUpper(strings.TrimPrefix(key, "default."))
