@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -21,13 +22,29 @@ type decoder struct {
 	diags         []Diagnostic
 	index         int    // current plugins[] index, -1 outside
 	alias         string // current alias
+	// positional maps a struct field read from a sequence element ("plugins[1].id") to figment's
+	// key for it, which names the element's index ("default.plugins.1.0").
+	positional map[string]string
 }
 
 // keyPath renders a field path ("plugins[0].kind") as figment's key ("default.plugins.0.kind").
-func keyPath(path string) string {
-	p := strings.NewReplacer("[", ".", "]", "").Replace(path)
-	return "default." + p
+func (d *decoder) keyPath(path string) string {
+	for p := path; p != ""; {
+		if k, ok := d.positional[p]; ok {
+			return k + indexRe.ReplaceAllString(path[len(p):], ".$1")
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i < 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return "default." + indexRe.ReplaceAllString(path, ".$1")
 }
+
+// indexRe matches the sequence indexes of our field names ("plugins[2]"); a key's own brackets
+// ("s]ource") are not indexes.
+var indexRe = regexp.MustCompile(`\[(\d+)\]`)
 
 func (d *decoder) add(sev Severity, pos Pos, field, msg string) {
 	d.diags = append(d.diags, Diagnostic{File: pos.File, Line: pos.Line, Col: pos.Col, Severity: sev,
@@ -39,18 +56,22 @@ func (d *decoder) serdeErr(n *node, pos Pos, field, kindMsg string) {
 	d.serdeErrKey(n, pos, field, field, kindMsg)
 }
 
+// serdeErrAt records a figment extraction error whose figment key is given as is.
+func (d *decoder) serdeErrAt(pos Pos, field, key, kindMsg string) {
+	if strings.HasPrefix(pos.File, "$") {
+		// figment's Env provider names the key in upper case, without the profile
+		key = strings.ToUpper(strings.TrimPrefix(key, "default."))
+	}
+	d.add(SeverityError, pos, field, kindMsg+" for key "+rustDebugString(key))
+}
+
 // serdeErrKey is serdeErr for an error whose figment key (keyField) differs from the diagnostic's
 // field: a custom error raised by a field's own deserializer is keyed at that field, not the item.
 func (d *decoder) serdeErrKey(n *node, pos Pos, field, keyField, kindMsg string) {
 	if n != nil {
 		pos = n.pos
 	}
-	key := keyPath(keyField)
-	if strings.HasPrefix(pos.File, "$") {
-		// figment's Env provider names the key in upper case, without the profile
-		key = strings.ToUpper(strings.TrimPrefix(key, "default."))
-	}
-	d.add(SeverityError, pos, field, kindMsg+" for key "+strconv.Quote(key))
+	d.serdeErrAt(pos, field, d.keyPath(keyField), kindMsg)
 }
 
 // actual renders a node the way figment's Actual does.
@@ -200,9 +221,13 @@ func (d *decoder) structMap(np **node, field, name string, fields []string, deny
 			return false
 		}
 		m := &node{kind: kMap, pos: n.pos}
+		if d.positional == nil {
+			d.positional = map[string]string{}
+		}
 		for i, v := range n.seq {
 			if i < len(fields) {
 				m.m = append(m.m, &mapEntry{key: fields[i], keyPos: v.pos, val: v})
+				d.positional[join(field, fields[i])] = d.keyPath(field) + "." + strconv.Itoa(i)
 			}
 		}
 		*np = m
@@ -215,7 +240,7 @@ func (d *decoder) structMap(np **node, field, name string, fields []string, deny
 	if denyUnknown {
 		for _, e := range n.m {
 			if !contains(fields, e.key) {
-				d.serdeErr(nil, e.keyPos, join(field, e.key),
+				d.serdeErrAt(e.keyPos, join(field, e.key), d.keyPath(field)+"."+e.key,
 					"unknown field: found `"+e.key+"`, expected `"+oneOf(fields)+"`")
 			}
 		}

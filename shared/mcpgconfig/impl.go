@@ -126,11 +126,6 @@ func loadLayers(layers []Layer, notChecked []string, environ []string, opts Opti
 			d.diags = append(d.diags, *diag)
 			continue
 		}
-		if t.kind != kMap {
-			// figment's YAML provider wants a mapping at the top.
-			d.add(SeverityError, t.pos, "", "invalid type: "+serdeUnexpected(t)+", expected a map")
-			continue
-		}
 		root = merge(root, t)
 	}
 	if !opts.NoEnv {
@@ -164,15 +159,4 @@ func loadLayers(layers []Layer, notChecked []string, environ []string, opts Opti
 		cfg.Plugins = []Plugin{}
 	}
 	return cfg, nil
-}
-
-// serdeUnexpected renders a value as serde's Unexpected does (serde_yaml's own errors use it).
-func serdeUnexpected(n *node) string {
-	switch n.kind {
-	case kString:
-		return "string " + rustDebugString(n.str)
-	case kSeq:
-		return "sequence"
-	}
-	return jsonUnexpected(n)
 }

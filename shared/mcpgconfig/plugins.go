@@ -447,11 +447,12 @@ func (d *decoder) decodeToggle(n *node, field, signal string) {
 		return
 	}
 	// SignalToggle::validate, called at boot by src/app/observability_wiring.rs for every entry
-	// (logs, then metrics, then traces): its Err refuses the boot as
-	// "plugin '<id>' observability.<signal>: <msg>", its hint is a warning.
+	// (logs, then metrics, then traces): its Err refuses the boot as "per-plugin observability config:
+	// plugin '<id>' observability.<signal>: <msg>" (src/app/boot.rs adds the prefix), its hint is a
+	// warning.
 	pos := n.pos
 	fail := func(msg string) {
-		d.add(SeverityError, pos, field, "plugin '"+d.alias+"' observability."+signal+": "+msg)
+		d.add(SeverityError, pos, field, "per-plugin observability config: plugin '"+d.alias+"' observability."+signal+": "+msg)
 	}
 	switch {
 	case signal == "metrics" && hasLevel:
