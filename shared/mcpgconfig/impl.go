@@ -120,7 +120,7 @@ func loadLayers(layers []Layer, notChecked []string, environ []string, opts Opti
 			d.add(SeverityError, Pos{File: l.Name}, "", fmt.Sprintf("config layer is over the %d-byte limit", max))
 			continue
 		}
-		t, diag := parseLayer(l.Name, l.Data)
+		t, diag := parseLayerFn(l.Name, l.Data)
 		if diag != nil {
 			diag.Severity = SeverityError
 			d.diags = append(d.diags, *diag)
@@ -160,3 +160,6 @@ func loadLayers(layers []Layer, notChecked []string, environ []string, opts Opti
 	}
 	return cfg, nil
 }
+
+// parseLayerFn is parseLayer, replaceable by tests that feed another parser's events.
+var parseLayerFn = parseLayer

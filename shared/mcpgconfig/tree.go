@@ -15,14 +15,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"math/big"
 	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/mcpg-dev/mcpg-plugins/shared/yamlscalar"
 	yaml "go.yaml.in/yaml/v4"
 )
 
@@ -115,260 +113,6 @@ func merge(a, b *node) *node {
 	return out
 }
 
-// Limits on one layer's YAML. The first two are serde_yaml 0.9's own (de.rs): 128 nested
-// collections, and at most 100 alias expansions per event of the document. The third is ours, a
-// memory bound the gateway does not have.
-const (
-	maxDepth        = 128
-	jumpsPerEvent   = 100
-	maxExpansion    = 200_000 // nodes built from one layer, aliases expanded
-	expansionReason = "YAML document too large after expanding aliases (over 200000 nodes; a limit of this tool, not the gateway's)"
-)
-
-// converter turns a YAML document into nodes the way figment reads a layer: serde_yaml 0.9
-// deserializes it into figment's Value, so its errors carry serde_yaml's path ("plugins[0].id") and
-// mark, and its limits apply.
-type converter struct {
-	file     string
-	budget   int // nodes left (maxExpansion)
-	jumps    int // aliases followed so far
-	maxJumps int
-	err      *Diagnostic
-}
-
-func (c *converter) fail(n *yaml.Node, msg string) {
-	if c.err == nil {
-		c.err = &Diagnostic{File: c.file, Line: n.Line, Col: n.Column, Index: -1, Message: msg}
-	}
-}
-
-// failAt records serde_yaml's Message error as it prints it: the path unless it is the root, the
-// message, and the node's mark unless it is the very start of the file.
-func (c *converter) failAt(n *yaml.Node, path, msg string) {
-	if path != "." {
-		msg = path + ": " + msg
-	}
-	c.fail(n, msg+markSuffix(n.Line, n.Column))
-}
-
-func (c *converter) pos(n *yaml.Node) Pos { return Pos{File: c.file, Line: n.Line, Col: n.Column} }
-
-// markSuffix is serde_yaml's " at line L column C", left out at line 1 column 1 (libyaml's zero mark).
-func markSuffix(line, col int) string {
-	if line <= 1 && col <= 1 {
-		return ""
-	}
-	return fmt.Sprintf(" at line %d column %d", line, col)
-}
-
-// serde_yaml's Path display: "." for the root, "key", "parent.key", "parent[3]", "parent.?" for a
-// value under a key that is not a scalar.
-func childPath(parent, key string) string {
-	if parent == "." {
-		return key
-	}
-	return parent + "." + key
-}
-
-func indexPath(parent string, i int) string { return parent + "[" + strconv.Itoa(i) + "]" }
-
-// follow resolves an alias as serde_yaml's jump does, counting it against the repetition limit.
-func (c *converter) follow(n *yaml.Node) *yaml.Node {
-	for n.Kind == yaml.AliasNode {
-		if n.Alias == nil {
-			c.fail(n, "unknown anchor"+markSuffix(n.Line, n.Column))
-			return nil
-		}
-		c.jumps++
-		if c.jumps > c.maxJumps {
-			c.fail(n, "repetition limit exceeded")
-			return nil
-		}
-		n = n.Alias
-	}
-	return n
-}
-
-// enumTag is the tag serde_yaml reads as an externally tagged enum: a local tag ("!foo" gives
-// "foo") or the non-specific "!" (which stays "!"). Core tags ("!!str") and global ones
-// ("tag:example.com,2000:x") are not.
-func enumTag(n *yaml.Node) (string, bool) {
-	switch t := n.Tag; {
-	case t == "!":
-		return "!", true
-	case n.Style&yaml.TaggedStyle != 0 && strings.HasPrefix(t, "!") && !strings.HasPrefix(t, "!!"):
-		return t[1:], true
-	}
-	return "", false
-}
-
-// nest is figment's util::nest: "a.b" wraps v as {a: {b: v}}; an empty segment stops the nesting.
-func nest(tag string, p Pos, v *node) *node {
-	segs := strings.Split(tag, ".")
-	var build func(i int) *node
-	build = func(i int) *node {
-		if i == len(segs) || segs[i] == "" {
-			return v
-		}
-		return &node{kind: kMap, pos: p, m: []*mapEntry{{key: segs[i], keyPos: p, val: build(i + 1)}}}
-	}
-	return build(0)
-}
-
-// convert reads n at path; depth counts the collections around it.
-func (c *converter) convert(n *yaml.Node, path string, depth int) *node {
-	if c.err != nil {
-		return nil
-	}
-	if n = c.follow(n); n == nil {
-		return nil
-	}
-	c.budget--
-	if c.budget < 0 {
-		c.fail(n, expansionReason)
-		return nil
-	}
-	if tag, ok := enumTag(n); ok {
-		v := c.untagged(n, path, depth, true)
-		if v == nil {
-			return nil
-		}
-		return nest(tag, c.pos(n), v)
-	}
-	return c.untagged(n, path, depth, false)
-}
-
-// untagged reads n ignoring an enum tag already taken (serde_yaml's tagged_already).
-func (c *converter) untagged(n *yaml.Node, path string, depth int, taggedAlready bool) *node {
-	switch n.Kind {
-	case yaml.DocumentNode:
-		if len(n.Content) == 0 {
-			return &node{kind: kNull, pos: c.pos(n)}
-		}
-		return c.convert(n.Content[0], path, depth)
-	case yaml.MappingNode, yaml.SequenceNode:
-		if depth >= maxDepth {
-			c.fail(n, "recursion limit exceeded"+markSuffix(n.Line, n.Column))
-			return nil
-		}
-		if n.Kind == yaml.SequenceNode {
-			out := &node{kind: kSeq, pos: c.pos(n)}
-			for i, it := range n.Content {
-				v := c.convert(it, indexPath(path, i), depth+1)
-				if c.err != nil {
-					return nil
-				}
-				out.seq = append(out.seq, v)
-			}
-			return out
-		}
-		out := &node{kind: kMap, pos: c.pos(n)}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			// figment's Dict has string keys: serde_yaml's deserialize_str takes any scalar's text
-			// (tags ignored) and follows an alias. serde_yaml 0.9 has no merge keys: `<<` is an
-			// ordinary key.
-			kd := c.follow(k)
-			if kd == nil {
-				return nil
-			}
-			if kd.Kind != yaml.ScalarNode {
-				c.failAt(k, path, "invalid type: "+kindWord(kd)+", expected a string")
-				return nil
-			}
-			val := c.convert(v, childPath(path, kd.Value), depth+1)
-			if c.err != nil {
-				return nil
-			}
-			// A duplicate key: figment reads a layer into a BTreeMap, so the later entry wins.
-			out.set(kd.Value, c.pos(k), val)
-		}
-		return out
-	case yaml.ScalarNode:
-		return c.scalar(n, path, taggedAlready)
-	}
-	c.fail(n, "unsupported YAML node")
-	return nil
-}
-
-func kindWord(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "map"
-	case yaml.SequenceNode:
-		return "sequence"
-	}
-	return "scalar"
-}
-
-// scalar types a scalar as serde_yaml 0.9's visit_scalar does: a core tag (!!bool, !!int,
-// !!float, !!null) forces the type or fails; a plain scalar untagged, or under an enum tag already
-// taken, is typed from its text (YAML 1.2 core schema with serde_yaml's spellings); anything else
-// (quoted, block, !!str, !!binary, a global tag) is a string.
-func (c *converter) scalar(n *yaml.Node, path string, taggedAlready bool) *node {
-	p := c.pos(n)
-	s := n.Value
-	plain := isPlain(n)
-	invalid := func(expected string) *node {
-		c.failAt(n, path, fmt.Sprintf("invalid value: string %q, expected %s", s, expected))
-		return nil
-	}
-	if n.Style&yaml.TaggedStyle != 0 && !taggedAlready {
-		switch n.Tag {
-		case "!!null":
-			if yamlscalar.IsNull(s) {
-				return &node{kind: kNull, pos: p, str: s}
-			}
-			return invalid("null")
-		case "!!bool":
-			if b, ok := yamlscalar.Bool(s); ok {
-				return &node{kind: kBool, pos: p, str: s, b: b}
-			}
-			return invalid("a boolean")
-		case "!!int":
-			if i, ok := yamlscalar.Int(s); ok {
-				return &node{kind: kInt, pos: p, str: s, i: i}
-			}
-			return invalid("an integer")
-		case "!!float":
-			if f, ok := floatText(s); ok {
-				return &node{kind: kFloat, pos: p, str: s, f: f}
-			}
-			if i, ok := yamlscalar.Int(s); ok {
-				f, _ := new(big.Float).SetInt(i).Float64()
-				return &node{kind: kFloat, pos: p, str: s, f: f}
-			}
-			return invalid("a float")
-		}
-		return &node{kind: kString, pos: p, str: s}
-	}
-	if !plain {
-		return &node{kind: kString, pos: p, str: s}
-	}
-	if s == "" || yamlscalar.IsNull(s) {
-		return &node{kind: kNull, pos: p, str: s}
-	}
-	if b, ok := yamlscalar.Bool(s); ok {
-		return &node{kind: kBool, pos: p, str: s, b: b}
-	}
-	if i, ok := yamlscalar.Int(s); ok {
-		return &node{kind: kInt, pos: p, str: s, i: i}
-	}
-	if f, ok := floatText(s); ok {
-		return &node{kind: kFloat, pos: p, str: s, f: f}
-	}
-	return &node{kind: kString, pos: p, str: s}
-}
-
-// floatText is serde_yaml 0.9's float reading (shared/yamlscalar); as this tree reads them a float
-// is never spelt with a leading zero (digits_but_not_number), even under !!float.
-func floatText(s string) (float64, bool) {
-	if yamlscalar.LeadingZeroDigits(s) {
-		return 0, false
-	}
-	return yamlscalar.Float(s)
-}
-
 // parseLayer reads one layer's YAML into a tree, as figment's Yaml provider does: the file read as
 // UTF-8 text, then serde_yaml::from_str. A layer holds one document; an empty one is an empty layer.
 // Errors are worded as the gateway prints them (libyaml's problem and context with their marks,
@@ -398,24 +142,64 @@ func readLayer(file string, data []byte, reparses *int) (*node, *Diagnostic) {
 		}
 		return nil, firstProblem(file, data, err, reparses)
 	}
-	c := &converter{file: file, budget: maxExpansion, maxJumps: jumpsPerEvent * countEvents(&doc)}
-	root := c.root(&doc)
-	if c.err != nil {
-		return nil, c.err
-	}
+	yd := &ydoc{root: fromV4(&doc, map[*yaml.Node]*ynode{}), events: countEvents(&doc)}
 	// serde_yaml deserializes the first document before it looks for a second; a second one, even
 	// an empty or a broken one, is refused.
 	var next yaml.Node
 	if err := loader.Load(&next); !errors.Is(err, io.EOF) {
-		line, col := next.Line, next.Column
+		yd.more, yd.moreLine, yd.moreCol = true, next.Line, next.Column
 		var le *yaml.LoadError
 		if errors.As(err, &le) {
-			line, col = le.Mark.Line, le.Mark.Column
+			yd.moreLine, yd.moreCol = le.Mark.Line, le.Mark.Column
 		}
-		return nil, &Diagnostic{File: file, Line: line, Col: col, Index: -1,
-			Message: "deserializing from YAML containing more than one document is not supported"}
 	}
-	return root, nil
+	return readDoc(file, yd)
+}
+
+// fromV4 turns a go-yaml node into the events' tree, with libyaml's tags and styles.
+func fromV4(n *yaml.Node, seen map[*yaml.Node]*ynode) *ynode {
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			return nil
+		}
+		return fromV4(n.Content[0], seen)
+	}
+	if y, ok := seen[n]; ok {
+		return y
+	}
+	y := &ynode{line: n.Line, col: n.Column, value: n.Value, style: plainStyle}
+	seen[n] = y
+	switch {
+	case n.Tag == "!":
+		y.tag = "!"
+	case n.Style&yaml.TaggedStyle == 0:
+	case strings.HasPrefix(n.Tag, "!!"):
+		y.tag = coreTag + n.Tag[2:]
+	default:
+		y.tag = n.Tag
+	}
+	switch {
+	case n.Style&yaml.DoubleQuotedStyle != 0:
+		y.style = doubleQuotedStyle
+	case n.Style&yaml.SingleQuotedStyle != 0:
+		y.style = singleQuotedStyle
+	case n.Style&yaml.LiteralStyle != 0:
+		y.style = literalStyle
+	case n.Style&yaml.FoldedStyle != 0:
+		y.style = foldedStyle
+	}
+	switch n.Kind {
+	case yaml.AliasNode:
+		y.kind, y.target = yAlias, fromV4(n.Alias, seen)
+	case yaml.SequenceNode:
+		y.kind = ySeq
+	case yaml.MappingNode:
+		y.kind = yMap
+	}
+	for _, c := range n.Content {
+		y.content = append(y.content, fromV4(c, seen))
+	}
+	return y
 }
 
 // firstProblem finds what serde_yaml reports for a layer go-yaml cannot parse. libyaml hands
@@ -489,67 +273,6 @@ func byteOffset(data []byte, chars int) int {
 		off += size
 	}
 	return off
-}
-
-// root reads the document as figment asks serde_yaml for it, deserialize_map into a Dict: a
-// mapping (its tag, if any, ignored), or an empty map for an empty document or an empty plain
-// scalar; anything else is the wrong type.
-func (c *converter) root(doc *yaml.Node) *node {
-	if len(doc.Content) == 0 {
-		return &node{kind: kMap, pos: Pos{File: c.file, Line: 1, Col: 1}}
-	}
-	n := doc.Content[0]
-	switch n.Kind {
-	case yaml.MappingNode:
-		return c.untagged(n, ".", 0, false)
-	case yaml.ScalarNode:
-		if n.Value == "" && isPlain(n) {
-			return &node{kind: kMap, pos: c.pos(n)}
-		}
-		_, enum := enumTag(n)
-		v := c.scalar(n, ".", enum)
-		if v == nil {
-			return nil
-		}
-		c.failAt(n, ".", "invalid type: "+serdeUnexpected(v)+", expected a map")
-		return nil
-	}
-	c.failAt(n, ".", "invalid type: "+kindWord(n)+", expected a map")
-	return nil
-}
-
-func isPlain(n *yaml.Node) bool {
-	return n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0
-}
-
-// serdeUnexpected renders a value as serde's Unexpected does in serde_yaml's own errors ("unit
-// value", "integer `5`", "floating point `1.0`", "string \"x\"").
-func serdeUnexpected(n *node) string {
-	switch n.kind {
-	case kNull:
-		return "unit value"
-	case kBool:
-		return "boolean `" + strconv.FormatBool(n.b) + "`"
-	case kInt:
-		switch {
-		case n.i.IsUint64() || n.i.IsInt64():
-			return "integer `" + n.i.String() + "`"
-		case n.i.Sign() < 0:
-			return "integer `" + n.i.String() + "` as i128"
-		}
-		return "integer `" + n.i.String() + "` as u128"
-	case kFloat:
-		s := rustFloatString(n.f)
-		if !math.IsInf(n.f, 0) && !math.IsNaN(n.f) && !strings.Contains(s, ".") {
-			s += ".0" // serde's WithDecimalPoint
-		}
-		return "floating point `" + s + "`"
-	case kString:
-		return "string " + rustDebugString(n.str)
-	case kSeq:
-		return "sequence"
-	}
-	return "map"
 }
 
 // countEvents is the number of parser events serde_yaml keeps for a document (a scalar or an
