@@ -25,7 +25,9 @@ Config: the files given, in order, else $MCPG_CONFIG (a path-list of layers, as 
 check' passes it). Later layers win, mappings deep-merge, lists and scalars replace; then the
 MCPG_* environment overlay (--no-env skips it, as 'mcpg config check' does). The plugins part is
 checked rule for rule with the gateway's messages (validate_plugins, its strict field sets,
-signature policies and their inheritance); each problem names the layer file and line:column.
+signature policies and their inheritance, require_integrity_anchor, the observability toggles);
+each problem names the layer file and line:column. YAML is read as the gateway's serde_yaml reads
+it: its syntax errors, tags, anchors, limits and the order it finds problems in.
 Remote and inline layers are not read; the rest of the config and the license: block are not
 checked; cred:// and ${env.…} references in a plugin's config: are not resolved.
 
@@ -52,6 +54,9 @@ Resolution, per entry, in the gateway's order:
                      it with a warning
   revocation         gateway.plugin_registry.revocation_list_path, by artifact digest
   capabilities       every required_capabilities item covered by granted_capabilities
+  observability      each observability.<signal>.sinks id the descriptor id of an entry of that
+                     signal's sink class (log_sink, metrics_sink, telemetry_sink), as the boot
+                     checks once every plugin is registered
 Without --test nothing is loaded: dlopen, the registration policy chain and the library's own
 class and capabilities are what --test adds.
 
@@ -246,10 +251,60 @@ func check(env *cli.Env, g *gateway, cfg *mcpgconfig.Config, o checkOptions) *re
 		redactEntry(r, p.OCI)
 		r.settle()
 	}
+	checkSinkIDs(rep, cfg)
 	rep.NotChecked = append([]string{}, cfg.NotChecked...)
 	rep.NotChecked = append(rep.NotChecked, notChecked(cfg)...)
 	rep.Boot = verdict(rep, ioFailure)
 	return rep
+}
+
+// The sink class each signal's per-plugin sinks must name, and the gateway's built-in sinks, which
+// register only when the global observability.<signal>.sinks lists them (not checked here).
+var (
+	sinkClass    = map[string]string{"logs": "log_sink", "metrics": "metrics_sink", "traces": "telemetry_sink"}
+	builtinSinks = map[string]string{"logs": "dev.mcpg.builtin.log.stderr-json", "traces": "dev.mcpg.builtin.telemetry.debug"}
+)
+
+// checkSinkIDs is the boot's validate_per_plugin_sink_ids (src/app/observability_wiring.rs, run
+// by src/app/boot.rs once every plugin is registered): each id in an entry's
+// observability.<signal>.sinks must be the manifest id of a registered sink plugin of that signal.
+// The registered sinks are the entries of that class (the descriptor's id and class where the
+// package was read; else the entry's manifest id, of any class, since the gateway registers the
+// package's class, not the entry's), whether or not they load here.
+func checkSinkIDs(rep *report, cfg *mcpgconfig.Config) {
+	registered := map[string]map[string]bool{}
+	for i, r := range rep.Entries {
+		id, class := r.DescriptorID, r.DescriptorClass
+		if id == "" {
+			id = cfg.Plugins[i].ManifestID
+		}
+		for signal, want := range sinkClass {
+			if class == want || class == "" {
+				if registered[signal] == nil {
+					registered[signal] = map[string]bool{}
+				}
+				registered[signal][id] = true
+			}
+		}
+	}
+	for i, r := range rep.Entries {
+		p := &cfg.Plugins[i]
+		for _, signal := range []string{"logs", "metrics", "traces"} {
+			for _, id := range p.Sinks[signal] {
+				switch {
+				case registered[signal][id]:
+				case id == builtinSinks[signal]:
+					r.add(sevNote, p.FieldPos("observability").String(), "",
+						"observability.%s.sinks names the built-in sink '%s', registered only when the global observability.%s.sinks lists it (not checked here)", signal, id, signal)
+				default:
+					r.add(sevError, p.FieldPos("observability").String(),
+						fmt.Sprintf("name the descriptor id of a plugins[] entry of class %s, or remove '%s'", sinkClass[signal], id),
+						"per-plugin observability sink validation: plugin '%s' observability.%s.sinks references '%s' which is not a registered %s sink", p.Alias, signal, id, signal)
+					r.settle()
+				}
+			}
+		}
+	}
 }
 
 // notChecked adds what this tool leaves to the gateway: secret references in plugin configs.

@@ -239,6 +239,8 @@ type Plugin struct {
 	KeysInherited bool `json:"keys_inherited"`
 
 	GrantedCapabilities []Capability `json:"granted_capabilities,omitempty"`
+	// Sinks: observability.<logs|metrics|traces>.sinks, the sink plugin ids the entry's signals go to.
+	Sinks map[string][]string `json:"observability_sinks,omitempty"`
 	// ConfigJSON is plugins[].config as JSON (null when absent), as the plugin receives it:
 	// cred:// and ${env.…} references are not resolved. It may hold inline secrets: never print
 	// it (it is left out of this type's JSON).

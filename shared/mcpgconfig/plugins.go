@@ -390,7 +390,12 @@ func (d *decoder) decodePlugin(i int, n *node, reg *Registry) (Plugin, rawSignat
 		if d.structMap(&v, f+".observability", "PluginObservabilityToggle", obsFields, true) {
 			for _, k := range obsFields {
 				if s := v.get(k); s != nil && s.kind != kNull {
-					d.decodeToggle(s, f+".observability."+k, k)
+					if sinks := d.decodeToggle(s, f+".observability."+k, k); len(sinks) > 0 {
+						if p.Sinks == nil {
+							p.Sinks = map[string][]string{}
+						}
+						p.Sinks[k] = sinks
+					}
 				}
 			}
 		}
@@ -414,12 +419,14 @@ func (d *decoder) decodePlugin(i int, n *node, reg *Registry) (Plugin, rawSignat
 	return p, sig, len(d.diags) == before
 }
 
-func (d *decoder) decodeToggle(n *node, field, signal string) {
+// decodeToggle decodes one signal's toggle and returns its sink ids.
+func (d *decoder) decodeToggle(n *node, field, signal string) []string {
 	if !d.structMap(&n, field, "SignalToggle", toggleFields, true) {
-		return
+		return nil
 	}
 	before := len(d.diags)
 	enabled, hasLevel, mode, sinks := true, false, "inherit", 0
+	var sinkIDs []string
 	if v := n.get("enabled"); v != nil {
 		enabled, _ = d.boolean(v, field+".enabled")
 	}
@@ -441,10 +448,11 @@ func (d *decoder) decodeToggle(n *node, field, signal string) {
 		}
 	}
 	if v := n.get("sinks"); v != nil {
-		sinks = len(d.strList(v, field+".sinks"))
+		sinkIDs = d.strList(v, field+".sinks")
+		sinks = len(sinkIDs)
 	}
 	if len(d.diags) > before {
-		return
+		return nil
 	}
 	// SignalToggle::validate, called at boot by src/app/observability_wiring.rs for every entry
 	// (logs, then metrics, then traces): its Err refuses the boot as "per-plugin observability config:
@@ -464,6 +472,7 @@ func (d *decoder) decodeToggle(n *node, field, signal string) {
 	case !enabled && hasLevel:
 		d.add(SeverityWarning, pos, field, "per-plugin observability validation hint: enabled = false with a level field — the level is ignored while enabled is false; remove the level field once you confirm the disable behaviour")
 	}
+	return sinkIDs
 }
 
 func trimSpace(s string) string {
