@@ -25,7 +25,8 @@ Config: the files given, in order, else $MCPG_CONFIG (a path-list of layers, as 
 check' passes it). Later layers win, mappings deep-merge, lists and scalars replace; then the
 MCPG_* environment overlay (--no-env skips it, as 'mcpg config check' does). The plugins part is
 checked rule for rule with the gateway's messages (validate_plugins, its strict field sets,
-signature policies and their inheritance, require_integrity_anchor, the observability toggles);
+signature policies and their inheritance, require_integrity_anchor, the observability toggles,
+the plugins[] row a cluster.kind other than single_node needs);
 each problem names the layer file and line:column. YAML is read as the gateway's serde_yaml reads
 it: its syntax errors, tags, anchors, limits and the order it finds problems in.
 Remote and inline layers are not read; the rest of the config and the license: block are not

@@ -154,11 +154,37 @@ func loadLayers(layers []Layer, notChecked []string, environ []string, opts Opti
 			d.validatePlugins(cfg.Plugins, decoded)
 		}
 	}
+	d.clusterCoordinator(root.get("cluster"), cfg.Plugins)
 	cfg.Diagnostics = d.diags
 	if cfg.Plugins == nil {
 		cfg.Plugins = []Plugin{}
 	}
 	return cfg, nil
+}
+
+// clusterCoordinator is build_plugin_registry's check that a cluster coordinator other than
+// single_node is a plugins[] entry (mcpg src/app/plugin_registry/mod.rs, src/config/cluster.rs
+// plugin_id): cluster.kind K selects the entry whose id is dev.mcpg.cluster.K, and the cluster
+// block's settings replace that entry's config:. Only cluster.kind is read; the rest of the
+// cluster block is not checked.
+func (d *decoder) clusterCoordinator(cluster *node, plugins []Plugin) {
+	kind := cluster.get("kind")
+	if kind == nil || kind.kind != kString || kind.str == "single_node" {
+		return
+	}
+	id := "dev.mcpg.cluster." + kind.str
+	for i := range plugins {
+		if plugins[i].Alias == id {
+			if string(plugins[i].ConfigJSON) != "null" {
+				d.index, d.alias = plugins[i].Index, id
+				d.add(SeverityWarning, plugins[i].FieldPos("config"), fmt.Sprintf("plugins[%d].config", i),
+					"cluster.kind '"+kind.str+"' selects this entry as the cluster coordinator: the gateway replaces its config: with the cluster: block's settings")
+				d.index, d.alias = -1, ""
+			}
+			return
+		}
+	}
+	d.add(SeverityError, kind.pos, "cluster.kind", fmt.Sprintf("cluster.kind='%s' selects plugin '%s' but no `plugins[]` row declares that plugin id. Add an entry that points at the cdylib (source.oci or source.path).", kind.str, id))
 }
 
 // parseLayerFn is parseLayer, replaceable by tests that feed another parser's events.
