@@ -19,6 +19,10 @@ func (d *decoder) decodeCapabilities(n *node, field string) []Capability {
 		d.invalidType(n, field, "a sequence")
 		return nil
 	}
+	// Vec<serde_json::Value> first: an integer JSON cannot hold refuses the whole list
+	if !d.jsonNumbers(n, field) {
+		return nil
+	}
 	var out []Capability
 	for i, it := range n.seq {
 		c, msg := parseCapability(it)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -287,25 +288,81 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-// policy reads a SignaturePolicy (rename_all snake_case; a string, or a one-key map / local tag
-// `!warn` naming the variant; a number is refused as "expected enum SignaturePolicy", checked
-// against figment 0.10.19).
+// policy reads a SignaturePolicy (rename_all snake_case), a unit enum.
 func (d *decoder) policy(n *node, field string) (Policy, bool) {
-	variants := []string{"disabled", "warn", "enforce"}
+	v, ok := d.unitEnum(n, field, "SignaturePolicy", []string{"disabled", "warn", "enforce"})
+	return Policy(v), ok
+}
+
+// unitEnum reads an enum of unit variants as figment's deserialize_enum does (checked against
+// figment 0.10.19): a string names the variant; a map names it by its first key in sorted order
+// (figment's Dict is a BTreeMap; the other keys are ignored), whose value must be unit; an empty map
+// is "expected enum", anything else the wrong type for "enum <name>".
+func (d *decoder) unitEnum(n *node, field, name string, variants []string) (string, bool) {
 	switch n.kind {
 	case kString:
 		if contains(variants, n.str) {
-			return Policy(n.str), true
+			return n.str, true
 		}
 		d.serdeErr(n, n.pos, field, "unknown variant: found `"+n.str+"`, expected `"+oneOf(variants)+"`")
 		return "", false
 	case kMap:
-		if len(n.m) == 1 && contains(variants, n.m[0].key) && n.m[0].val.kind == kNull {
-			return Policy(n.m[0].key), true
+		if len(n.m) == 0 {
+			d.serdeErr(n, n.pos, field, "invalid type: found map, expected enum")
+			return "", false
 		}
+		first := n.m[0]
+		for _, e := range n.m[1:] {
+			if e.key < first.key {
+				first = e
+			}
+		}
+		if !contains(variants, first.key) {
+			d.serdeErrAt(first.keyPos, join(field, first.key), d.keyPath(field)+"."+first.key,
+				"unknown variant: found `"+first.key+"`, expected `"+oneOf(variants)+"`")
+			return "", false
+		}
+		if first.val.kind != kNull {
+			d.serdeErrAt(first.val.pos, join(field, first.key), d.keyPath(field)+"."+first.key,
+				"invalid type: found "+actual(first.val)+", expected unit")
+			return "", false
+		}
+		return first.key, true
 	}
-	d.invalidType(n, field, "enum SignaturePolicy")
+	d.invalidType(n, field, "enum "+name)
 	return "", false
+}
+
+// jsonNumbers reports whether n can become a serde_json::Value: an integer beyond i64 and u64 (a
+// u128 or i128 to serde_yaml) cannot, and figment reports the first one, in its key order, as
+// "JSON number out of range" keyed at that value (checked against figment 0.10.19).
+func (d *decoder) jsonNumbers(n *node, field string) bool {
+	var walk func(n *node, key string) bool
+	walk = func(n *node, key string) bool {
+		switch n.kind {
+		case kInt:
+			if !n.i.IsInt64() && !n.i.IsUint64() {
+				d.serdeErrAt(n.pos, field, key, "JSON number out of range")
+				return false
+			}
+		case kSeq:
+			for i, v := range n.seq {
+				if !walk(v, key+"."+strconv.Itoa(i)) {
+					return false
+				}
+			}
+		case kMap:
+			entries := append([]*mapEntry(nil), n.m...)
+			sort.Slice(entries, func(i, j int) bool { return entries[i].key < entries[j].key })
+			for _, e := range entries {
+				if !walk(e.val, key+"."+e.key) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	return walk(n, d.keyPath(field))
 }
 
 // toJSON converts a subtree to JSON the way figment Value → serde_json::Value does.

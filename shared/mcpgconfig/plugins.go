@@ -285,7 +285,7 @@ func (d *decoder) decodePlugin(i int, n *node, reg *Registry) (Plugin, rawSignat
 		}
 	}
 	p.sourceBad = len(d.diags) > srcBefore
-	if v := n.get("config"); v != nil {
+	if v := n.get("config"); v != nil && d.jsonNumbers(v, f+".config") {
 		if b, err := json.Marshal(toJSON(v)); err == nil {
 			p.ConfigJSON = b
 		}
@@ -435,16 +435,8 @@ func (d *decoder) decodeToggle(n *node, field, signal string) []string {
 		hasLevel = s != nil
 	}
 	if v := n.get("mode"); v != nil {
-		modes := []string{"inherit", "replace", "tee"}
-		switch {
-		case v.kind == kString && contains(modes, v.str):
-			mode = v.str
-		case v.kind == kString:
-			d.serdeErr(v, v.pos, field+".mode", "unknown variant: found `"+v.str+"`, expected `"+oneOf(modes)+"`")
-		case v.kind == kMap && len(v.m) == 1 && contains(modes, v.m[0].key) && v.m[0].val.kind == kNull:
-			mode = v.m[0].key
-		default:
-			d.invalidType(v, field+".mode", "enum SinkMode")
+		if m, ok := d.unitEnum(v, field+".mode", "SinkMode", []string{"inherit", "replace", "tee"}); ok {
+			mode = m
 		}
 	}
 	if v := n.get("sinks"); v != nil {
