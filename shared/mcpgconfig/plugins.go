@@ -46,8 +46,15 @@ func (d *decoder) decodeRegistry(root *node, environ []string) Registry {
 		r.DefaultRegistryPos = Pos{File: "$MCPG_DEFAULT_PLUGIN_REGISTRY"}
 	}
 	gw := root.get("gateway")
-	if gw == nil || gw.kind != kMap {
-		// A non-map gateway: is outside the plugins part; the gateway refuses it, we leave it.
+	if gw == nil {
+		return r
+	}
+	if gw.kind != kMap {
+		// plugin_registry lives in it: a gateway: that is not a mapping is refused as figment
+		// extracts GatewayConfig (a sequence is read positionally, which this does not follow).
+		if gw.kind != kSeq {
+			d.invalidType(gw, "gateway", "struct GatewayConfig")
+		}
 		return r
 	}
 	const base = "gateway.plugin_registry"
