@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mcpg-dev/mcpg-plugins/shared/rustfmt"
 	"slices"
 	"strings"
 	"time"
@@ -122,9 +123,9 @@ func Run(ctx context.Context, artifact []byte, desc *descriptor.Descriptor, plan
 	}
 	if desc.Schema != descriptorSchemaV1 {
 		return out, &Refusal{Stage: "descriptor", Chain: []string{fmt.Sprintf("plugin descriptor for %s declares schema %s; host supports %s",
-			rustDebug(desc.ID), rustDebug(desc.Schema), rustDebug(descriptorSchemaV1))}}
+			rustfmt.DebugString(desc.ID), rustfmt.DebugString(desc.Schema), rustfmt.DebugString(descriptorSchemaV1))}}
 	}
-	registering := "registering first-party plugin " + rustDebug(desc.ID)
+	registering := "registering first-party plugin " + rustfmt.DebugString(desc.ID)
 	world, ok := cabi.WorldForClass(desc.Class)
 	if !ok {
 		return out, &Refusal{Stage: "register", Chain: []string{registering, "packaged wasm plugin declared unsupported class: " + desc.Class}}
@@ -184,7 +185,7 @@ func checkManifest(m *Manifest, desc *descriptor.Descriptor, registering string)
 	if m.Version == "" {
 		return &Refusal{Stage: "register", Chain: []string{registering, fmt.Sprintf("plugin '%s' has empty version", m.ID)}}
 	}
-	cross := "descriptor / runtime-manifest cross-check for plugin " + rustDebug(desc.ID)
+	cross := "descriptor / runtime-manifest cross-check for plugin " + rustfmt.DebugString(desc.ID)
 	if m.ID != desc.ID {
 		return &Refusal{Stage: "descriptor", Chain: []string{cross, "descriptor refers to unregistered plugin id: " + desc.ID}}
 	}
@@ -530,33 +531,4 @@ func summarise(ns []int64) *native.Timing {
 	}
 	return &native.Timing{Runs: len(ns), MinNS: sorted[0], MedianNS: sorted[len(sorted)/2],
 		MeanNS: sum / int64(len(ns)), MaxNS: sorted[len(sorted)-1]}
-}
-
-// rustDebug is Rust's {:?} of a string (char::escape_debug), as the gateway's "registering
-// first-party plugin {:?}" prints an id.
-func rustDebug(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, c := range s {
-		switch {
-		case c == '"':
-			b.WriteString(`\"`)
-		case c == '\\':
-			b.WriteString(`\\`)
-		case c == '\n':
-			b.WriteString(`\n`)
-		case c == '\r':
-			b.WriteString(`\r`)
-		case c == '\t':
-			b.WriteString(`\t`)
-		case c == 0:
-			b.WriteString(`\0`)
-		case c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0):
-			fmt.Fprintf(&b, `\u{%x}`, c)
-		default:
-			b.WriteRune(c)
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }

@@ -297,15 +297,3 @@ func TestParseLimits(t *testing.T) {
 		}
 	}
 }
-
-func TestRustDebug(t *testing.T) {
-	for in, want := range map[string]string{
-		"com.example.a": `"com.example.a"`,
-		"a\"b\\c\n\t\r": `"a\"b\\c\n\t\r"`,
-		"\x00\x01\x7fé": `"\0\u{1}\u{7f}é"`,
-	} {
-		if got := rustDebug(in); got != want {
-			t.Errorf("%q: got %s, want %s", in, got, want)
-		}
-	}
-}

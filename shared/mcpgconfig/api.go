@@ -31,14 +31,11 @@
 // position. Warnings and Hints are ours. Differences from the gateway, on purpose or known:
 //   - the gateway stops at its first error (figment's, in BTreeMap key order, then
 //     validate_plugins's, in entry order); this package reports every problem it finds;
-//   - YAML is parsed by go-yaml v4, a libyaml descendant, and its errors are worded and placed as
-//     serde_yaml prints libyaml's (problem, mark, context, context mark), with serde_yaml's own
-//     errors (path, mark; recursion and repetition limits; unknown anchor) and its order (a
-//     deserialization error in the events before a parse error comes first). go-yaml's scanner still
-//     differs from libyaml's on some malformed text (multi-line implicit keys in flow collections,
-//     when a stale simple key is noticed, tabs, '#' without a space before it): there the gateway's
-//     message differs, though both refuse the layer (measured: 97% of 2,000 typical mistakes and 96%
-//     of 3,000 random corruptions give the gateway's exact message);
+//   - none known in reading YAML: a layer is parsed by shared/yamlevents (libyaml 0.2.5's events and
+//     errors, as the gateway's unsafe-libyaml has them) and read as serde_yaml 0.9 reads them into
+//     figment's Value — syntax errors worded and placed as serde_yaml prints them, its own errors
+//     with their path and mark, its tags, limits and order (a problem in the events before a parse
+//     error comes first); testdata/gateway holds 800-odd configs with the gateway's own verdicts;
 //   - a value set from the wrong kind of YAML node in credentials (registry auth) has its content
 //     redacted from the message;
 //   - a layer is limited to Options.MaxFileSize bytes and 200,000 nodes after alias expansion; the

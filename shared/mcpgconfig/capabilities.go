@@ -9,6 +9,7 @@ package mcpgconfig
 // or object, got").
 
 import (
+	"github.com/mcpg-dev/mcpg-plugins/shared/rustfmt"
 	"strconv"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
@@ -44,10 +45,10 @@ func parseCapability(n *node) (descriptor.Capability, string) {
 	case kString:
 		k := n.str
 		if !descriptor.KnownCapability(k) {
-			return descriptor.Capability{}, "unknown capability kind " + rustDebugString(k)
+			return descriptor.Capability{}, "unknown capability kind " + rustfmt.DebugString(k)
 		}
 		if f := descriptor.CapabilityArgField(k); f != "" {
-			return descriptor.Capability{}, "capability " + rustDebugString(k) + " requires args: " + f
+			return descriptor.Capability{}, "capability " + rustfmt.DebugString(k) + " requires args: " + f
 		}
 		return descriptor.Capability{Type: k, Bare: true}, ""
 	case kMap:
@@ -57,7 +58,7 @@ func parseCapability(n *node) (descriptor.Capability, string) {
 		}
 		k := t.str
 		if !descriptor.KnownCapability(k) {
-			return descriptor.Capability{}, "unknown capability kind " + rustDebugString(k)
+			return descriptor.Capability{}, "unknown capability kind " + rustfmt.DebugString(k)
 		}
 		c := descriptor.Capability{Type: k}
 		f := descriptor.CapabilityArgField(k)
@@ -68,15 +69,15 @@ func parseCapability(n *node) (descriptor.Capability, string) {
 		// a sequence of strings (serde_json's own messages).
 		v := n.get(f)
 		if v == nil {
-			return descriptor.Capability{}, "invalid args for capability " + rustDebugString(k) + ": missing field `" + f + "`"
+			return descriptor.Capability{}, "invalid args for capability " + rustfmt.DebugString(k) + ": missing field `" + f + "`"
 		}
 		if v.kind != kSeq {
-			return descriptor.Capability{}, "invalid args for capability " + rustDebugString(k) + ": invalid type: " + jsonUnexpected(v) + ", expected a sequence"
+			return descriptor.Capability{}, "invalid args for capability " + rustfmt.DebugString(k) + ": invalid type: " + jsonUnexpected(v) + ", expected a sequence"
 		}
 		var list []string
 		for _, s := range v.seq {
 			if s.kind != kString {
-				return descriptor.Capability{}, "invalid args for capability " + rustDebugString(k) + ": invalid type: " + jsonUnexpected(s) + ", expected a string"
+				return descriptor.Capability{}, "invalid args for capability " + rustfmt.DebugString(k) + ": invalid type: " + jsonUnexpected(s) + ", expected a string"
 			}
 			list = append(list, s.str)
 		}
@@ -109,7 +110,7 @@ func jsonUnexpected(n *node) string {
 		}
 		return "floating point `" + rustFloatString(n.f) + "`"
 	case kString:
-		return "string " + rustDebugString(n.str)
+		return "string " + rustfmt.DebugString(n.str)
 	case kSeq:
 		return "sequence"
 	}

@@ -10,6 +10,7 @@ package mcpgconfig
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/mcpg-dev/mcpg-plugins/shared/rustfmt"
 	"math"
 	"regexp"
 	"sort"
@@ -63,7 +64,7 @@ func (d *decoder) serdeErrAt(pos Pos, field, key, kindMsg string) {
 		// figment's Env provider names the key in upper case, without the profile
 		key = strings.ToUpper(strings.TrimPrefix(key, "default."))
 	}
-	d.add(SeverityError, pos, field, kindMsg+" for key "+rustDebugString(key))
+	d.add(SeverityError, pos, field, kindMsg+" for key "+rustfmt.DebugString(key))
 }
 
 // serdeErrKey is serdeErr for an error whose figment key (keyField) differs from the diagnostic's
@@ -95,7 +96,7 @@ func actual(n *node) string {
 	case kFloat:
 		return "float `" + rustFloatString(n.f) + "`"
 	case kString:
-		return "string " + rustDebugString(n.str)
+		return "string " + rustfmt.DebugString(n.str)
 	case kMap:
 		return "map"
 	case kSeq:
@@ -117,37 +118,6 @@ func rustFloatString(f float64) string {
 		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
 	return strconv.FormatFloat(f, 'f', -1, 64)
-}
-
-// rustDebugString quotes s as Rust's {:?} does (close enough: Go's %q differs only for a few
-// non-printing runes).
-func rustDebugString(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for _, r := range s {
-		switch r {
-		case '"':
-			b.WriteString(`\"`)
-		case '\\':
-			b.WriteString(`\\`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		case 0:
-			b.WriteString(`\0`)
-		default:
-			if r < 0x20 || r == 0x7f {
-				fmt.Fprintf(&b, `\u{%x}`, r)
-			} else {
-				b.WriteRune(r)
-			}
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
 
 func (d *decoder) invalidType(n *node, field, expected string) {

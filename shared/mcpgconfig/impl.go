@@ -120,7 +120,7 @@ func loadLayers(layers []Layer, notChecked []string, environ []string, opts Opti
 			d.add(SeverityError, Pos{File: l.Name}, "", fmt.Sprintf("config layer is over the %d-byte limit", max))
 			continue
 		}
-		t, diag := parseLayerFn(l.Name, l.Data)
+		t, diag := parseLayer(l.Name, l.Data)
 		if diag != nil {
 			diag.Severity = SeverityError
 			d.diags = append(d.diags, *diag)
@@ -186,6 +186,3 @@ func (d *decoder) clusterCoordinator(cluster *node, plugins []Plugin) {
 	}
 	d.add(SeverityError, kind.pos, "cluster.kind", fmt.Sprintf("cluster.kind='%s' selects plugin '%s' but no `plugins[]` row declares that plugin id. Add an entry that points at the cdylib (source.oci or source.path).", kind.str, id))
 }
-
-// parseLayerFn is parseLayer, replaceable by tests that feed another parser's events.
-var parseLayerFn = parseLayer

@@ -6,6 +6,7 @@ package mcpgconfig
 
 import (
 	"fmt"
+	"github.com/mcpg-dev/mcpg-plugins/shared/rustfmt"
 	"math"
 	"math/big"
 	"strconv"
@@ -240,7 +241,7 @@ func (c *converter) scalar(n *ynode, path string, taggedAlready bool) *node {
 	s := n.value
 	plain := n.style == plainStyle
 	invalid := func(expected string) *node {
-		c.failAt(n, path, fmt.Sprintf("invalid value: string %s, expected %s", rustDebugString(s), expected))
+		c.failAt(n, path, fmt.Sprintf("invalid value: string %s, expected %s", rustfmt.DebugString(s), expected))
 		return nil
 	}
 	if n.tag != "" && !taggedAlready {
@@ -353,7 +354,7 @@ func serdeUnexpected(n *node) string {
 		}
 		return "floating point `" + s + "`"
 	case kString:
-		return "string " + rustDebugString(n.str)
+		return "string " + rustfmt.DebugString(n.str)
 	case kSeq:
 		return "sequence"
 	}

@@ -6,6 +6,7 @@ package mcpgconfig
 
 import (
 	"fmt"
+	"github.com/mcpg-dev/mcpg-plugins/shared/rustfmt"
 	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
@@ -38,7 +39,7 @@ func debugOpt(set bool, s string) string {
 	if !set {
 		return "None"
 	}
-	return "Some(" + rustDebugString(s) + ")"
+	return "Some(" + rustfmt.DebugString(s) + ")"
 }
 
 // validatePlugins applies validate_plugins to the decoded entries. decoded[i] is false when entry i

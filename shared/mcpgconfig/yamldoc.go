@@ -37,6 +37,7 @@ type ynode struct {
 	line, col int      // 1-based start of the node's event
 	content   []*ynode // a sequence's items; a mapping's keys and values, alternating
 	target    *ynode   // an alias: the anchored node
+	anchorID  int      // an alias: serde_yaml's id of its anchor
 	open      bool     // the events stopped before the collection's end
 }
 
@@ -81,7 +82,20 @@ type ydoc struct {
 // diagnostic.
 func compose(next func() (yevent, *Diagnostic)) *ydoc {
 	doc := &ydoc{}
-	anchors := map[string]*ynode{}
+	// serde_yaml's loader numbers an anchor by how many distinct anchor names came before it (its
+	// map's length), so a name defined again can take the number of another, and an alias jumps
+	// to whichever node holds its number when the document has been read: kept as it is.
+	ids := map[string]int{}
+	targets := map[int]*ynode{}
+	var aliases []*ynode
+	anchor := func(name string, n *ynode) {
+		if name == "" {
+			return
+		}
+		id := len(ids)
+		ids[name] = id
+		targets[id] = n
+	}
 	var stack []*ynode
 	ended := false
 	add := func(n *ynode) {
@@ -93,16 +107,22 @@ func compose(next func() (yevent, *Diagnostic)) *ydoc {
 		top := stack[len(stack)-1]
 		top.content = append(top.content, n)
 	}
+	finish := func() *ydoc {
+		for _, a := range aliases {
+			a.target = targets[a.anchorID]
+		}
+		return doc
+	}
 	stop := func(d *Diagnostic) *ydoc {
 		if ended {
 			doc.more, doc.moreLine, doc.moreCol = true, d.Line, d.Col
-			return doc
+			return finish()
 		}
 		doc.err = d
 		for _, n := range stack {
 			n.open = true
 		}
-		return doc
+		return finish()
 	}
 	for {
 		ev, d := next()
@@ -112,37 +132,35 @@ func compose(next func() (yevent, *Diagnostic)) *ydoc {
 		switch ev.kind {
 		case evStreamStart:
 		case evStreamEnd:
-			return doc
+			return finish()
 		case evDocumentStart:
 			if ended {
 				doc.more, doc.moreLine, doc.moreCol = true, ev.line, ev.col
-				return doc
+				return finish()
 			}
 		case evDocumentEnd:
 			ended = true
 		case evAlias:
-			t := anchors[ev.anchor]
-			if t == nil {
+			id, ok := ids[ev.anchor]
+			if !ok {
 				// serde_yaml's loader: ErrorImpl::UnknownAnchor(mark)
 				return stop(&Diagnostic{Line: ev.line, Col: ev.col, Index: -1,
 					Message: "unknown anchor" + markSuffix(ev.line, ev.col), syntax: true})
 			}
-			add(&ynode{kind: yAlias, target: t, line: ev.line, col: ev.col})
+			n := &ynode{kind: yAlias, anchorID: id, line: ev.line, col: ev.col}
+			aliases = append(aliases, n)
+			add(n)
 		case evScalar:
 			n := &ynode{kind: yScalar, tag: ev.tag, style: ev.style, value: ev.value, line: ev.line, col: ev.col}
-			if ev.anchor != "" {
-				anchors[ev.anchor] = n
-			}
+			anchor(ev.anchor, n)
 			add(n)
 		case evSequenceStart, evMappingStart:
 			n := &ynode{kind: ySeq, tag: ev.tag, line: ev.line, col: ev.col}
 			if ev.kind == evMappingStart {
 				n.kind = yMap
 			}
-			// registered before its content: an alias inside it refers to it (and recurses)
-			if ev.anchor != "" {
-				anchors[ev.anchor] = n
-			}
+			// numbered before its content: an alias inside it can refer to it (and recurse)
+			anchor(ev.anchor, n)
 			add(n)
 			stack = append(stack, n)
 		case evSequenceEnd, evMappingEnd:
