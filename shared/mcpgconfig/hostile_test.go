@@ -176,3 +176,20 @@ func TestExpansionBudget(t *testing.T) {
 	c := loadOne(t, b.String())
 	onlyError(t, c, "not the gateway's")
 }
+
+// The commonest YAML mistakes get our hint beside the gateway's message.
+func TestSyntaxHints(t *testing.T) {
+	for doc, hint := range map[string]string{
+		"plugins:\n  - id: a\n    source: { path: ./a.so\n    signature: {}\n": "the { … } opened at line 3 column 13 is not closed",
+		"plugins: [a, b\n":                       "the [ … ] opened at line 1 column 10 is not closed",
+		"plugins:\n\t- id: a\n":                  "a tab cannot start a token",
+		"plugins:\n  - id: \"a\n":                "the quote opened at line 2 column 9 is never closed",
+		"plugins:\n  - id: a: b\n":               "must be quoted",
+		"\xef\xbb\xbfplugins: []\ngateway: {}\n": "byte order mark",
+	} {
+		errs := loadOne(t, doc).Errors()
+		if len(errs) != 1 || !strings.Contains(errs[0].Hint, hint) {
+			t.Errorf("%q: want one error with a hint containing %q, got %+v", doc, hint, errs)
+		}
+	}
+}

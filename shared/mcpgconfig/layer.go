@@ -1,8 +1,11 @@
 package mcpgconfig
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"strings"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/yamlevents"
 )
@@ -14,7 +17,28 @@ func parseLayer(file string, data []byte) (*node, *Diagnostic) {
 		line, col := firstBadUTF8(data)
 		return nil, &Diagnostic{File: file, Line: line, Col: col, Index: -1, Message: "stream did not contain valid UTF-8"}
 	}
-	return readDoc(file, compose(libyamlEvents(data)))
+	node, d := readDoc(file, compose(libyamlEvents(data)))
+	if d != nil && d.Hint == "" && bytes.HasPrefix(data, []byte("\xef\xbb\xbf")) {
+		d.Hint = "the file starts with a byte order mark, which the gateway's YAML reader takes for text (its first line then stands apart from the rest): save the file as UTF-8 without a BOM"
+	}
+	return node, d
+}
+
+// syntaxHint is our advice for the commonest YAML mistakes (never the gateway's words).
+func syntaxHint(e *yamlevents.Error, data []byte) string {
+	switch {
+	case e.Problem == "did not find expected ',' or '}'":
+		return fmt.Sprintf("the { … } opened at line %d column %d is not closed, or a ',' is missing before this", e.ContextMark.Line+1, e.ContextMark.Column+1)
+	case e.Problem == "did not find expected ',' or ']'":
+		return fmt.Sprintf("the [ … ] opened at line %d column %d is not closed, or a ',' is missing before this", e.ContextMark.Line+1, e.ContextMark.Column+1)
+	case e.Problem == "found character that cannot start any token" && e.ProblemMark.Index < len(data) && data[e.ProblemMark.Index] == '\t':
+		return "YAML indents with spaces; a tab cannot start a token"
+	case e.Problem == "mapping values are not allowed in this context":
+		return "a value holding ': ' must be quoted, or the line is indented too far"
+	case e.Problem == "found unexpected end of stream" && strings.Contains(e.Context, "quoted scalar"):
+		return fmt.Sprintf("the quote opened at line %d column %d is never closed", e.ContextMark.Line+1, e.ContextMark.Column+1)
+	}
+	return ""
 }
 
 // libyamlEvents feeds compose from shared/yamlevents, libyaml's parser.
@@ -31,7 +55,8 @@ func libyamlEvents(data []byte) func() (yevent, *Diagnostic) {
 				}
 				return yevent{}, &Diagnostic{Line: line, Col: col, Index: -1, syntax: true,
 					Message: libyamlMessage(e.Problem, e.Offset, e.ProblemMark.Line, e.ProblemMark.Column,
-						e.Context, e.ContextMark.Line, e.ContextMark.Column)}
+						e.Context, e.ContextMark.Line, e.ContextMark.Column),
+					Hint: syntaxHint(e, data)}
 			}
 			if errors.Is(err, io.EOF) {
 				return yevent{kind: evStreamEnd}, nil
