@@ -11,7 +11,7 @@ import (
 )
 
 // notCheckedRest is always in Config.NotChecked.
-const notCheckedRest = "the rest of the config (everything outside plugins: and gateway.plugin_registry, including the license: block) is merged but not checked"
+const notCheckedRest = "the rest of the config (everything outside plugins:, gateway.plugin_registry and cluster.kind, including the license: block) is merged but not checked"
 
 // layerNames mirrors mcpg src/main.rs: every $MCPG_CONFIG item is a FILE (std::env::split_paths, no
 // scheme detection, an empty item stays and fails as "config file not found: "); the command's
