@@ -16,7 +16,7 @@
 //   - yamlscalar: how serde_yaml 0.9 (the gateway's YAML library) types a plain scalar's text —
 //     null and bool spellings, integers, floats — for descriptor and mcpgconfig alike.
 //   - yamlevents: libyaml 0.2.5's parser (under serde_yaml) — its events, marks and first error,
-//     exactly, set up as serde_yaml sets it up.
+//     exactly, set up as serde_yaml sets it up; descriptor and mcpgconfig read YAML through it.
 //   - rustfmt: Rust's formatting where a gateway message quotes a value ({:?} of a string).
 //
 // Distribution and the gateway's disk:

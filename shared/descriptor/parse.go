@@ -2,13 +2,9 @@ package descriptor
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
-	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -34,11 +30,12 @@ var expectations = map[string]string{
 	"protocol_version": `a quoted version such as "1.0"`,
 }
 
-// Parse parses plugin.yaml bytes as the gateway does. The returned error is a Problems value.
+// Parse parses plugin.yaml bytes as the gateway does (libyaml's events through shared/yamlevents,
+// read as serde_yaml reads them). The returned error is a Problems value.
 //
 // Beyond the gateway, and on purpose, Parse refuses input larger than MaxSize, nesting deeper than
-// 64 levels and alias expansion beyond 100,000 nodes anywhere in the document (the gateway skips
-// the values of unknown keys without looking at them).
+// 64 levels and alias expansion beyond 100,000 nodes (a recursive alias included) anywhere in the
+// document (the gateway skips the values of unknown keys without looking at them).
 func Parse(data []byte) (*Descriptor, error) {
 	if len(data) > MaxSize {
 		return nil, Problems{{Msg: fmt.Sprintf("file is %d bytes; a descriptor may be at most %d bytes", len(data), MaxSize)}}
@@ -46,16 +43,9 @@ func Parse(data []byte) (*Descriptor, error) {
 	if p := checkText(data); p != nil {
 		return nil, Problems{*p}
 	}
-	// The gateway's libyaml is told the encoding, so it does not treat a leading byte-order mark
-	// as one: it skips it but counts it as a column of indentation. Parse what it parses.
-	text := data
-	bom := bytes.HasPrefix(data, []byte(utf8BOM))
-	if bom {
-		text = append([]byte(" "), data[len(utf8BOM):]...)
-	}
-	d, probs := parse(yaml11(text))
+	d, probs := parse(data)
 	if probs != nil {
-		if bom {
+		if bytes.HasPrefix(data, []byte(utf8BOM)) {
 			probs = append(Problems{{Line: 1, Msg: "the file starts with a UTF-8 byte-order mark, which the gateway's YAML reader counts as indentation; remove it"}}, probs...)
 		}
 		return nil, probs
@@ -66,50 +56,17 @@ func Parse(data []byte) (*Descriptor, error) {
 
 const utf8BOM = "\ufeff"
 
-var yaml12Directive = regexp.MustCompile(`^%YAML[ \t]+0*1\.0*2([ \t]|$)`)
-
-// yaml11 rewrites "%YAML 1.2" directives in the prologue to 1.1: the gateway's libyaml accepts
-// both, yaml.v3 only 1.1, and the version changes nothing else here.
-func yaml11(text []byte) []byte {
-	out, cloned := text, false
-	for off := 0; off < len(text); {
-		end := bytes.IndexByte(text[off:], '\n')
-		if end < 0 {
-			end = len(text) - off
-		}
-		line := bytes.TrimRight(text[off:off+end], "\r")
-		if m := yaml12Directive.FindIndex(line); m != nil {
-			if !cloned {
-				out, cloned = bytes.Clone(text), true
-			}
-			directive := append([]byte("%YAML 1.1"), bytes.Repeat([]byte(" "), m[1]-len("%YAML 1.1"))...)
-			copy(out[off:], directive) // same length: lines and columns stay put
-		} else if t := bytes.TrimSpace(line); len(t) > 0 && t[0] != '#' && t[0] != '%' {
-			break // the prologue ends at the first content line
-		}
-		off += end + 1
-	}
-	return out
-}
-
 func parse(data []byte) (*Descriptor, Problems) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	err := dec.Decode(&doc)
-	if errors.Is(err, io.EOF) {
+	doc, second, prob := loadDocument(data)
+	switch {
+	case prob != nil:
+		return nil, Problems{*prob}
+	case second != nil:
+		return nil, Problems{{Line: second.Line, Msg: "found a second YAML document (---); plugin.yaml must hold exactly one"}}
+	case doc == nil:
 		return nil, Problems{{Line: 1, Msg: "document is empty; expected a mapping with " + strings.Join(requiredFields, ", ")}}
 	}
-	if err != nil {
-		return nil, Problems{syntaxProblem(err, data)}
-	}
-	var next yaml.Node
-	switch err := dec.Decode(&next); {
-	case err == nil:
-		return nil, Problems{{Line: next.Line, Msg: "found a second YAML document (---); plugin.yaml must hold exactly one"}}
-	case !errors.Is(err, io.EOF):
-		return nil, Problems{syntaxProblem(err, data)}
-	}
-	if te := checkTree(&doc); te != nil {
+	if te := checkTree(doc); te != nil {
 		return nil, Problems{{Line: te.line, Msg: te.msg}}
 	}
 
@@ -323,36 +280,4 @@ func checkText(data []byte) *Problem {
 func yamlPrintable(r rune) bool {
 	return r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0x7e) || r == 0x85 ||
 		(r >= 0xa0 && r <= 0xd7ff) || (r >= 0xe000 && r <= 0xfffd) || (r >= 0x10000 && r <= 0x10ffff)
-}
-
-var yamlErrLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-var yamlErrAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
-
-// parserErrors are yaml.v3's parser (not scanner) messages: it prints their 0-based line.
-var parserErrors = []string{
-	"did not find expected ',' or ']'", "did not find expected ',' or '}'", "did not find expected '-' indicator",
-	"did not find expected <document start>", "did not find expected <stream-start>", "did not find expected key",
-	"did not find expected node content", "found duplicate %TAG directive", "found duplicate %YAML directive",
-	"found incompatible YAML document", "found undefined tag handle",
-}
-
-// syntaxProblem turns a yaml.v3 error into a Problem with a 1-based line: yaml.v3 prints scanner
-// errors' lines 1-based, parser errors' 0-based, omits line 0, and never locates an unknown anchor.
-func syntaxProblem(err error, data []byte) Problem {
-	msg := err.Error()
-	if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
-		line, _ := strconv.Atoi(m[1])
-		if slices.Contains(parserErrors, m[2]) {
-			line++
-		}
-		return Problem{Line: line, Msg: "invalid YAML: " + m[2]}
-	}
-	if m := yamlErrAnchor.FindStringSubmatch(msg); m != nil {
-		line := 1
-		if i := bytes.Index(data, []byte("*"+m[1])); i >= 0 {
-			line += bytes.Count(data[:i], []byte("\n"))
-		}
-		return Problem{Line: line, Msg: fmt.Sprintf("invalid YAML: alias *%s refers to no anchor (&%s)", clip(m[1]), clip(m[1]))}
-	}
-	return Problem{Line: 1, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
 }

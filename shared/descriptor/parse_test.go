@@ -203,7 +203,7 @@ func TestParseErrors(t *testing.T) {
 		{"list doc", "- a\n", "", 1, "expected a mapping of plugin.yaml fields, found a list"},
 		{"string doc", "hello\n", "", 1, `found "hello"`},
 		{"two documents", minimalYAML + "---\na: 1\n", "", 7, "found a second YAML document"},
-		{"syntax", minimalYAML + "tags: [a\n", "", 7, "invalid YAML: did not find expected ',' or ']'"},
+		{"syntax", minimalYAML + "tags: [a\n", "", 8, "invalid YAML: did not find expected ',' or ']'"},
 		{"syntax line 1", "a: b: c\n", "", 1, "invalid YAML: mapping values are not allowed in this context"},
 		{"unknown anchor", minimalYAML + "tags: *nope\n", "", 7, "alias *nope refers to no anchor"},
 		{"yaml 1.3", "%YAML 1.3\n---\n" + minimalYAML, "", 1, "incompatible YAML document"},
