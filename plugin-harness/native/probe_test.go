@@ -67,9 +67,13 @@ func probe(t *testing.T) uintptr {
 		so := filepath.Join(dir, "abiprobe.so")
 		if out, err := exec.Command(cc, "-shared", "-fPIC", "-O2", "-o", so, "testdata/abiprobe.c").CombinedOutput(); err != nil {
 			probeErr = cc + ": " + err.Error() + "\n" + string(out)
+			os.RemoveAll(dir)
 			return
 		}
-		if probeHandle, err = purego.Dlopen(so, purego.RTLD_NOW|purego.RTLD_LOCAL); err != nil {
+		probeHandle, err = purego.Dlopen(so, purego.RTLD_NOW|purego.RTLD_LOCAL)
+		// The loaded library stays mapped after its file is gone, so nothing is left in the temp dir.
+		os.RemoveAll(dir)
+		if err != nil {
 			probeErr = err.Error()
 		}
 	})
