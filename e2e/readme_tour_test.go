@@ -39,6 +39,7 @@ var tourOutputs = []struct{ command, stdout *regexp.Regexp }{
 	{regexp.MustCompile(`^mcpg-plugins test .*--tool debug_dump`), regexp.MustCompile(`"deny"`)},
 	{regexp.MustCompile(`^mcpg-plugins check gateway.yaml$`), regexp.MustCompile(`(?m)^  ✓ com.example.hello-gate loads .*signature verified.*\n(?s:.*)^boot: ✓ `)},
 	{regexp.MustCompile(`^mcpg-plugins check gateway.yaml --json`), regexp.MustCompile(`"exit_code": 0`)},
+	{regexp.MustCompile(`^mcpg-plugins check - <`), regexp.MustCompile(`(?m)^config: <stdin>$(?s:.*)^boot: ✓ `)},
 }
 
 func TestReadmeTour(t *testing.T) {

@@ -21,16 +21,16 @@ const checkHelp = `Usage: plugin-check check [config.yaml...] [--no-env] [--offl
 Will the gateway boot with these plugins? Read the config as mcpg v0.1.0-beta.16 boots it, then
 resolve and verify every plugins[] entry the way its plugin registry does, without starting it.
 
-Config: the files given, in order, else $MCPG_CONFIG (a path-list of layers, as 'mcpg plugin
-check' passes it). Later layers win, mappings deep-merge, lists and scalars replace; then the
-MCPG_* environment overlay (--no-env skips it, as 'mcpg config check' does). The plugins part is
-checked rule for rule with the gateway's messages (validate_plugins, its strict field sets,
-signature policies and their inheritance, require_integrity_anchor, the observability toggles,
-the plugins[] row a cluster.kind other than single_node needs);
-each problem names the layer file and line:column. YAML is read as the gateway's serde_yaml reads
-it: its syntax errors, tags, anchors, limits and the order it finds problems in.
-Remote and inline layers are not read; the rest of the config and the license: block are not
-checked; cred:// and ${env.…} references in a plugin's config: are not resolved.
+Config: the files given, in order (- is stdin), else $MCPG_CONFIG (a path-list of layers, as 'mcpg
+plugin check' passes it). Later layers win, mappings deep-merge, lists and scalars replace; then
+the MCPG_* environment overlay (--no-env skips it, as 'mcpg config check' does). The plugins part
+is checked rule for rule with the gateway's messages (validate_plugins, its strict field sets,
+signature policies and their inheritance, require_integrity_anchor, the observability toggles, the
+plugins[] row a cluster.kind other than single_node needs); each problem names the layer file and
+line:column. YAML is read as the gateway's serde_yaml reads it: its syntax errors, tags, anchors,
+limits and the order it finds problems in. Remote and inline layers are not read; the rest of the
+config and the license: block are not checked; cred:// and ${env.…} references in a plugin's
+config: are not resolved.
 
 Resolution, per entry, in the gateway's order:
   source.path        opened as the gateway opens it: as written, relative to its working
@@ -142,7 +142,7 @@ func runCheck(env *cli.Env, args []string) error {
 		return cli.WithHint(cli.Usagef("plugin-check check: no config: give the config files, or set $MCPG_CONFIG"),
 			"e.g. 'plugin-check check gateway.yaml'")
 	}
-	opts := mcpgconfig.Options{NoEnv: o.noEnv}
+	opts := mcpgconfig.Options{NoEnv: o.noEnv, Stdin: env.Stdin}
 	cfg, err := mcpgconfig.Load(files, environ, opts)
 	if err != nil {
 		return configReadError(err)

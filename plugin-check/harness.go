@@ -66,12 +66,9 @@ func runHarness(env *cli.Env, r *entryResult, p *mcpgconfig.Plugin) {
 		b, _ := json.Marshal(p.FFILimits)
 		args = append(args, "--ffi-limits", string(b))
 	}
-	cmd := exec.Command(harness, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	run := &harnessRun{Harness: harness}
 	r.Test = run
-	err = cmd.Run()
+	stdout, stderr, err := runTool(exec.Command(harness, args...))
 	var ee *exec.ExitError
 	switch {
 	case err == nil:
@@ -84,8 +81,8 @@ func runHarness(env *cli.Env, r *entryResult, p *mcpgconfig.Plugin) {
 		return
 	}
 	var rep harnessReport
-	if jerr := json.Unmarshal(stdout.Bytes(), &rep); jerr != nil {
-		rep.Failure = firstLine(stderr.String())
+	if jerr := json.Unmarshal(stdout, &rep); jerr != nil {
+		rep.Failure = firstLine(string(stderr))
 	}
 	run.Status, run.Phase, run.Failure, run.Warnings = rep.Status, rep.Phase, rep.Failure, rep.Warnings
 	for _, w := range rep.Warnings {
@@ -110,7 +107,7 @@ func runHarness(env *cli.Env, r *entryResult, p *mcpgconfig.Plugin) {
 	default:
 		why := rep.Failure
 		if why == "" {
-			why = firstLine(stderr.String())
+			why = firstLine(string(stderr))
 		}
 		run.Summary = fmt.Sprintf("plugin-harness could not run (exit %d): %s", run.ExitCode, why)
 		r.add(sevWarning, "", "", "--test: %s", run.Summary)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/gwcache"
 	"github.com/mcpg-dev/mcpg-plugins/shared/mcpgconfig"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
@@ -59,6 +59,12 @@ func (g *gateway) resolveOCI(r *entryResult, p *mcpgconfig.Plugin, src *ociSourc
 	}
 	cached := filepath.Join(g.gatewayPath(cacheDir), gwcache.FileName(candidates[0]))
 	if want, ok := gwcache.ReadSidecar(gwcache.SidecarName(cached)); ok {
+		var odd *fileio.KindError
+		if errors.As(fileio.RequireRegular(cached, "a package"), &odd) && odd.Kind != "a directory" {
+			r.add(sevError, pos, fmt.Sprintf("remove %s: the gateway then pulls the package again", cached),
+				"plugin '%s': the gateway's OCI cache entry %s: %s", p.Alias, cached, kindReason(odd))
+			return false
+		}
 		if got, _, err := digest.File(cached); err == nil && got == want {
 			r.add(sevNote, pos, "", "from the gateway's OCI cache (%s): its .layer-sha256 sidecar matches, so the gateway loads it without asking the registry", cached)
 			r.Resolved = cached
@@ -105,10 +111,7 @@ func (g *gateway) pullOCI(r *entryResult, p *mcpgconfig.Plugin, src *ociSource, 
 	if g.registry.DockerConfigPath != "" {
 		args = append(args, "--docker-config", g.gatewayPath(g.registry.DockerConfigPath))
 	}
-	cmd := exec.Command(tool, args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
+	stdout, stderr, err := runTool(exec.Command(tool, args...))
 	code := 0
 	var ee *exec.ExitError
 	switch {
@@ -120,7 +123,7 @@ func (g *gateway) pullOCI(r *entryResult, p *mcpgconfig.Plugin, src *ociSource, 
 		r.add(sevNote, pos, "", "not resolved: %s: %v", tool, err)
 		return false
 	}
-	why := oci.RedactUserinfo(errorLine(stderr.String()))
+	why := oci.RedactUserinfo(errorLine(string(stderr)))
 	switch code {
 	case cli.ExitOK:
 	case cli.ExitNetwork:
@@ -144,7 +147,7 @@ func (g *gateway) pullOCI(r *entryResult, p *mcpgconfig.Plugin, src *ociSource, 
 	var rep struct {
 		Resolved string `json:"resolved"`
 	}
-	_ = json.Unmarshal(stdout.Bytes(), &rep)
+	_ = json.Unmarshal(stdout, &rep)
 	if rep.Resolved != "" {
 		r.add(sevNote, pos, "", "pulled %s (not in the gateway's OCI cache; the gateway pulls it at boot)", oci.RedactUserinfo(rep.Resolved))
 	}

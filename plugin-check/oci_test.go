@@ -1,10 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/clitest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
@@ -22,12 +30,125 @@ func TestOCIScripts(t *testing.T) {
 		t.Skip("the distribution registry binary is not installed: run scripts/install-test-tools (or set MCPG_TEST_TOOLS)")
 	}
 	dir := t.TempDir()
-	build := exec.Command("go", "build", "-o", filepath.Join(dir, "bin", "plugin-oci"), "../plugin-oci")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building plugin-oci: %v\n%s", err, out)
-	}
+	buildTool(t, "plugin-oci", filepath.Join(dir, "bin"))
 	host := testregistry.Start(t, testregistry.Options{}).Host
 	clitest.RunWith(t, "testdata/oci", clitest.Options{PathFirst: filepath.Join(dir, "bin"),
 		Vars: map[string]string{"REGISTRY": host, "PLATFORM": oci.NativePlatform(), "DOCKER_CONFIG": filepath.Join(dir, "docker")}})
+}
+
+// buildTool builds the project's tool name (plugin-oci, plugin-harness) from this checkout into
+// binDir; -short skips the test instead.
+func buildTool(t *testing.T, name, binDir string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds " + name)
+	}
+	build := exec.Command("go", "build", "-o", filepath.Join(binDir, name), "../"+name)
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building %s: %v\n%s", name, err, out)
+	}
+}
+
+// TestInterruptStopsThePull interrupts check while its plugin-oci pull waits on a registry that
+// accepts connections and never answers: check must end at once with 130, and take the pull with
+// it (a signal to check alone, as a service manager or kill sends it, reaches no child).
+func TestInterruptStopsThePull(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("finds the child through /proc")
+	}
+	dir := t.TempDir()
+	buildTool(t, "plugin-oci", filepath.Join(dir, "bin"))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	cfg := filepath.Join(dir, "gateway.yaml")
+	if err := os.WriteFile(cfg, []byte("plugins:\n  - id: gate\n    ref: com.example.gate\n    kind: native\n    source: {oci: \""+
+		ln.Addr().String()+"/mcpg/gate:1.0\"}\ngateway:\n  plugin_registry:\n    cache_dir: "+filepath.Join(dir, "cache")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	self, err := exec.LookPath("plugin-check") // this test binary, put on $PATH by testscript.Main
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self, "check", cfg, "--no-env")
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Join(dir, "bin")+string(filepath.ListSeparator)+os.Getenv("PATH"), "TMPDIR="+dir)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	pull := 0
+	for deadline := time.Now().Add(30 * time.Second); pull == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("check started no plugin-oci pull within 30s")
+		}
+		pull = childOf(cmd.Process.Pid, "plugin-oci")
+	}
+	time.Sleep(200 * time.Millisecond) // the pull is inside its first request
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("check did not end within 10s of SIGINT")
+	}
+	if code := cmd.ProcessState.ExitCode(); code != 130 {
+		t.Errorf("exit code %d, want 130; stderr:\n%s", code, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "interrupted") {
+		t.Errorf("stderr does not say it was interrupted:\n%s", stderr.String())
+	}
+	if _, err := os.Stat(fmt.Sprintf("/proc/%d", pull)); err == nil {
+		t.Errorf("the pull (pid %d) outlived check", pull)
+		syscall.Kill(pull, syscall.SIGKILL)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "plugin-check-*")); len(left) > 0 {
+		t.Errorf("check left its temporary directory behind: %v", left)
+	}
+}
+
+// childOf returns the pid of a running child of parent whose command name is comm, or 0.
+func childOf(parent int, comm string) int {
+	procs, _ := filepath.Glob("/proc/[0-9]*/stat")
+	for _, p := range procs {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid …: comm may hold spaces, so split after its closing parenthesis.
+		s := string(raw)
+		open, close := strings.IndexByte(s, '('), strings.LastIndexByte(s, ')')
+		if open < 0 || close < open {
+			continue
+		}
+		fields := strings.Fields(s[close+1:])
+		if s[open+1:close] != comm || len(fields) < 2 || fields[1] != strconv.Itoa(parent) {
+			continue
+		}
+		pid, _ := strconv.Atoi(strings.TrimSpace(s[:open]))
+		return pid
+	}
+	return 0
 }

@@ -162,6 +162,11 @@ func (g *gateway) resolveLocal(r *entryResult, p *mcpgconfig.Plugin) {
 		r.add(sevError, pos, g.notFoundFix(p, path, err), "%s", msg)
 		return
 	}
+	if err := fileio.RequireRegular(path, "a plugin file"); err != nil {
+		r.add(sevError, pos, "point source.path at the plugin's file itself",
+			"plugin '%s': source.path %s: %s", p.Alias, p.SourcePath, kindReason(err))
+		return
+	}
 	if strings.HasSuffix(p.SourcePath, ".zip") {
 		g.resolvePackage(r, p, path)
 		return
@@ -279,7 +284,11 @@ func (g *gateway) resolveLoose(r *entryResult, p *mcpgconfig.Plugin, path string
 	sidecarDesc := path + ".plugin.yaml"
 	var d *descriptor.Descriptor
 	var sidecarErr error
-	if raw, err := os.ReadFile(sidecarDesc); err == nil {
+	raw, found, ok := readSidecar(r, pos, sidecarDesc, "a plugin descriptor")
+	if !ok {
+		return
+	}
+	if found {
 		r.artifact.descriptor = sidecarDesc
 		if d, sidecarErr = descriptor.Parse(raw); sidecarErr == nil {
 			r.Runtime, r.DescriptorID, r.DescriptorClass = d.Runtime, d.ID, d.Class
@@ -303,12 +312,15 @@ func (g *gateway) resolveLoose(r *entryResult, p *mcpgconfig.Plugin, path string
 		r.add(sevError, pos, "", "failed to read artifact: %s: %s", path, fileio.Reason(err))
 		return
 	}
-	sig, sigErr := os.ReadFile(keys.SidecarPath(path))
+	sig, hasSig, ok := readSidecar(r, pos, keys.SidecarPath(path), "a signature file")
+	if !ok {
+		return
+	}
 	wrap := ""
 	if p.Kind == "wasm" {
 		wrap = fmt.Sprintf("verifying wasm artifact '%s': ", path)
 	}
-	if !g.verify(r, p, path, wrap, data, sig, sigErr == nil, fmt.Sprintf("sign it with a trusted key ('mcpg-plugins sign %s' writes %s)", p.SourcePath, filepath.Base(keys.SidecarPath(path)))) {
+	if !g.verify(r, p, path, wrap, data, sig, hasSig, fmt.Sprintf("sign it with a trusted key ('mcpg-plugins sign %s' writes %s)", p.SourcePath, filepath.Base(keys.SidecarPath(path)))) {
 		return
 	}
 	if p.Kind != "wasm" {
@@ -340,6 +352,55 @@ func (g *gateway) resolveLoose(r *entryResult, p *mcpgconfig.Plugin, path string
 		r.add(sevError, pos, "Wasm plugins implement tool_gate, transform or identity_provider only",
 			"plugin '%s': wasm artifacts cannot implement class %s", p.Alias, d.Class)
 	}
+}
+
+// maxSidecar bounds what is read of a .sig or .plugin.yaml beside an artifact: both are small.
+const maxSidecar = 16 << 20
+
+// readSidecar reads a file the gateway reads beside an artifact (its .sig, its .plugin.yaml). One
+// that is missing or cannot be read is not there (found false), as for the gateway; a pipe or a
+// device is refused with a finding (ok false), since the gateway would wait on it or never reach
+// its end.
+func readSidecar(r *entryResult, pos, path, what string) (data []byte, found, ok bool) {
+	switch err := fileio.RequireRegular(path, what); {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, false, true
+	case err != nil:
+		var ke *fileio.KindError
+		if errors.As(err, &ke) && ke.Kind != "a directory" {
+			r.add(sevError, pos, fmt.Sprintf("replace %s with a regular file, or remove it", path),
+				"%s: %s", path, kindReason(err))
+			return nil, false, false
+		}
+		return nil, false, true
+	}
+	data, err := fileio.ReadSmall(path, maxSidecar, what)
+	var tooLarge *fileio.TooLargeError
+	if errors.As(err, &tooLarge) {
+		r.add(sevError, pos, fmt.Sprintf("replace %s with the real one", path), "%s", err)
+		return nil, false, false
+	}
+	return data, err == nil, true
+}
+
+// kindReason words a RequireRegular refusal without the path, and what the gateway would do with
+// such a file at boot: "it is a named pipe, not a plugin file; the gateway …".
+func kindReason(err error) string {
+	var ke *fileio.KindError
+	if !errors.As(err, &ke) {
+		return fileio.Reason(err)
+	}
+	what := "it is " + ke.Kind
+	if ke.What != "" {
+		what += ", not " + ke.What
+	}
+	switch ke.Kind {
+	case "a named pipe":
+		return what + "; the gateway would read it at boot and wait there for a writer"
+	case "a character device", "a block device":
+		return what + "; the gateway would read it at boot, and a device need never end"
+	}
+	return what + "; the gateway cannot read it as a file"
 }
 
 // looksLikeZip reports whether the file starts with a zip local header.

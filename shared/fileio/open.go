@@ -51,6 +51,8 @@ func admit(name string, mode fs.FileMode, what string) error {
 
 func kindOf(mode fs.FileMode) string {
 	switch {
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe"
 	case mode.IsDir():
 		return "a directory"
 	case mode&fs.ModeCharDevice != 0:
@@ -61,6 +63,21 @@ func kindOf(mode fs.FileMode) string {
 		return "a socket"
 	}
 	return "an irregular file"
+}
+
+// RequireRegular refuses, with a *KindError, a path (links followed) that leads to anything but a
+// regular file: for a file another program will open by name and read to its end (the gateway
+// reading an artifact), where a pipe would hold it waiting and a device would never end. A path
+// that cannot be looked at gives the Stat error.
+func RequireRegular(path, what string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if st.Mode().IsRegular() {
+		return nil
+	}
+	return &KindError{Path: path, Kind: kindOf(st.Mode()), What: what}
 }
 
 // KindError is an input refused for what it is (a directory, a device, a socket) before it was
@@ -80,8 +97,11 @@ func (e *KindError) Error() string {
 
 // Hint says what is read instead: a terminal or another device is never read as a file.
 func (e *KindError) Hint() string {
-	if e.Kind == "a directory" {
+	switch e.Kind {
+	case "a directory":
 		return ""
+	case "a named pipe": // only RequireRegular refuses a pipe
+		return "only a regular file is read here"
 	}
 	return "only regular files and pipes are read (give - to read stdin)"
 }

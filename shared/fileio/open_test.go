@@ -201,3 +201,34 @@ func TestLinkToRegularFileIsRead(t *testing.T) {
 		t.Errorf("PipeWait defaults to %v; the documented default is 10s", PipeWait)
 	}
 }
+
+func TestRequireRegular(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "plugin.so")
+	if err := os.WriteFile(file, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.so")
+	if err := os.Symlink(file, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, ok := range []string{file, link} {
+		if err := RequireRegular(ok, "a plugin file"); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	for path, want := range map[string]string{
+		mkfifo(t):   "cannot read %s: it is a named pipe, not a plugin file",
+		dir:         "cannot read %s: it is a directory, not a plugin file",
+		"/dev/null": "cannot read %s: it is a character device, not a plugin file",
+	} {
+		err := RequireRegular(path, "a plugin file")
+		var ke *KindError
+		if !errors.As(err, &ke) || err.Error() != strings.ReplaceAll(want, "%s", path) {
+			t.Errorf("%s: got %v, want a *KindError %q", path, err, want)
+		}
+	}
+	if err := RequireRegular(filepath.Join(dir, "missing"), "a plugin file"); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("missing file: got %v, want fs.ErrNotExist", err)
+	}
+}

@@ -46,6 +46,7 @@ package mcpgconfig
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/descriptor"
 )
@@ -124,12 +125,17 @@ type Options struct {
 	NoEnv bool
 	// MaxFileSize caps each layer file (default DefaultMaxFileSize).
 	MaxFileSize int64
+	// Stdin is read for a layer named "-", which diagnostics call StdinLayer. Nil refuses "-".
+	Stdin io.Reader
 	// ReadFile reads a layer (default: a bounded read from disk). For tests.
 	ReadFile func(name string) ([]byte, error)
 	// WorkDir is the gateway's working directory, against which it opens a relative source.path
 	// (default: the current directory).
 	WorkDir string
 }
+
+// StdinLayer names the layer read from stdin ("-") in diagnostics.
+const StdinLayer = "<stdin>"
 
 // DefaultMaxFileSize is the largest layer file Load reads (the gateway's remote-layer cap, 5 MiB).
 const DefaultMaxFileSize = 5 << 20

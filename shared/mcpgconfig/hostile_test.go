@@ -2,6 +2,8 @@ package mcpgconfig
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -59,10 +61,22 @@ func TestHugeInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	onlyError(t, c, "over the")
-	// and from disk: Load refuses before reading it all
-	_, err = Load([]string{"big.yaml"}, nil, Options{ReadFile: func(string) ([]byte, error) { return readBounded("/dev/zero", 1<<10) }})
-	if err == nil || !strings.Contains(err.Error(), "limit") {
+	// and from disk: Load refuses before reading it all, and a device unread
+	path := filepath.Join(t.TempDir(), "big.yaml")
+	if err := os.WriteFile(path, big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Load([]string{path}, nil, Options{MaxFileSize: 1 << 10})
+	if err == nil || !strings.Contains(err.Error(), "config file is over the 1024-byte limit") {
 		t.Errorf("unbounded read: %v", err)
+	}
+	_, err = Load([]string{"/dev/zero"}, nil, Options{})
+	if err == nil || err.Error() != "cannot read /dev/zero: it is a character device, not a YAML config file" {
+		t.Errorf("a device as a layer: %v", err)
+	}
+	_, err = Load([]string{"-"}, nil, Options{Stdin: bytes.NewReader(big), MaxFileSize: 1 << 10})
+	if err == nil || err.Error() != "stdin: config is over the 1024-byte limit" {
+		t.Errorf("stdin over the limit: %v", err)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 )
 
 // notCheckedRest is always in Config.NotChecked.
@@ -64,14 +66,26 @@ func load(files []string, environ []string, opts Options) (*Config, error) {
 	}
 	read := opts.ReadFile
 	if read == nil {
-		max := opts.MaxFileSize
-		if max <= 0 {
-			max = DefaultMaxFileSize
-		}
-		read = func(name string) ([]byte, error) { return readBounded(name, max) }
+		read = func(name string) ([]byte, error) { return readBounded(name, maxFileSize(opts)) }
 	}
 	var layers []Layer
+	stdinRead := false
 	for _, n := range names {
+		if n == "-" {
+			switch {
+			case opts.Stdin == nil:
+				return nil, errors.New("a config layer from stdin (-) cannot be read here")
+			case stdinRead:
+				return nil, errors.New("stdin (-) is given twice as a config layer")
+			}
+			stdinRead = true
+			data, err := readStdin(opts.Stdin, maxFileSize(opts))
+			if err != nil {
+				return nil, err
+			}
+			layers = append(layers, Layer{Name: StdinLayer, Data: data})
+			continue
+		}
 		data, err := read(n)
 		if err != nil {
 			return nil, err
@@ -81,26 +95,43 @@ func load(files []string, environ []string, opts Options) (*Config, error) {
 	return loadLayers(layers, notChecked, environ, opts)
 }
 
+func maxFileSize(opts Options) int64 {
+	if opts.MaxFileSize > 0 {
+		return opts.MaxFileSize
+	}
+	return DefaultMaxFileSize
+}
+
+func readStdin(r io.Reader, max int64) ([]byte, error) {
+	data, err := fileio.ReadSmallFrom(r, "stdin", max, "a config layer")
+	var tooLarge *fileio.TooLargeError
+	if errors.As(err, &tooLarge) {
+		return nil, fmt.Errorf("stdin: config is over the %d-byte limit", max)
+	}
+	return data, err
+}
+
+// readBounded reads a config layer the user named: a regular file, or a pipe (bash's <(…)) that
+// must start sending within fileio.PipeWait; a directory or a device is refused unread.
 func readBounded(name string, max int64) ([]byte, error) {
-	f, err := os.Open(name)
+	f, err := fileio.Open(name, "a YAML config file")
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
+		var ke *fileio.KindError
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
 			return nil, fmt.Errorf("config file not found: %s", name)
+		case errors.As(err, &ke) && ke.Kind == "a directory":
+			return nil, fmt.Errorf("%s: is a directory, expected a YAML config file", name)
 		}
-		return nil, fmt.Errorf("%s: %w", name, errors.Unwrap(err))
+		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory, expected a YAML config file", name)
-	}
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if int64(len(data)) > max {
+	data, err := fileio.ReadSmallFrom(f, name, max, "a config layer")
+	var tooLarge *fileio.TooLargeError
+	if errors.As(err, &tooLarge) {
 		return nil, fmt.Errorf("%s: config file is over the %d-byte limit", name, max)
 	}
-	return data, nil
+	return data, err
 }
 
 func loadLayers(layers []Layer, notChecked []string, environ []string, opts Options) (*Config, error) {
@@ -112,11 +143,7 @@ func loadLayers(layers []Layer, notChecked []string, environ []string, opts Opti
 	var root *node
 	for _, l := range layers {
 		cfg.Layers = append(cfg.Layers, l.Name)
-		max := opts.MaxFileSize
-		if max <= 0 {
-			max = DefaultMaxFileSize
-		}
-		if int64(len(l.Data)) > max {
+		if max := maxFileSize(opts); int64(len(l.Data)) > max {
 			d.add(SeverityError, Pos{File: l.Name}, "", fmt.Sprintf("config layer is over the %d-byte limit", max))
 			continue
 		}

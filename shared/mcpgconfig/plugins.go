@@ -274,7 +274,7 @@ func (d *decoder) decodePlugin(i int, n *node, reg *Registry) (Plugin, rawSignat
 					p.SourcePathResolved = *ps
 					if !filepath.IsAbs(*ps) && *ps != "" {
 						p.SourcePathResolved = filepath.Join(d.workDir, *ps)
-						if s.pos.Line > 0 {
+						if s.pos.Line > 0 && layerHasDir(s.pos.File) {
 							p.SourcePathLayerRelative = filepath.Join(filepath.Dir(s.pos.File), *ps)
 							if abs, err := filepath.Abs(p.SourcePathLayerRelative); err == nil {
 								p.SourcePathLayerRelative = abs
@@ -510,4 +510,11 @@ func redactedActual(n *node) string {
 		return "float (value redacted)"
 	}
 	return actual(n)
+}
+
+// layerHasDir reports whether a layer's name is a file in a directory an operator chose: not
+// stdin, and not a pipe's /dev/fd/N (bash's <(…)).
+func layerHasDir(name string) bool {
+	dir := filepath.Dir(name)
+	return name != StdinLayer && dir != "/dev/fd" && dir != "/proc/self/fd"
 }
