@@ -238,22 +238,18 @@ func (g *gateway) resolvePackage(r *entryResult, p *mcpgconfig.Plugin, path stri
 		r.add(sevError, pos, "", "%s", cli1(err))
 		return
 	}
-	data, err := io.ReadAll(art)
-	art.Close()
-	if err != nil {
-		r.add(sevError, pos, "", "%s: %s: %v", path, pkg.ArtifactName, err)
-		return
-	}
+	defer art.Close()
 	shown := path + ":" + pkg.ArtifactName
 	wrap := ""
 	if d.Runtime == descriptor.RuntimeWasm {
 		wrap = fmt.Sprintf("verifying wasm artifact '%s': ", shown) // mcpg-plugin-host wasm.rs load_wasm_component
 	}
-	if !g.verify(r, p, shown, wrap, data, pkg.Signature, pkg.Signature != nil, "re-sign the artifact with the right key and re-pack ('mcpg-plugins sign', 'mcpg-plugins pack --signature')") {
+	var head preamble
+	if !g.verify(r, p, shown, wrap, io.TeeReader(art, &head), pkg.Signature, pkg.Signature != nil, "re-sign the artifact with the right key and re-pack ('mcpg-plugins sign', 'mcpg-plugins pack --signature')") {
 		return
 	}
 	if d.Runtime == descriptor.RuntimeWasm {
-		if !g.wasmComponent(r, p, shown, data) {
+		if !g.wasmComponent(r, p, shown, head) {
 			return
 		}
 		if !descriptor.WasmClassAllowed(d.Class) {
@@ -307,11 +303,12 @@ func (g *gateway) resolveLoose(r *entryResult, p *mcpgconfig.Plugin, path string
 			return
 		}
 	}
-	data, err := os.ReadFile(path)
+	f, err := fileio.Open(path, "a plugin file")
 	if err != nil {
 		r.add(sevError, pos, "", "failed to read artifact: %s: %s", path, fileio.Reason(err))
 		return
 	}
+	defer f.Close()
 	sig, hasSig, ok := readSidecar(r, pos, keys.SidecarPath(path), "a signature file")
 	if !ok {
 		return
@@ -320,7 +317,8 @@ func (g *gateway) resolveLoose(r *entryResult, p *mcpgconfig.Plugin, path string
 	if p.Kind == "wasm" {
 		wrap = fmt.Sprintf("verifying wasm artifact '%s': ", path)
 	}
-	if !g.verify(r, p, path, wrap, data, sig, hasSig, fmt.Sprintf("sign it with a trusted key ('mcpg-plugins sign %s' writes %s)", p.SourcePath, filepath.Base(keys.SidecarPath(path)))) {
+	var head preamble
+	if !g.verify(r, p, path, wrap, io.TeeReader(f, &head), sig, hasSig, fmt.Sprintf("sign it with a trusted key ('mcpg-plugins sign %s' writes %s)", p.SourcePath, filepath.Base(keys.SidecarPath(path)))) {
 		return
 	}
 	if p.Kind != "wasm" {
@@ -332,7 +330,7 @@ func (g *gateway) resolveLoose(r *entryResult, p *mcpgconfig.Plugin, path string
 		r.add(sevNote, "", "", "not loaded: dlopen, the registration policy chain and the library's capabilities (against %s when present) are checked by --test", filepath.Base(sidecarDesc))
 		return
 	}
-	if !g.wasmComponent(r, p, path, data) || badSidecar() {
+	if !g.wasmComponent(r, p, path, head) || badSidecar() {
 		return
 	}
 	if d == nil {
@@ -430,8 +428,8 @@ func (g *gateway) wasmCheck(r *entryResult, p *mcpgconfig.Plugin, refusal string
 }
 
 // wasmComponent refuses a core module as Wasmtime's Component::from_binary does.
-func (g *gateway) wasmComponent(r *entryResult, p *mcpgconfig.Plugin, shown string, data []byte) bool {
-	isComponent, err := artifact.CheckWasm(bytes.NewReader(data))
+func (g *gateway) wasmComponent(r *entryResult, p *mcpgconfig.Plugin, shown string, head preamble) bool {
+	isComponent, err := artifact.CheckWasm(bytes.NewReader(head))
 	switch {
 	case err != nil:
 		r.add(sevError, p.FieldPos("source.path").String(), "", "failed to compile wasm component: %s: %v", shown, err)
@@ -442,6 +440,16 @@ func (g *gateway) wasmComponent(r *entryResult, p *mcpgconfig.Plugin, shown stri
 		return false
 	}
 	return true
+}
+
+// preamble keeps the first bytes written to it: the 8 that tell a Wasm component from a core module.
+type preamble []byte
+
+func (h *preamble) Write(p []byte) (int, error) {
+	if room := 8 - len(*h); room > 0 {
+		*h = append(*h, p[:min(len(p), room)]...)
+	}
+	return len(p), nil
 }
 
 // kindAndClass compares a package's descriptor with the entry's kind and class. The packaged

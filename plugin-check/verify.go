@@ -2,12 +2,16 @@ package main
 
 import (
 	"crypto/ed25519"
+	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
-	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
+	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/keys"
 	"github.com/mcpg-dev/mcpg-plugins/shared/mcpgconfig"
+	"github.com/mcpg-dev/mcpg-plugins/shared/pkgzip"
 )
 
 // officialKeyPEM is the built-in official plugin-signing key of mcpg v0.1.0-beta.16
@@ -24,13 +28,25 @@ MCowBQYDK2VwAyEA384qk+n6Hn7NBNYS+uMdoQ0CMxvdl79sxEHvfiVhSPc=
 // the trusted keys decoded as PEM, the sha256 pin as an exact string, the Ed25519 signature under
 // the entry's policy, then the revocation list. prefix is the wasm loader's wrapping of the
 // message. It reports whether the entry passed.
-func (g *gateway) verify(r *entryResult, p *mcpgconfig.Plugin, shown, prefix string, data, sig []byte, hasSig bool, signFix string) bool {
+// The artifact is read once, as a stream: its digest and the signature under every trusted key
+// are computed in the same pass.
+func (g *gateway) verify(r *entryResult, p *mcpgconfig.Plugin, shown, prefix string, art io.Reader, sig []byte, hasSig bool, signFix string) bool {
 	r.Policy = string(p.Policy)
 	trusted, ok := g.trustedKeys(r, p)
 	if !ok {
 		return false
 	}
-	sum := digest.Of(data).Hex()
+	verifies, d, _, err := keys.VerifyEachAndHash(trusted, art, sig)
+	if err != nil {
+		why, fix := fileio.Reason(err), ""
+		var fe *pkgzip.FormatError
+		if errors.As(err, &fe) {
+			why, fix = fe.Msg, "the package is damaged: pull or copy it again, or rebuild it with 'mcpg-plugins pack'"
+		}
+		r.add(sevError, p.FieldPos("source.path").String(), fix, "failed to read artifact: %s: %s", shown, why)
+		return false
+	}
+	sum := d.Hex()
 	r.ArtifactSHA256 = sum
 	if p.SHA256 != "" && p.SHA256 != sum {
 		r.add(sevError, p.FieldPos("signature.sha256").String(), pinFix(p.SHA256, sum, r.PackageSHA256),
@@ -45,7 +61,7 @@ func (g *gateway) verify(r *entryResult, p *mcpgconfig.Plugin, shown, prefix str
 		r.Signature = "skipped"
 		r.add(sevWarning, policyPos, "sign the plugin and set signature.policy: enforce before production",
 			"signature policy `disabled`: the gateway skips signature verification (development only) and emits governance.plugin.signature_policy_disabled")
-	} else if why := checkSignature(trusted, data, sig, hasSig); why != "" {
+	} else if why := signatureProblem(hasSig, sig, slices.Contains(verifies, true)); why != "" {
 		failure := fmt.Sprintf("no valid signature for '%s' from any trusted key", shown)
 		suffix := ""
 		if p.Policy == mcpgconfig.PolicyWarn {
@@ -85,20 +101,17 @@ func pinFix(pin, artifactHex, packageHex string) string {
 	return "the artifact is not the one pinned: if this build is the one to trust, write signature.sha256: " + artifactHex + " ('mcpg-plugins hash' prints it)"
 }
 
-// checkSignature tries every trusted key as mcpg-plugin-host native.rs try_verify_signature does
-// (a missing, short or non-matching signature only moves on to the next key); it returns "" when one
-// key verifies, else why none did.
-func checkSignature(trusted []ed25519.PublicKey, data, sig []byte, hasSig bool) string {
+// signatureProblem says why no trusted key verified the signature, as mcpg-plugin-host native.rs
+// try_verify_signature tries them (a missing, short or non-matching signature only moves on to the
+// next key); "" when one did.
+func signatureProblem(hasSig bool, sig []byte, verified bool) string {
 	switch {
 	case !hasSig:
 		return "the artifact has no signature (no plugin.sig in the package, or no <artifact>.sig beside it)"
 	case len(sig) != ed25519.SignatureSize:
 		return fmt.Sprintf("the signature is %d bytes, not a raw 64-byte Ed25519 signature", len(sig))
-	}
-	for _, k := range trusted {
-		if ed25519.Verify(k, data, sig) {
-			return ""
-		}
+	case verified:
+		return ""
 	}
 	return "the signature is not by any trusted key (signed by another key, or over other bytes)"
 }

@@ -172,21 +172,34 @@ func Verify(pub ed25519.PublicKey, r io.Reader, sig []byte) (bool, error) {
 // VerifyAndHash is Verify that also returns the SHA-256 and the length of what r yielded, the
 // two hashes running on separate cores. A nil pub only hashes (ok is then false).
 func VerifyAndHash(pub ed25519.PublicKey, r io.Reader, sig []byte) (ok bool, sum digest.Digest, n int64, err error) {
+	var pubs []ed25519.PublicKey
+	if pub != nil {
+		pubs = append(pubs, pub)
+	}
+	each, sum, n, err := VerifyEachAndHash(pubs, r, sig)
+	return len(each) == 1 && each[0], sum, n, err
+}
+
+// VerifyEachAndHash is VerifyAndHash for a set of keys in the same single pass: ok[i] reports
+// whether sig verifies under pubs[i]. The hashes run on separate cores.
+func VerifyEachAndHash(pubs []ed25519.PublicKey, r io.Reader, sig []byte) (ok []bool, sum digest.Digest, n int64, err error) {
 	sha := sha256.New()
-	if pub == nil {
-		n, err = fanOut(r, sha)
-		return false, digest.FromHash(sha), n, err
-	}
-	v, err := NewVerifier(pub, sig)
-	if err != nil {
-		return false, digest.Digest{}, 0, err
-	}
 	ws := []io.Writer{sha}
-	if v.h != nil {
-		ws = append(ws, v)
+	vs := make([]*Verifier, len(pubs))
+	for i, pub := range pubs {
+		if vs[i], err = NewVerifier(pub, sig); err != nil {
+			return nil, digest.Digest{}, 0, err
+		}
+		if vs[i].h != nil {
+			ws = append(ws, vs[i])
+		}
 	}
 	if n, err = fanOut(r, ws...); err != nil {
-		return false, digest.Digest{}, n, err
+		return nil, digest.Digest{}, n, err
 	}
-	return v.Verify(), digest.FromHash(sha), n, nil
+	ok = make([]bool, len(vs))
+	for i, v := range vs {
+		ok[i] = v.Verify()
+	}
+	return ok, digest.FromHash(sha), n, nil
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
 )
 
 // Sizes around the 1 MiB read buffer and beyond the buffers kept in flight.
@@ -241,5 +243,37 @@ func TestSignRefusesContentPastSize(t *testing.T) {
 	}
 	if sig, err := Sign(priv, r, r.Size()); err != nil || !ed25519.Verify(priv.Public().(ed25519.PublicKey), []byte("plugin artifact bytes"), sig) {
 		t.Fatalf("Sign over the whole input: %v", err)
+	}
+}
+
+// VerifyEachAndHash answers for every key in one pass what crypto/ed25519 answers key by key.
+func TestVerifyEachAndHash(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	var pubs []ed25519.PublicKey
+	var privs []ed25519.PrivateKey
+	for range 3 {
+		pub, priv, err := ed25519.GenerateKey(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pubs, privs = append(pubs, pub), append(privs, priv)
+	}
+	for _, size := range messageSizes {
+		msg := randomBytes(rng, size)
+		for signer := range privs {
+			sig := ed25519.Sign(privs[signer], msg)
+			ok, sum, n, err := VerifyEachAndHash(pubs, bytes.NewReader(msg), sig)
+			if err != nil || n != int64(size) || sum != digest.Of(msg) {
+				t.Fatalf("size %d: n %d, sum %v, err %v", size, n, sum, err)
+			}
+			for i := range pubs {
+				if want := ed25519.Verify(pubs[i], msg, sig); ok[i] != want {
+					t.Errorf("size %d, signed by key %d: ok[%d] = %v, want %v", size, signer, i, ok[i], want)
+				}
+			}
+		}
+	}
+	if ok, _, _, err := VerifyEachAndHash(pubs, strings.NewReader("m"), []byte("short")); err != nil || len(ok) != 3 || ok[0] || ok[1] || ok[2] {
+		t.Errorf("a short signature: ok %v, err %v", ok, err)
 	}
 }
