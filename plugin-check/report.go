@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 )
@@ -13,7 +15,7 @@ var statusMark = map[string]string{statusLoads: "✓", statusWarning: "⚠", sta
 // printReport writes the human report: the config's diagnostics first, a block per entry, what was
 // not checked, and the boot verdict last.
 func printReport(env *cli.Env, rep *report) {
-	w := env.Stdout
+	w := inertText{env.Stdout}
 	if len(rep.Layers) > 0 {
 		fmt.Fprintf(w, "config: %s\n", strings.Join(rep.Layers, ", "))
 	}
@@ -119,4 +121,58 @@ func entryLine(r *entryResult) string {
 		fmt.Fprintf(&b, ": %s", strings.Join(facts, ", "))
 	}
 	return b.String()
+}
+
+// inertText writes text from the config, packages and registries so that it cannot act on a
+// terminal: control characters (an ESC that starts a sequence, a BEL, a CR that rewrites the line),
+// bytes that are not UTF-8 (a lone 0x9b is CSI to some terminals) and the bidirectional overrides
+// that reorder what is shown are written as escapes, \u{1b} as Rust writes them; newlines and
+// tabs stay. Each write is a whole line or more, so no character is split between writes.
+type inertText struct{ w io.Writer }
+
+func (t inertText) Write(p []byte) (int, error) {
+	if !needsEscape(p) {
+		return t.w.Write(p)
+	}
+	n := len(p)
+	var b strings.Builder
+	for len(p) > 0 {
+		r, size := utf8.DecodeRune(p)
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			fmt.Fprintf(&b, "\\x%02x", p[0])
+		case inert(r):
+			b.WriteRune(r)
+		default:
+			fmt.Fprintf(&b, "\\u{%x}", r)
+		}
+		p = p[size:]
+	}
+	if _, err := io.WriteString(t.w, b.String()); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+func needsEscape(p []byte) bool {
+	for _, c := range p {
+		if c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// inert reports whether r is shown as itself: not a control character (but newline and tab), not
+// a bidirectional embedding, override or isolate.
+func inert(r rune) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return true
+	case unicode.IsControl(r):
+		return false
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+		return false
+	}
+	return true
 }

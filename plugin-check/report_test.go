@@ -55,3 +55,18 @@ func jsonString(t *testing.T, s string) string {
 	}
 	return string(b)
 }
+
+func TestInertText(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain ✓ line\n\twith a tab\n": "plain ✓ line\n\twith a tab\n",
+		"a\x1b[2Jb\rc\x07":              `a\u{1b}[2Jb\u{d}c\u{7}`,
+		"lone \x9b byte, \xff too":       `lone \x9b byte, \xff too`,
+		"C1 \u009b, bidi \u202egnp.exe": `C1 \u{9b}, bidi \u{202e}gnp.exe`,
+	} {
+		var out bytes.Buffer
+		n, err := inertText{&out}.Write([]byte(in))
+		if err != nil || n != len(in) || out.String() != want {
+			t.Errorf("%q: wrote %q (n %d, err %v), want %q", in, out.String(), n, err, want)
+		}
+	}
+}
