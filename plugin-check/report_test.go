@@ -58,9 +58,9 @@ func jsonString(t *testing.T, s string) string {
 
 func TestInertText(t *testing.T) {
 	for in, want := range map[string]string{
-		"plain ✓ line\n\twith a tab\n": "plain ✓ line\n\twith a tab\n",
+		"plain ✓ line\n\twith a tab\n":  "plain ✓ line\n\twith a tab\n",
 		"a\x1b[2Jb\rc\x07":              `a\u{1b}[2Jb\u{d}c\u{7}`,
-		"lone \x9b byte, \xff too":       `lone \x9b byte, \xff too`,
+		"lone \x9b byte, \xff too":      `lone \x9b byte, \xff too`,
 		"C1 \u009b, bidi \u202egnp.exe": `C1 \u{9b}, bidi \u{202e}gnp.exe`,
 	} {
 		var out bytes.Buffer
