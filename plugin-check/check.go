@@ -6,12 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/fileio"
 	"github.com/mcpg-dev/mcpg-plugins/shared/gwcache"
 	"github.com/mcpg-dev/mcpg-plugins/shared/mcpgconfig"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
+	"github.com/mcpg-dev/mcpg-plugins/shared/ociclient"
 	"github.com/mcpg-dev/mcpg-plugins/shared/revocation"
 )
 
@@ -82,6 +84,10 @@ Flags:
                           it a Wasm entry gets a warning that this is unknown
   --workdir DIR           the gateway's working directory, where a relative source.path or
                           revocation_list_path is opened (default: the current directory)
+  --registry-timeout DUR  how long a registry may stay silent (no response headers, or no bytes of
+                          a download) before a pull attempt fails; plugin-oci retries 3 times
+                          (default 30s; 90s, 2m or plain seconds). The gateway itself sets no
+                          timeout: a registry that stops answering holds its boot
   --test                  also load each package and exercise it with plugin-harness test, with
                           the entry's config:, limits and ffi_limits (plugin-harness is looked up
                           beside this binary, then on $PATH)
@@ -103,6 +109,7 @@ entry could not be resolved (--offline and not cached, or plugin-oci missing).
 type checkOptions struct {
 	noEnv, offline, asJSON, test bool
 	features, workdir            string
+	registryTimeout              cli.Seconds
 }
 
 func runCheck(env *cli.Env, args []string) error {
@@ -114,6 +121,8 @@ func runCheck(env *cli.Env, args []string) error {
 	fs.BoolVar(&o.test, "test", false, "run plugin-harness test on each package")
 	fs.StringVar(&o.features, "gateway-features", "", "the target gateway's features")
 	fs.StringVar(&o.workdir, "workdir", "", "the gateway's working directory")
+	o.registryTimeout = cli.Seconds(ociclient.DefaultResponseTimeout)
+	fs.Var(&o.registryTimeout, "registry-timeout", "how long a registry may stay silent")
 	files, err := fs.Parse(args)
 	if err != nil {
 		return err
@@ -131,6 +140,9 @@ func runCheck(env *cli.Env, args []string) error {
 			}
 		}
 		g.wasm = &has
+	}
+	if o.registryTimeout <= 0 {
+		return cli.UsageHelpf("plugin-check check", "plugin-check check: --registry-timeout must be more than 0, not %s", time.Duration(o.registryTimeout))
 	}
 	if o.workdir != "" {
 		if st, err := os.Stat(o.workdir); err != nil || !st.IsDir() {
@@ -153,7 +165,7 @@ func runCheck(env *cli.Env, args []string) error {
 	}
 	unregister := fileio.OnInterrupt(func() { os.RemoveAll(tmp) })
 	defer func() { unregister(); os.RemoveAll(tmp) }()
-	g.oci = &ociSource{getenv: env.Getenv, offline: o.offline, tmpDir: tmp}
+	g.oci = &ociSource{getenv: env.Getenv, offline: o.offline, tmpDir: tmp, timeout: time.Duration(o.registryTimeout)}
 	rep := check(env, g, cfg, o)
 	if o.asJSON {
 		if err := cli.WriteJSON(env.Stdout, rep); err != nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,7 +9,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/digest"
@@ -24,7 +27,8 @@ import (
 type ociSource struct {
 	getenv  func(string) string
 	offline bool
-	tmpDir  string // where registry pulls land; removed by the caller
+	tmpDir  string        // where registry pulls land; removed by the caller
+	timeout time.Duration // plugin-oci's --response-timeout and --stall-timeout
 }
 
 // resolveOCI follows plugin_registry/mod.rs build_plugin_registry for an entry with source.oci:
@@ -96,6 +100,10 @@ func (g *gateway) pullOCI(r *entryResult, p *mcpgconfig.Plugin, src *ociSource, 
 	}
 	out := filepath.Join(src.tmpDir, fmt.Sprintf("entry-%d.zip", p.Index))
 	args := []string{"pull", p.OCI, "--resolve-like-gateway", "--json", "-o", out, "--platform", view.Platform, "--default-registry", view.DefaultRegistry}
+	if src.timeout > 0 {
+		t := strconv.FormatFloat(src.timeout.Seconds(), 'f', -1, 64)
+		args = append(args, "--response-timeout", t, "--stall-timeout", t)
+	}
 	for _, m := range view.Mirrors {
 		args = append(args, "--mirror", m)
 	}
@@ -128,8 +136,11 @@ func (g *gateway) pullOCI(r *entryResult, p *mcpgconfig.Plugin, src *ociSource, 
 	case cli.ExitOK:
 	case cli.ExitNetwork:
 		r.Status = statusUnresolved
-		r.add(sevError, pos, "check the reference, the registry's address and that it is up (the gateway would fail the same way at boot)",
-			"plugin '%s': %s could not be pulled: %s", p.Alias, shown, why)
+		fix := "check the reference, the registry's address and that it is up (the gateway would fail the same way at boot)"
+		if silentRegistry(stderr) {
+			fix = "check that the registry is up and answering: the gateway's OCI client (oci-client 0.16, as mcpg-plugin-host sets it up) has no connect or read timeout, so at boot it would wait on this registry without end (--registry-timeout gives a slow one longer here)"
+		}
+		r.add(sevError, pos, fix, "plugin '%s': %s could not be pulled: %s", p.Alias, shown, why)
 		return true
 	case cli.ExitAuth:
 		r.Status = statusUnresolved
@@ -153,6 +164,13 @@ func (g *gateway) pullOCI(r *entryResult, p *mcpgconfig.Plugin, src *ociSource, 
 	}
 	g.resolvePackage(r, p, out)
 	return false
+}
+
+// silentRegistry reports whether plugin-oci gave up on a registry that stopped answering (its
+// timeout errors point at the flag that would give the registry longer), rather than on one that
+// refused or failed.
+func silentRegistry(stderr []byte) bool {
+	return bytes.Contains(stderr, []byte("--response-timeout (now ")) || bytes.Contains(stderr, []byte("--stall-timeout (now "))
 }
 
 func redactAll(refs []string) []string {

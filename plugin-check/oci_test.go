@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcpg-dev/mcpg-plugins/shared/cli"
 	"github.com/mcpg-dev/mcpg-plugins/shared/clitest"
 	"github.com/mcpg-dev/mcpg-plugins/shared/oci"
 	"github.com/mcpg-dev/mcpg-plugins/shared/testregistry"
@@ -54,36 +55,11 @@ func buildTool(t *testing.T, name, binDir string) {
 // accepts connections and never answers: check must end at once with 130, and take the pull with
 // it (a signal to check alone, as a service manager or kill sends it, reaches no child).
 func TestInterruptStopsThePull(t *testing.T) {
+	t.Parallel()
 	if runtime.GOOS != "linux" {
 		t.Skip("finds the child through /proc")
 	}
-	dir := t.TempDir()
-	buildTool(t, "plugin-oci", filepath.Join(dir, "bin"))
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		var held []net.Conn
-		defer func() {
-			for _, c := range held {
-				c.Close()
-			}
-		}()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			held = append(held, c)
-		}
-	}()
-	cfg := filepath.Join(dir, "gateway.yaml")
-	if err := os.WriteFile(cfg, []byte("plugins:\n  - id: gate\n    ref: com.example.gate\n    kind: native\n    source: {oci: \""+
-		ln.Addr().String()+"/mcpg/gate:1.0\"}\ngateway:\n  plugin_registry:\n    cache_dir: "+filepath.Join(dir, "cache")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	dir, cfg := silentRegistryConfig(t)
 	self, err := exec.LookPath("plugin-check") // this test binary, put on $PATH by testscript.Main
 	if err != nil {
 		t.Fatal(err)
@@ -127,6 +103,63 @@ func TestInterruptStopsThePull(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(dir, "plugin-check-*")); len(left) > 0 {
 		t.Errorf("check left its temporary directory behind: %v", left)
 	}
+}
+
+// A registry that accepts connections and never answers: the gateway's OCI client has no timeout
+// and would wait on it at boot without end; check gives up after --registry-timeout per attempt
+// and says so.
+func TestSilentRegistry(t *testing.T) {
+	t.Parallel()
+	dir, cfg := silentRegistryConfig(t)
+	self, err := exec.LookPath("plugin-check")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self, "check", cfg, "--no-env", "--registry-timeout", "0.2")
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Join(dir, "bin")+string(filepath.ListSeparator)+os.Getenv("PATH"))
+	out, _ := cmd.Output()
+	if code := cmd.ProcessState.ExitCode(); code != cli.ExitNetwork {
+		t.Errorf("exit code %d, want %d", code, cli.ExitNetwork)
+	}
+	for _, want := range []string{"sent no response headers in 200ms", "has no connect or read timeout, so at boot it would wait on this registry without end"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("no %q in:\n%s", want, out)
+		}
+	}
+}
+
+// silentRegistryConfig builds plugin-oci into dir/bin, starts a registry that accepts connections
+// and never answers, and writes a config whose one entry pulls from it (a platform tag: one
+// candidate, one series of attempts).
+func silentRegistryConfig(t *testing.T) (dir, cfg string) {
+	dir = t.TempDir()
+	buildTool(t, "plugin-oci", filepath.Join(dir, "bin"))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	cfg = filepath.Join(dir, "gateway.yaml")
+	if err := os.WriteFile(cfg, []byte("plugins:\n  - id: gate\n    ref: com.example.gate\n    kind: native\n    source: {oci: \""+
+		ln.Addr().String()+"/mcpg/gate:1.0-"+oci.NativePlatform()+"\"}\ngateway:\n  plugin_registry:\n    cache_dir: "+filepath.Join(dir, "cache")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, cfg
 }
 
 // childOf returns the pid of a running child of parent whose command name is comm, or 0.

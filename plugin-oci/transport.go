@@ -3,10 +3,8 @@ package main
 import (
 	"crypto/tls"
 	"crypto/x509"
-	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,8 +24,8 @@ type transportOptions struct {
 	caFile             string
 	certFile, keyFile  string
 	retries            int
-	responseTimeout    seconds
-	stallTimeout       seconds
+	responseTimeout    cli.Seconds
+	stallTimeout       cli.Seconds
 	// notices is where retries are announced (stderr; nil: silent).
 	notices io.Writer
 }
@@ -64,28 +62,10 @@ func (o *transportOptions) register(fs *cli.FlagSet) {
 	fs.StringVar(&o.certFile, "cert-file", "", "")
 	fs.StringVar(&o.keyFile, "key-file", "", "")
 	fs.IntVar(&o.retries, "retries", 3, "")
-	o.responseTimeout = seconds(ociclient.DefaultResponseTimeout)
-	o.stallTimeout = seconds(ociclient.DefaultStallTimeout)
+	o.responseTimeout = cli.Seconds(ociclient.DefaultResponseTimeout)
+	o.stallTimeout = cli.Seconds(ociclient.DefaultStallTimeout)
 	fs.Var(&o.responseTimeout, "response-timeout", "")
 	fs.Var(&o.stallTimeout, "stall-timeout", "")
-}
-
-// seconds is a duration flag that also takes a bare number of seconds.
-type seconds time.Duration
-
-func (s *seconds) String() string { return time.Duration(*s).String() }
-
-func (s *seconds) Set(v string) error {
-	if n, err := strconv.ParseFloat(v, 64); err == nil {
-		*s = seconds(n * float64(time.Second))
-		return nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		return fmt.Errorf("%q is not a duration (e.g. 30s, 2m, 90)", v)
-	}
-	*s = seconds(d)
-	return nil
 }
 
 // check validates the flag values without touching the network.
@@ -95,7 +75,7 @@ func (o *transportOptions) check() error {
 	}
 	for _, t := range []struct {
 		name string
-		d    seconds
+		d    cli.Seconds
 	}{{"--response-timeout", o.responseTimeout}, {"--stall-timeout", o.stallTimeout}} {
 		if t.d <= 0 {
 			return cli.Usagef("%s must be more than 0, not %s", t.name, time.Duration(t.d))

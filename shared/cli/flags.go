@@ -5,7 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // FlagSet is a flag.FlagSet that accepts flags anywhere among the positional arguments (as the
@@ -106,4 +108,23 @@ func (f *FlagSet) Visited(names ...string) bool {
 		}
 	})
 	return seen
+}
+
+// Seconds is a duration flag value ("30s", "2m", "1m30s") that also takes a bare number of
+// seconds ("90", "0.5").
+type Seconds time.Duration
+
+func (s *Seconds) String() string { return time.Duration(*s).String() }
+
+func (s *Seconds) Set(v string) error {
+	if n, err := strconv.ParseFloat(v, 64); err == nil {
+		*s = Seconds(n * float64(time.Second))
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration (e.g. 30s, 2m, 90)", v)
+	}
+	*s = Seconds(d)
+	return nil
 }
