@@ -116,6 +116,18 @@ func TestGoodPackageLoads(t *testing.T) {
 	if r.Signature != "verified" || r.ArtifactSHA256 != p.SHA256 || r.Form != "package" {
 		t.Errorf("result %+v", r)
 	}
+	// the same key twice, after another: hashed once, and still found
+	other, _, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.TrustedKeys = []mcpgconfig.TrustedKey{{ID: "other", PEM: keys.PublicKeyPEM(other)}, p.TrustedKeys[0], p.TrustedKeys[0]}
+	if r := run(t, nil, p); r.Signature != "verified" {
+		t.Errorf("with the key listed twice: %+v", r)
+	}
+	if got := distinct([]ed25519.PublicKey{{1}, {2}, {1}}); len(got) != 2 {
+		t.Errorf("distinct kept %d keys of 2", len(got))
+	}
 }
 
 // native.rs verify_native_artifact: the pin is compared as an exact string with the artifact's

@@ -36,7 +36,7 @@ func (g *gateway) verify(r *entryResult, p *mcpgconfig.Plugin, shown, prefix str
 	if !ok {
 		return false
 	}
-	verifies, d, _, err := keys.VerifyEachAndHash(trusted, art, sig)
+	verifies, d, _, err := keys.VerifyEachAndHash(distinct(trusted), art, sig)
 	if err != nil {
 		why, fix := fileio.Reason(err), ""
 		var fe *pkgzip.FormatError
@@ -99,6 +99,19 @@ func pinFix(pin, artifactHex, packageHex string) string {
 		return "the gateway compares the bare lowercase hex as an exact string: write signature.sha256: " + artifactHex
 	}
 	return "the artifact is not the one pinned: if this build is the one to trust, write signature.sha256: " + artifactHex + " ('mcpg-plugins hash' prints it)"
+}
+
+// distinct is the trusted keys without repeats: a key listed twice need not hash the artifact twice.
+func distinct(trusted []ed25519.PublicKey) []ed25519.PublicKey {
+	seen := map[string]bool{}
+	var out []ed25519.PublicKey
+	for _, k := range trusted {
+		if !seen[string(k)] {
+			seen[string(k)] = true
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // signatureProblem says why no trusted key verified the signature, as mcpg-plugin-host native.rs
