@@ -63,11 +63,13 @@ Resolution, per entry, in the gateway's order:
 Without --test nothing is loaded: dlopen, the registration policy chain and the library's own
 class and capabilities are what --test adds.
 
-Report: the config's diagnostics (errors and warnings at file:line:col, with a hint where there
-is one; disabled: true and enforce: false are warned about there), then a line per entry
-(✓ loads, ⚠ loads with a warning: shadow mode, disabled, signatures off, kind or class not as
-written; ✗ refused, with the gateway's reason and the fix), what was not checked, and the boot
-verdict last. Secrets are never printed.
+Report: the config's diagnostics (errors and warnings at file:line:col, with a hint where there is
+one; disabled: true and enforce: false are warned about there), then a line per entry (✓ loads, ⚠
+loads with a warning: shadow mode, disabled, signatures off, kind or class not as written; ✗
+refused, with the gateway's reason and the fix), what was not checked, and the boot verdict last.
+Secrets are never printed, and text from the config, packages and registries cannot act on a
+terminal (control characters are escaped). On a terminal, stderr shows what a pull or a --test run
+is waiting for, and for how long.
 
 Flags:
   --no-env                skip the MCPG_* environment overlay
@@ -127,7 +129,7 @@ func runCheck(env *cli.Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	g := &gateway{workdir: o.workdir}
+	g := &gateway{workdir: o.workdir, status: newStatusLine(env)}
 	if fs.Visited("gateway-features") {
 		has := false
 		for _, f := range strings.Split(o.features, ",") {
@@ -259,7 +261,7 @@ func check(env *cli.Env, g *gateway, cfg *mcpgconfig.Config, o checkOptions) *re
 			r.Unreachable = g.resolveOCI(r, p, g.oci)
 		}
 		if o.test && !r.refused() && r.Status != statusUnresolved && !r.Unreachable {
-			runHarness(env, r, p)
+			runHarness(env, g.status, r, p)
 		}
 		redactEntry(r, p.OCI)
 		r.settle()

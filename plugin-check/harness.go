@@ -38,7 +38,7 @@ type harnessReport struct {
 // the entry's config:, limits and ffi_limits, so a factory that fails on the operator's config is
 // found before boot. plugin-harness is a command, not a library: it runs its plugin in a worker
 // process of its own, which is what keeps a crashing plugin from taking this tool down with it.
-func runHarness(env *cli.Env, r *entryResult, p *mcpgconfig.Plugin) {
+func runHarness(env *cli.Env, status *statusLine, r *entryResult, p *mcpgconfig.Plugin) {
 	if r.artifact.pkg == "" {
 		r.Test = &harnessRun{ExitCode: -1, Summary: "not run: plugin-harness tests packages, and this entry is a loose artifact"}
 		r.add(sevNote, "", "pack it ('mcpg-plugins pack') to test it", "--test: not run on a loose artifact")
@@ -68,7 +68,7 @@ func runHarness(env *cli.Env, r *entryResult, p *mcpgconfig.Plugin) {
 	}
 	run := &harnessRun{Harness: harness}
 	r.Test = run
-	stdout, stderr, err := runTool(exec.Command(harness, args...))
+	stdout, stderr, err := runTool(exec.Command(harness, args...), status, fmt.Sprintf("plugins[%d]: testing %s with plugin-harness", p.Index, r.artifact.pkg))
 	var ee *exec.ExitError
 	switch {
 	case err == nil:

@@ -119,7 +119,7 @@ func (g *gateway) pullOCI(r *entryResult, p *mcpgconfig.Plugin, src *ociSource, 
 	if g.registry.DockerConfigPath != "" {
 		args = append(args, "--docker-config", g.gatewayPath(g.registry.DockerConfigPath))
 	}
-	stdout, stderr, err := runTool(exec.Command(tool, args...))
+	stdout, stderr, err := runTool(exec.Command(tool, args...), g.status, fmt.Sprintf("plugins[%d]: pulling %s", p.Index, shown))
 	code := 0
 	var ee *exec.ExitError
 	switch {

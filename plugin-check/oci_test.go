@@ -93,8 +93,8 @@ func TestInterruptStopsThePull(t *testing.T) {
 	if code := cmd.ProcessState.ExitCode(); code != 130 {
 		t.Errorf("exit code %d, want 130; stderr:\n%s", code, stderr.String())
 	}
-	if !strings.Contains(stderr.String(), "interrupted") {
-		t.Errorf("stderr does not say it was interrupted:\n%s", stderr.String())
+	if !strings.Contains(stderr.String(), "interrupted") || strings.Contains(stderr.String(), "\033[K") {
+		t.Errorf("stderr, not a terminal, does not say only that it was interrupted:\n%q", stderr.String())
 	}
 	if _, err := os.Stat(fmt.Sprintf("/proc/%d", pull)); err == nil {
 		t.Errorf("the pull (pid %d) outlived check", pull)
@@ -116,8 +116,15 @@ func TestSilentRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(self, "check", cfg, "--no-env", "--registry-timeout", "0.2")
-	cmd.Env = append(os.Environ(), "PATH="+filepath.Join(dir, "bin")+string(filepath.ListSeparator)+os.Getenv("PATH"))
+	cmd.Env = append(os.Environ(), "PATH="+filepath.Join(dir, "bin")+string(filepath.ListSeparator)+os.Getenv("PATH"), "TERM=xterm")
+	// stderr a terminal: a status line says what check waits for (the report, on stdout, does not
+	// change)
+	term, written := clitest.Terminal(t)
+	cmd.Stderr = term
 	out, _ := cmd.Output()
+	if written() == 0 {
+		t.Error("no status line on the terminal while the pull waited")
+	}
 	if code := cmd.ProcessState.ExitCode(); code != cli.ExitNetwork {
 		t.Errorf("exit code %d, want %d", code, cli.ExitNetwork)
 	}

@@ -124,6 +124,7 @@ func (r *entryResult) hasWarning() bool {
 // loaded, whether it was built with Wasm, and the directory it runs in.
 type gateway struct {
 	registry mcpgconfig.Registry
+	status   *statusLine // what a pull or a --test run is waiting for, on a terminal
 	// wasm: the target gateway's build has the wasm-plugins feature; nil when unknown.
 	wasm *bool
 	// workdir is the gateway's working directory: a relative source.path is opened from there
