@@ -26,7 +26,7 @@ const maxToolOutput = 16 << 20
 //
 // While it runs, status (nil: none) shows doing and, after a second, how long it has taken.
 func runTool(cmd *exec.Cmd, status *statusLine, doing string) (stdout, stderr []byte, err error) {
-	var out, errOut cappedBuffer
+	out, errOut := firstBytes{max: maxToolOutput}, firstBytes{max: maxToolOutput}
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	cmd.WaitDelay = toolGrace // a descendant holding the output pipes open does not hold check
 	g := &proc.Group{}
@@ -75,13 +75,16 @@ func (s *statusLine) show(doing string, elapsed time.Duration) {
 
 func (s *statusLine) clear() { io.WriteString(s.w, "\r\033[K") }
 
-// cappedBuffer keeps the first maxToolOutput bytes written to it and drops the rest, so a tool that
-// floods its output costs no more memory than that.
-type cappedBuffer struct{ b []byte }
+// firstBytes keeps the first max bytes written to it and drops the rest: a tool's output, bounded
+// whatever the tool floods, or an artifact's preamble taken from the stream that hashes it.
+type firstBytes struct {
+	max int
+	b   []byte
+}
 
-func (c *cappedBuffer) Write(p []byte) (int, error) {
-	if room := maxToolOutput - len(c.b); room > 0 {
-		c.b = append(c.b, p[:min(len(p), room)]...)
+func (f *firstBytes) Write(p []byte) (int, error) {
+	if room := f.max - len(f.b); room > 0 {
+		f.b = append(f.b, p[:min(len(p), room)]...)
 	}
 	return len(p), nil
 }

@@ -245,12 +245,12 @@ func (g *gateway) resolvePackage(r *entryResult, p *mcpgconfig.Plugin, path stri
 	if d.Runtime == descriptor.RuntimeWasm {
 		wrap = fmt.Sprintf("verifying wasm artifact '%s': ", shown) // mcpg-plugin-host wasm.rs load_wasm_component
 	}
-	var head preamble
+	head := firstBytes{max: wasmPreamble}
 	if !g.verify(r, p, shown, wrap, io.TeeReader(art, &head), pkg.Signature, pkg.Signature != nil, "re-sign the artifact with the right key and re-pack ('mcpg-plugins sign', 'mcpg-plugins pack --signature')") {
 		return
 	}
 	if d.Runtime == descriptor.RuntimeWasm {
-		if !g.wasmComponent(r, p, shown, head) {
+		if !g.wasmComponent(r, p, shown, head.b) {
 			return
 		}
 		if !descriptor.WasmClassAllowed(d.Class) {
@@ -318,7 +318,7 @@ func (g *gateway) resolveLoose(r *entryResult, p *mcpgconfig.Plugin, path string
 	if p.Kind == "wasm" {
 		wrap = fmt.Sprintf("verifying wasm artifact '%s': ", path)
 	}
-	var head preamble
+	head := firstBytes{max: wasmPreamble}
 	if !g.verify(r, p, path, wrap, io.TeeReader(f, &head), sig, hasSig, fmt.Sprintf("sign it with a trusted key ('mcpg-plugins sign %s' writes %s)", p.SourcePath, filepath.Base(keys.SidecarPath(path)))) {
 		return
 	}
@@ -331,7 +331,7 @@ func (g *gateway) resolveLoose(r *entryResult, p *mcpgconfig.Plugin, path string
 		r.add(sevNote, "", "", "not loaded: dlopen, the registration policy chain and the library's capabilities (against %s when present) are checked by --test", filepath.Base(sidecarDesc))
 		return
 	}
-	if !g.wasmComponent(r, p, path, head) || badSidecar() {
+	if !g.wasmComponent(r, p, path, head.b) || badSidecar() {
 		return
 	}
 	if d == nil {
@@ -429,7 +429,7 @@ func (g *gateway) wasmCheck(r *entryResult, p *mcpgconfig.Plugin, refusal string
 }
 
 // wasmComponent refuses a core module as Wasmtime's Component::from_binary does.
-func (g *gateway) wasmComponent(r *entryResult, p *mcpgconfig.Plugin, shown string, head preamble) bool {
+func (g *gateway) wasmComponent(r *entryResult, p *mcpgconfig.Plugin, shown string, head []byte) bool {
 	isComponent, err := artifact.CheckWasm(bytes.NewReader(head))
 	switch {
 	case err != nil:
@@ -443,15 +443,8 @@ func (g *gateway) wasmComponent(r *entryResult, p *mcpgconfig.Plugin, shown stri
 	return true
 }
 
-// preamble keeps the first bytes written to it: the 8 that tell a Wasm component from a core module.
-type preamble []byte
-
-func (h *preamble) Write(p []byte) (int, error) {
-	if room := 8 - len(*h); room > 0 {
-		*h = append(*h, p[:min(len(p), room)]...)
-	}
-	return len(p), nil
-}
+// wasmPreamble is how many bytes tell a Wasm component from a core module (artifact.CheckWasm).
+const wasmPreamble = 8
 
 // kindAndClass compares a package's descriptor with the entry's kind and class. The packaged
 // path dispatches on the descriptor's runtime and registers the descriptor's class
